@@ -1,0 +1,1 @@
+"""The three SpiffWorkflow seams, customised in one place: parser, script engine, serializer."""

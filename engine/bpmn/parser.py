@@ -1,0 +1,90 @@
+"""A CamundaParser that keeps every Camunda 7 attribute our conventions use (design.md).
+
+Each task spec gets ``extensions``: the ``camunda:*`` attributes of its element (candidateGroups,
+formRef, dueDate, type, topic, decisionRef, resultVariable, …), ``properties`` (camunda:properties)
+and ``inputs`` (camunda:inputOutput/inputParameter, text as written).
+"""
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask, ScriptTask
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import (
+    CAMUNDA_MODEL_NS,
+    CamundaTaskParser,
+    ScriptTaskParser,
+    UserTaskParser,
+)
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+from .task_specs import DecisionTask, ExternalServiceTask
+
+_CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
+
+
+def read_extensions(parser) -> dict:
+    node = parser.node
+    ext: dict = {}
+    for key, value in node.attrib.items():
+        if key.startswith(_CAMUNDA):
+            ext[key[len(_CAMUNDA):]] = value
+    props = {}
+    for prop in parser.xpath("./bpmn:extensionElements/camunda:properties/camunda:property"):
+        props[prop.get("name")] = prop.get("value")
+    ext["properties"] = props
+    inputs = {}
+    for param in parser.xpath("./bpmn:extensionElements/camunda:inputOutput/camunda:inputParameter"):
+        inputs[param.get("name")] = (param.text or "").strip()
+    ext["inputs"] = inputs
+    return ext
+
+
+class _ExtensionsMixin:
+    def parse_extensions(self, node=None):
+        return read_extensions(self)
+
+
+class TaskParser(_ExtensionsMixin, CamundaTaskParser):
+    pass
+
+
+class UserParser(_ExtensionsMixin, UserTaskParser):
+    pass
+
+
+class ScriptParser(_ExtensionsMixin, ScriptTaskParser):
+    pass
+
+
+class DecisionTaskParser(_ExtensionsMixin, CamundaTaskParser):
+    @staticmethod
+    def get_decision_ref(node):
+        return node.get(_CAMUNDA + "decisionRef")
+
+    def create_task(self):
+        if self.node.get(_CAMUNDA + "decisionRef") is None:
+            self.raise_validation_exception("A business rule task needs camunda:decisionRef naming a DMN decision")
+        return DecisionTask(self.spec, self.bpmn_id, **self.bpmn_attributes)
+
+
+class ServiceParser(_ExtensionsMixin, CamundaTaskParser):
+    def create_task(self):
+        if self.node.get(_CAMUNDA + "type") != "external" or not self.node.get(_CAMUNDA + "topic"):
+            self.raise_validation_exception(
+                'A service task needs camunda:type="external" and a camunda:topic "<department>.<operation>"')
+        return ExternalServiceTask(self.spec, self.bpmn_id, **self.bpmn_attributes)
+
+
+class RetireParser(CamundaParser):
+    """The one parser the engine uses; DMN files are evaluated by engine.dmn, not by Spiff."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (UserParser, UserTask),
+        full_tag("task"): (TaskParser, NoneTask),
+        full_tag("manualTask"): (TaskParser, ManualTask),
+        full_tag("scriptTask"): (ScriptParser, ScriptTask),
+        full_tag("serviceTask"): (ServiceParser, ExternalServiceTask),
+        full_tag("sendTask"): (ServiceParser, ExternalServiceTask),
+        full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
+    }

@@ -1,0 +1,213 @@
+"""The Engine: one object that the API, the worker and the CLI build the same way (see bootstrap)."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+
+from . import clock as clock_mod
+from .bpmn.script_engine import CaseScriptEngine
+from .bpmn.serializer import StateSerializer
+from .definitions import DefinitionStore
+from .errors import Conflict, NotFound, ProcessFailed
+from .localities import LocalityInfo, chain as chain_of, merged_settings
+from .specs import SpecCache, called_elements, parse_process
+from .store.db import make_db_engine, make_session_factory
+from .store.models import Definition, Instance, Locality
+from .sync import sync_instance
+
+log = logging.getLogger("retire.engine")
+
+
+class EngineBase:
+    def __init__(self, database_url: str | None = None, *, db_engine: sa.Engine | None = None,
+                 processes_dir: str | Path = "processes", forms_dir: str | Path = "forms", clock=None,
+                 handlers: dict | None = None, ports=None, worker_id: str = "api"):
+        clock_mod.install_clock_hook()
+        self.db = db_engine or make_db_engine(database_url)
+        self.Session = make_session_factory(self.db)
+        self.processes_dir = Path(processes_dir)
+        self.forms_dir = Path(forms_dir)
+        self.clock = clock or clock_mod.SystemClock()
+        self.handlers = handlers or {}
+        self.ports = ports
+        self.worker_id = worker_id
+        self.definitions = DefinitionStore(self.chain)
+        self.specs = SpecCache()
+        self.serializer = StateSerializer()
+        self._localities: dict[str, LocalityInfo] | None = None
+        self._decision_cache: dict[int, dict] = {}
+        self._calendars: dict[str, object] = {}
+
+    # ---- time and transactions ----------------------------------------------------------
+    def now(self):
+        return self.clock.now()
+
+    @contextmanager
+    def transaction(self):
+        """One unit of work: everything between two wait states commits or rolls back together."""
+        with clock_mod.using(self.clock):
+            try:
+                with self.Session.begin() as session:
+                    yield session
+            except StaleDataError as exc:
+                raise Conflict("the case was changed by someone else at the same time; reload and try again") from exc
+
+    @contextmanager
+    def reading(self):
+        with clock_mod.using(self.clock):
+            with self.Session() as session:
+                yield session
+
+    # ---- localities ---------------------------------------------------------------------
+    def localities(self) -> dict[str, LocalityInfo]:
+        if self._localities is None:
+            with self.Session() as session:
+                rows = session.scalars(sa.select(Locality)).all()
+            self._localities = {r.code: LocalityInfo(r.code, r.name, r.parent, r.settings or {}) for r in rows}
+        return self._localities
+
+    def forget_localities(self):
+        self._localities = None
+        self._calendars.clear()
+
+    def locality(self, code: str) -> LocalityInfo:
+        found = self.localities().get(str(code))
+        if found is None:
+            raise NotFound(f"unknown locality {code}", field="locality")
+        return found
+
+    def chain(self, code: str) -> list[str]:
+        return chain_of(self.localities(), code)
+
+    def locality_path(self, code: str) -> str:
+        return "/" + "/".join(reversed(self.chain(code))) + "/"
+
+    def settings(self, code: str) -> dict:
+        return merged_settings(self.localities(), code)
+
+    def item_catalog(self, code: str) -> dict:
+        return {i["code"]: i for i in (self.settings(code).get("items") or [])}
+
+    def in_scope(self, scope_locality: str, code: str) -> bool:
+        return scope_locality in self.chain(code)
+
+    # ---- specs, decisions and scripts ---------------------------------------------------
+    def process_spec(self, session, row: Instance):
+        subs = tuple(sorted((row.subprocess_definitions or {}).items()))
+
+        def build():
+            main = session.get(Definition, row.definition_id)
+            files = [(main.file_name, main.content)]
+            for _key, def_id in subs:
+                d = session.get(Definition, def_id)
+                files.append((d.file_name, d.content))
+            return parse_process(main.key, files)
+
+        return self.specs.get((row.definition_id, subs), build)
+
+    def resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
+        found: dict[str, int] = {}
+        pending = list(called_elements(definition.content))
+        while pending:
+            key = pending.pop()
+            if key in found or key == definition.key or key in (definition.extra_keys or []):
+                continue
+            d = self.definitions.require(session, "bpmn", key, locality, seq)
+            found[key] = d.id
+            pending.extend(called_elements(d.content))
+        return found
+
+    def decision(self, session, decision_id: str, locality: str, seq: int):
+        from .dmn import load_decisions
+
+        d = self.definitions.require(session, "dmn", decision_id, locality, seq)
+        parsed = self._decision_cache.get(d.id)
+        if parsed is None:
+            parsed = {dec.id: dec for dec in load_decisions(d.content, d.file_name)}
+            self._decision_cache[d.id] = parsed
+        return d, parsed[decision_id]
+
+    def decide(self, decision_id: str, locality: str, variables: dict, *, seq: int | None = None,
+               session=None, with_rules: bool = False):
+        """Evaluate a DMN decision in force for ``locality`` (as of deployment ``seq``; default latest)."""
+        def run(s):
+            at = seq if seq is not None else self.definitions.latest_seq(s)
+            _definition, dec = self.decision(s, decision_id, locality, at)
+            result = dec.evaluate(variables)
+            return (result, _definition) if with_rules else result.outputs
+
+        if session is not None:
+            return run(session)
+        with self.reading() as s:
+            return run(s)
+
+    def calendar(self, locality: str):
+        cal = self._calendars.get(locality)
+        if cal is None:
+            from .calendar import WorkingCalendar
+
+            files = []
+            for code in reversed(self.chain(locality)):
+                files.extend(sorted((self.processes_dir / code / "holidays").glob("*.yaml")))
+            fallback = (self.settings(locality).get("calendar") or {}).get("fallback", "error")
+            cal = WorkingCalendar(files, fallback=fallback)
+            self._calendars[locality] = cal
+        return cal
+
+    def script_engine(self, session, row: Instance) -> CaseScriptEngine:
+        locality, seq = row.locality, row.snapshot_seq
+        return CaseScriptEngine(
+            decide=lambda decision_id, variables: self.decide(decision_id, locality, variables, seq=seq,
+                                                             session=session),
+            functions=self.expression_functions(session, locality, seq))
+
+    def expression_functions(self, session, locality: str, seq: int) -> dict:
+        from .deadlines import calendar_functions
+
+        return calendar_functions(self, session, locality, seq)
+
+    # ---- loading and advancing one case -------------------------------------------------
+    def load(self, session, instance_id: str, *, row: Instance | None = None):
+        row = row or session.get(Instance, instance_id)
+        if row is None:
+            raise NotFound(f"no instance {instance_id}", field="id")
+        pspec = self.process_spec(session, row)
+        se = self.script_engine(session, row)
+        wf = self.serializer.loads(row.state, pspec.spec, pspec.subprocess_specs)
+        wf.script_engine = se
+        return row, wf, pspec, se
+
+    def advance(self, session, row: Instance, wf, pspec, se, actor: str | None = None) -> None:
+        """Run the workflow to its next wait states, mirror them in the tables, store the state."""
+        now = self.now()
+        try:
+            for _ in range(200):
+                wf.refresh_timers()
+                wf.do_engine_steps()
+                wf.refresh_timers()
+                if not any(t.state == TaskState.READY and not t.task_spec.manual
+                           for t in wf.get_tasks(state=TaskState.READY)):
+                    break
+        except (SpiffWorkflowException, WorkflowException) as exc:
+            raise _process_failed(exc) from exc
+        except (NameError, KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
+            raise ProcessFailed(f"the process failed: {type(exc).__name__}: {exc}") from exc
+        sync_instance(self, session, row, wf, pspec, se, now, actor)
+        row.state = self.serializer.dumps(wf)
+
+
+def _process_failed(exc) -> ProcessFailed:
+    task = getattr(exc, "task", None)
+    spec = getattr(task, "task_spec", None) or getattr(exc, "task_spec", None)
+    activity = getattr(spec, "bpmn_id", None)
+    name = getattr(spec, "bpmn_name", None) or activity
+    cause = getattr(exc, "error", None) or exc
+    msg = str(cause).split("\n")[0]
+    return ProcessFailed(f"the process failed at '{name}': {msg}" if name else f"the process failed: {msg}",
+                         activity_id=activity)

@@ -1,0 +1,51 @@
+"""Working-day-true dates for diagrams: due dates, monthly 5th / 15th deadlines, N-months-before dates.
+
+The roll policy for a deadline that falls on a rest day is a DMN output (``deadline_roll``) of the
+case's locality; the working days come from the locality's calendar (engine.calendar).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .bpmn.expressions import _to_date, add_months
+
+
+def calendar_functions(engine, session, locality: str, seq: int) -> dict:
+    cal_cache = {}
+
+    def cal():
+        if "c" not in cal_cache:
+            cal_cache["c"] = engine.calendar(locality)
+        return cal_cache["c"]
+
+    def roll_policy(kind: str) -> str:
+        try:
+            out = engine.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
+        except LookupError:
+            return "next_workday"
+        except Exception as exc:  # a missing table is a NotFound (EngineError)
+            if type(exc).__name__ == "NotFound":
+                return "next_workday"
+            raise
+        return (out or {}).get("policy", "next_workday")
+
+    def roll(value, kind: str = "deadline") -> str:
+        d = _to_date(value)
+        return cal().roll(d, roll_policy(kind)).date.isoformat()
+
+    def workday(value) -> str:
+        return cal().next_workday(_to_date(value)).isoformat()
+
+    def add_workdays(value, n: int) -> str:
+        return cal().add_workdays(_to_date(value), int(n)).isoformat()
+
+    def deadline(period, day: int, kind: str = "monthly_submission") -> str:
+        """The deadline "by the <day>th" of month ``period`` ('YYYY-MM' or a date), rolled per policy."""
+        start = _to_date(period)
+        return roll(date(start.year, start.month, int(day)), kind)
+
+    def months_before(value, months: int, kind: str = "advance_notice") -> str:
+        return roll(add_months(_to_date(value).isoformat(), -int(months)), kind)
+
+    return {"roll": roll, "workday": workday, "add_workdays": add_workdays, "deadline": deadline,
+            "months_before": months_before}

@@ -1,0 +1,171 @@
+"""Deployed definitions: numbered versions per locality, resolved along the locality chain.
+
+Every deploy gets a deployment number (a global sequence). A definition is visible "as of" number S
+when it was deployed at or before S and not retired at or before S, so resolving (kind, key,
+locality, S) never changes once S has passed: the result is cached for good.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from lxml import etree
+from sqlalchemy import orm as so
+
+from .errors import InvalidDefinition, NotFound
+from .store.models import Definition, Deployment
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+KINDS = {".bpmn": "bpmn", ".bpmn20.xml": "bpmn", ".dmn": "dmn", ".json": "form", ".form": "form"}
+
+
+@dataclass
+class DefinitionFile:
+    name: str
+    content: str
+
+    @property
+    def kind(self) -> str | None:
+        lower = self.name.lower()
+        for ext, kind in KINDS.items():
+            if lower.endswith(ext):
+                return kind
+        return None
+
+
+def kind_of(file_name: str) -> str | None:
+    return DefinitionFile(file_name, "").kind
+
+
+def content_hash(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def identify(f: DefinitionFile) -> tuple[str, str, list[str]]:
+    """(key, name, extra keys) of a file; raises InvalidDefinition when it has none."""
+    kind = f.kind
+    try:
+        if kind == "bpmn":
+            root = etree.fromstring(f.content.encode("utf-8"))
+            processes = root.findall(f"{{{BPMN_NS}}}process")
+            if not processes:
+                raise InvalidDefinition(f"{f.name}: no bpmn:process", [
+                    {"file": f.name, "element_id": None, "message": "the file defines no process"}])
+            executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
+            main = executable[0]
+            return main.get("id"), main.get("name") or main.get("id"), [p.get("id") for p in processes if p is not main]
+        if kind == "dmn":
+            root = etree.fromstring(f.content.encode("utf-8"))
+            decisions = [el for el in root if etree.QName(el).localname == "decision"]
+            if not decisions:
+                raise InvalidDefinition(f"{f.name}: no decision", [
+                    {"file": f.name, "element_id": None, "message": "the file defines no decision"}])
+            return decisions[0].get("id"), decisions[0].get("name") or decisions[0].get("id"), [
+                d.get("id") for d in decisions[1:]]
+        if kind == "form":
+            data = json.loads(f.content)
+            if not isinstance(data, dict) or not data.get("id"):
+                raise InvalidDefinition(f"{f.name}: a form needs an id", [
+                    {"file": f.name, "element_id": None, "message": 'a form-js form needs a top-level "id"'}])
+            return data["id"], data.get("title") or data.get("name") or data["id"], []
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDefinition(f"{f.name}: not well-formed XML", [
+            {"file": f.name, "element_id": None, "message": f"not well-formed XML: {exc}"}]) from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidDefinition(f"{f.name}: not JSON", [
+            {"file": f.name, "element_id": None, "message": f"not valid JSON: {exc}"}]) from exc
+    raise InvalidDefinition(f"{f.name}: unknown file type", [
+        {"file": f.name, "element_id": None, "message": "expected .bpmn, .dmn or a form .json file"}])
+
+
+class DefinitionStore:
+    """Queries and writes of the definitions table; knows the locality chain through ``chain_of``."""
+
+    def __init__(self, chain_of):
+        self._chain_of = chain_of
+        self._resolved: dict[tuple, int | None] = {}
+
+    @staticmethod
+    def latest_seq(session: so.Session) -> int:
+        return session.scalar(sa.select(sa.func.max(Deployment.id))) or 0
+
+    def resolve(self, session: so.Session, kind: str, key: str, locality: str, seq: int) -> Definition | None:
+        cache_key = (kind, key, locality, seq)
+        if cache_key in self._resolved:
+            def_id = self._resolved[cache_key]
+            return session.get(Definition, def_id) if def_id else None
+        found = None
+        for code in self._chain_of(locality):
+            found = self._latest_at(session, kind, key, code, seq)
+            if found is None and kind == "bpmn":
+                found = self._latest_at(session, kind, key, code, seq, extra=True)
+            if found is not None:
+                break
+        if seq <= self.latest_seq(session):
+            self._resolved[cache_key] = found.id if found else None
+        return found
+
+    @staticmethod
+    def _latest_at(session, kind, key, code, seq, extra=False) -> Definition | None:
+        q = sa.select(Definition).where(Definition.kind == kind, Definition.locality == code,
+                                        Definition.deployment_id <= seq,
+                                        sa.or_(Definition.retired_seq.is_(None), Definition.retired_seq > seq))
+        if extra:
+            rows = session.scalars(q.order_by(Definition.version.desc())).all()
+            return next((r for r in rows if key in (r.extra_keys or [])), None)
+        return session.scalars(q.where(Definition.key == key).order_by(Definition.version.desc()).limit(1)).first()
+
+    def require(self, session, kind, key, locality, seq) -> Definition:
+        found = self.resolve(session, kind, key, locality, seq)
+        if found is None:
+            raise NotFound(f"no {kind} definition '{key}' is deployed for locality {locality} or its parents",
+                           field="key")
+        return found
+
+    def current_at(self, session, code: str, seq: int) -> list[Definition]:
+        """Definitions defined exactly at ``code`` and in force (latest version per key)."""
+        rows = session.scalars(sa.select(Definition).where(
+            Definition.locality == code, Definition.deployment_id <= seq,
+            sa.or_(Definition.retired_seq.is_(None), Definition.retired_seq > seq)).order_by(
+            Definition.kind, Definition.key, Definition.version.desc())).all()
+        seen, out = set(), []
+        for r in rows:
+            if (r.kind, r.key) not in seen:
+                seen.add((r.kind, r.key))
+                out.append(r)
+        return out
+
+    def effective(self, session, locality: str) -> list[tuple[Definition, bool, bool]]:
+        """(definition, inherited, overridden) for every key in force at ``locality``."""
+        seq = self.latest_seq(session)
+        chain = self._chain_of(locality)
+        by_key: dict[tuple, list[Definition]] = {}
+        for code in chain:
+            for d in self.current_at(session, code, seq):
+                by_key.setdefault((d.kind, d.key), []).append(d)
+        out = []
+        for (_kind, _key), defs in sorted(by_key.items()):
+            nearest = defs[0]
+            out.append((nearest, nearest.locality != locality, nearest.locality == locality and len(defs) > 1))
+        return out
+
+    def add_version(self, session, deployment: Deployment, f: DefinitionFile, author: str, note: str,
+                    now) -> tuple[Definition, bool]:
+        """Store ``f`` as the next version at the deployment's locality; (definition, created)."""
+        key, name, extra = identify(f)
+        digest = content_hash(f.content)
+        current = session.scalars(sa.select(Definition).where(
+            Definition.locality == deployment.locality, Definition.kind == f.kind, Definition.key == key)
+            .order_by(Definition.version.desc()).limit(1)).first()
+        if current is not None and current.content_hash == digest and current.retired_seq is None:
+            return current, False
+        definition = Definition(
+            deployment_id=deployment.id, locality=deployment.locality, kind=f.kind, key=key, name=name,
+            version=(current.version + 1) if current else 1, file_name=Path(f.name).name, content=f.content,
+            content_hash=digest, extra_keys=extra, deployed_at=now, author=author, note=note)
+        session.add(definition)
+        session.flush()
+        return definition, True

@@ -1,0 +1,153 @@
+"""Starting cases, completing human tasks, claiming, messages and cancelling: one transaction each."""
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+
+from .errors import Conflict, NotFound
+from .jsonable import jsonable
+from .store.models import HistoryEvent, HumanTask, Instance, Job, Subscription
+
+
+class InstanceOps:
+    def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
+              actor: str = "system", *, session=None) -> str:
+        """Start ``process_key`` for ``locality`` at its nearest latest version → instance id."""
+        if session is None:
+            with self.transaction() as s:
+                return self.start(process_key, locality, business_key, variables, actor, session=s)
+        self.locality(locality)
+        seq = self.definitions.latest_seq(session)
+        definition = self.definitions.require(session, "bpmn", process_key, locality, seq)
+        now = self.now()
+        row = Instance(id=str(uuid.uuid4()), process_key=definition.key, definition_id=definition.id,
+                       subprocess_definitions=self.resolve_called(session, definition, locality, seq),
+                       snapshot_seq=seq, locality=locality, locality_path=self.locality_path(locality),
+                       business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
+                       updated_at=now, started_by=actor)
+        session.add(row)
+        session.flush()
+        pspec = self.process_spec(session, row)
+        se = self.script_engine(session, row)
+        wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
+        data = dict(variables or {})
+        data.setdefault("business_key", business_key)
+        data.setdefault("locality", locality)
+        for t in wf.get_tasks(state=TaskState.READY):
+            t.data.update(data)
+        _fire_start_timers(wf)
+        session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
+                                 details={"definition_id": definition.id, "version": definition.version}))
+        self.advance(session, row, wf, pspec, se, actor)
+        return row.id
+
+    def claim(self, task_id: str, username: str) -> None:
+        with self.transaction() as session:
+            task = self._open_task(session, task_id)
+            if task.assignee and task.assignee != username:
+                raise Conflict(f"the task is claimed by {task.assignee}")
+            task.assignee = username
+
+    def unclaim(self, task_id: str, username: str, *, force: bool = False) -> None:
+        with self.transaction() as session:
+            task = self._open_task(session, task_id)
+            if task.assignee and task.assignee != username and not force:
+                raise Conflict(f"the task is claimed by {task.assignee}")
+            task.assignee = None
+
+    def complete_task(self, task_id: str, data: dict, actor: str, *, validate=None) -> str:
+        """Complete an open human task with form data → the instance id. ``validate(task_row, data)``
+        may raise InvalidInput before anything changes."""
+        with self.transaction() as session:
+            task_row = self._open_task(session, task_id)
+            if task_row.assignee and task_row.assignee != actor:
+                raise Conflict(f"the task is claimed by {task_row.assignee}")
+            if validate is not None:
+                data = validate(task_row, data) or data
+            row, wf, pspec, se = self.load(session, task_row.instance_id)
+            wf.refresh_timers()
+            task = wf.get_task_from_id(uuid.UUID(task_id))
+            if task is None or task.state != TaskState.READY or _interrupting_timer_ready(wf):
+                raise Conflict("the task is no longer open: a deadline or another event moved the case on")
+            task.data.update(jsonable(data))
+            task.run()
+            now = self.now()
+            task_row.status, task_row.completed_at, task_row.completed_by = "completed", now, actor
+            session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
+                                     activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
+                                     details={"task_id": task_id, "fields": sorted(data)}))
+            self.advance(session, row, wf, pspec, se, actor)
+            session.flush()
+            return row.id
+
+    def deliver_message(self, name: str, business_key: str, payload: dict | None = None, *,
+                        locality: str | None = None, actor: str = "system") -> list[str]:
+        """Deliver message ``name`` to every instance with ``business_key`` waiting for it."""
+        with self.transaction() as session:
+            q = sa.select(Subscription).where(Subscription.message_name == name,
+                                               Subscription.business_key == business_key)
+            if locality:
+                q = q.where(Subscription.locality_path.like(f"%/{locality}/%"))
+            subs = session.scalars(q).all()
+            instance_ids = sorted({s.instance_id for s in subs})
+            if not instance_ids:
+                raise NotFound(f"no case with business key {business_key} is waiting for message '{name}'",
+                               field="business_key")
+            for instance_id in instance_ids:
+                row, wf, pspec, se = self.load(session, instance_id)
+                event = BpmnEvent(MessageEventDefinition(name), {"payload": jsonable(payload or {}),
+                                                                 "result_var": name})
+                wf.catch(event)
+                session.add(HistoryEvent(instance_id=row.id, at=self.now(), kind="message_received",
+                                         activity_name=name, actor=actor, details={"message": name}))
+                self.advance(session, row, wf, pspec, se, actor)
+            return instance_ids
+
+    def cancel(self, instance_id: str, reason: str, actor: str) -> None:
+        with self.transaction() as session:
+            row, wf, _pspec, _se = self.load(session, instance_id)
+            if row.status != "running":
+                raise Conflict(f"the instance is already {row.status}")
+            wf.cancel()
+            now = self.now()
+            row.status, row.ended_at, row.cancel_reason, row.updated_at = "cancelled", now, reason, now
+            row.state = self.serializer.dumps(wf)
+            row.waiting_in = []
+            session.execute(sa.update(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
+                            .values(status="cancelled", completed_at=now))
+            session.execute(sa.update(Job).where(Job.instance_id == row.id,
+                                                 Job.status.in_(("ready", "running", "incident")))
+                            .values(status="cancelled", updated_at=now))
+            session.execute(sa.delete(Subscription).where(Subscription.instance_id == row.id))
+            session.add(HistoryEvent(instance_id=row.id, at=now, kind="cancelled", actor=actor,
+                                     details={"reason": reason}))
+
+    def _open_task(self, session, task_id: str) -> HumanTask:
+        task = session.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"no task {task_id}", field="id")
+        if task.status != "open":
+            by = f" by {task.completed_by}" if task.completed_by else ""
+            raise Conflict(f"the task is no longer open ({task.status}{by})")
+        return task
+
+
+def _interrupting_timer_ready(wf) -> bool:
+    for t in wf.get_tasks(state=TaskState.READY):
+        ed = getattr(t.task_spec, "event_definition", None)
+        if isinstance(ed, TimerEventDefinition) and getattr(t.task_spec, "cancel_activity", False):
+            return True
+    return False
+
+
+def _fire_start_timers(wf) -> None:
+    """A case started by the scheduler (or by hand) does not wait on its own timer start event."""
+    for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        ed = getattr(t.task_spec, "event_definition", None)
+        if isinstance(ed, TimerEventDefinition) and t.parent is not None and t.parent.parent is None:
+            t._set_internal_data(event_fired=True)

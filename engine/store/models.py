@@ -1,0 +1,280 @@
+"""The engine's tables. Workflow state is one JSON column; everything queried has its own indexed table."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) and PostgreSQL alike."""
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(so.DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: sa.JSON, list[Any]: sa.JSON, datetime: UTCDateTime}
+
+
+class Locality(Base):
+    __tablename__ = "localities"
+    code: so.Mapped[str] = so.mapped_column(sa.String(12), primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    parent: so.Mapped[Optional[str]] = so.mapped_column(sa.String(12))
+    level: so.Mapped[str] = so.mapped_column(sa.String(20))
+    path: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    settings: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+
+
+class Deployment(Base):
+    """Every change to definitions gets the next number; instances remember the number they started at."""
+    __tablename__ = "deployments"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    author: so.Mapped[str] = so.mapped_column(sa.String(80))
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime]
+
+
+class Definition(Base):
+    __tablename__ = "definitions"
+    __table_args__ = (
+        sa.UniqueConstraint("locality", "kind", "key", "version", name="uq_definition_version"),
+        sa.Index("ix_definitions_lookup", "kind", "key", "locality"),
+    )
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    deployment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("deployments.id"), index=True)
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10))
+    key: so.Mapped[str] = so.mapped_column(sa.String(120))
+    name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    version: so.Mapped[int]
+    file_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    content: so.Mapped[str] = so.mapped_column(sa.Text)
+    content_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    extra_keys: so.Mapped[list[Any]] = so.mapped_column(default=list)
+    deployed_at: so.Mapped[datetime]
+    author: so.Mapped[str] = so.mapped_column(sa.String(80))
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    retired_seq: so.Mapped[Optional[int]] = so.mapped_column(default=None)
+
+
+class Draft(Base):
+    __tablename__ = "drafts"
+    __table_args__ = (sa.UniqueConstraint("locality", "file_name", name="uq_draft_file"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    file_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10))
+    content: so.Mapped[str] = so.mapped_column(sa.Text)
+    author: so.Mapped[str] = so.mapped_column(sa.String(80))
+    updated_at: so.Mapped[datetime]
+
+
+class Instance(Base):
+    __tablename__ = "instances"
+    __table_args__ = (
+        sa.Index("ix_instances_scope", "locality_path", "status"),
+        sa.Index("ix_instances_key", "process_key", "status"),
+    )
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    process_key: so.Mapped[str] = so.mapped_column(sa.String(120))
+    definition_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("definitions.id"), index=True)
+    subprocess_definitions: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    snapshot_seq: so.Mapped[int]
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    business_key: so.Mapped[str] = so.mapped_column(sa.String(120), index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="running")
+    state: so.Mapped[str] = so.mapped_column(sa.Text)
+    waiting_in: so.Mapped[list[Any]] = so.mapped_column(default=list)
+    started_at: so.Mapped[datetime]
+    updated_at: so.Mapped[datetime]
+    ended_at: so.Mapped[Optional[datetime]]
+    started_by: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    cancel_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        sa.Index("ix_human_tasks_scope", "status", "locality_path"),
+        sa.Index("ix_human_tasks_due", "status", "due_at"),
+    )
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
+    process_key: so.Mapped[str] = so.mapped_column(sa.String(120))
+    activity_id: so.Mapped[str] = so.mapped_column(sa.String(120))
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    business_key: so.Mapped[str] = so.mapped_column(sa.String(120))
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    candidate_groups: so.Mapped[list[Any]] = so.mapped_column(default=list)
+    form_ref: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    due_at: so.Mapped[Optional[datetime]]
+    assignee: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80), index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="open")
+    item: so.Mapped[Optional[str]] = so.mapped_column(sa.String(60))
+    created_at: so.Mapped[datetime]
+    completed_at: so.Mapped[Optional[datetime]]
+    completed_by: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
+
+
+class HumanTaskGroup(Base):
+    __tablename__ = "human_task_groups"
+    task_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True)
+    group: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True, index=True)
+
+
+class Job(Base):
+    """A service task or timer waiting to run; after its last failed attempt it is an incident."""
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.UniqueConstraint("instance_id", "task_id", "kind", name="uq_job_task"),
+        sa.Index("ix_jobs_due", "status", "due_at"),
+    )
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    instance_id: so.Mapped[Optional[str]] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
+    task_id: so.Mapped[str] = so.mapped_column(sa.String(36))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    topic: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    activity_id: so.Mapped[str] = so.mapped_column(sa.String(120))
+    activity_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    due_at: so.Mapped[datetime]
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="ready")
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    max_attempts: so.Mapped[int] = so.mapped_column(default=3)
+    lease_owner: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
+    lease_until: so.Mapped[Optional[datetime]]
+    last_error: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    payload: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    created_at: so.Mapped[datetime]
+    updated_at: so.Mapped[datetime]
+    completed_at: so.Mapped[Optional[datetime]]
+
+
+class Subscription(Base):
+    """An instance waiting for a message, so delivery never deserializes workflows to find it."""
+    __tablename__ = "subscriptions"
+    __table_args__ = (sa.Index("ix_subscriptions_match", "message_name", "business_key"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
+    task_id: so.Mapped[str] = so.mapped_column(sa.String(36))
+    message_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    business_key: so.Mapped[str] = so.mapped_column(sa.String(120))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    created_at: so.Mapped[datetime]
+
+
+class TimerStart(Base):
+    """One row per firing of a timer start event: the unique key makes two workers fire it once."""
+    __tablename__ = "timer_starts"
+    __table_args__ = (sa.UniqueConstraint("process_key", "locality", "fire_at", name="uq_timer_start_fire"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    process_key: so.Mapped[str] = so.mapped_column(sa.String(120))
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    definition_id: so.Mapped[int]
+    fire_at: so.Mapped[datetime]
+    instance_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(36))
+    created_at: so.Mapped[datetime]
+
+
+class Item(Base):
+    """One joint item (联办事项) of one case: its department, state and result; counted in reports."""
+    __tablename__ = "items"
+    __table_args__ = (
+        sa.UniqueConstraint("instance_id", "item", name="uq_item_per_instance"),
+        sa.Index("ix_items_report", "state", "locality_path", "completed_at"),
+    )
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
+    item: so.Mapped[str] = so.mapped_column(sa.String(60))
+    department: so.Mapped[str] = so.mapped_column(sa.String(40))
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    state: so.Mapped[str] = so.mapped_column(sa.String(20))
+    result: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    started_at: so.Mapped[Optional[datetime]]
+    completed_at: so.Mapped[Optional[datetime]]
+
+
+class HistoryEvent(Base):
+    __tablename__ = "history"
+    __table_args__ = (sa.Index("ix_history_instance", "instance_id", "id"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.String(36))
+    at: so.Mapped[datetime]
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    activity_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    activity_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    actor: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
+    details: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+
+
+class Application(Base):
+    """The one application (申请表) of one person; the retirement instance runs under its business key."""
+    __tablename__ = "applications"
+    __table_args__ = (sa.Index("ix_applications_scope", "locality_path", "created_at"),)
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    business_key: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"))
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    id_number: so.Mapped[str] = so.mapped_column(sa.String(18), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20))
+    data: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    submitted_by: so.Mapped[str] = so.mapped_column(sa.String(80))
+    created_at: so.Mapped[datetime]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    display_name: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    role: so.Mapped[str] = so.mapped_column(sa.String(20))
+    groups: so.Mapped[list[Any]] = so.mapped_column(default=list)
+    locality: so.Mapped[str] = so.mapped_column(sa.String(12))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+
+
+class AuditEvent(Base):
+    """Every read of a whole personal record, and every privileged change."""
+    __tablename__ = "audit_log"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
+    at: so.Mapped[datetime] = so.mapped_column(index=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(80))
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    resource: so.Mapped[str] = so.mapped_column(sa.String(40))
+    resource_id: so.Mapped[str] = so.mapped_column(sa.String(80))
+    details: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+
+
+class WorkerHeartbeat(Base):
+    __tablename__ = "worker_heartbeats"
+    worker_id: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
+    pid: so.Mapped[int]
+    host: so.Mapped[str] = so.mapped_column(sa.String(120))
+    started_at: so.Mapped[datetime]
+    beat_at: so.Mapped[datetime]

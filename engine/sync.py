@@ -1,0 +1,212 @@
+"""After every engine step: mirror the workflow's wait states into the indexed tables.
+
+Open human tasks, jobs (external service tasks and timers), message subscriptions and joint items
+are derived from the workflow and diffed against what is stored, so queries never deserialize
+workflows.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from .bpmn.task_specs import ExternalServiceTask
+from .clock import SHANGHAI
+from .jsonable import jsonable
+from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
+
+OPEN_JOB_STATES = ("ready", "running", "incident")
+
+
+def parse_due(value) -> datetime | None:
+    """A due date or timer value (date, naive or aware ISO string) → aware UTC datetime."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dict):  # cycle timers
+        value = value.get("next")
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time(23, 59, 59))
+    else:
+        text = str(value).strip()
+        if len(text) == 10:
+            dt = datetime.combine(date.fromisoformat(text), time(23, 59, 59))
+        else:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=SHANGHAI)
+    return dt.astimezone(timezone.utc)
+
+
+def all_tasks(wf):
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def _event_definition(task):
+    return getattr(task.task_spec, "event_definition", None)
+
+
+def activity_label(task) -> str:
+    return getattr(task.task_spec, "bpmn_name", None) or getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def waiting_states(wf):
+    """(human, external, timers, messages): the tasks the instance waits in."""
+    human, external, timers, messages = [], [], [], []
+    for t in all_tasks(wf):
+        if t.state == TaskState.READY and t.task_spec.manual:
+            human.append(t)
+        elif t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
+            external.append(t)
+        elif t.state == TaskState.WAITING:
+            ed = _event_definition(t)
+            if isinstance(ed, TimerEventDefinition):
+                timers.append(t)
+            elif isinstance(ed, MessageEventDefinition):
+                messages.append(t)
+    return human, external, timers, messages
+
+
+def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=None):
+    human, external, timers, messages = waiting_states(wf)
+    _sync_human_tasks(engine, session, row, human, script_engine, now)
+    _sync_jobs(session, row, external, timers, now)
+    _sync_subscriptions(session, row, messages, now)
+    _sync_items(engine, session, row, wf, pspec, now)
+    row.waiting_in = [
+        {"activity_id": t.task_spec.bpmn_id, "name": activity_label(t),
+         "type": kind} for kind, tasks in (("user_task", human), ("service_task", external), ("timer", timers),
+                                           ("message", messages)) for t in tasks]
+    row.updated_at = now
+    if wf.is_completed() and row.status == "running":
+        row.status = "completed"
+        row.ended_at = now
+        session.add(HistoryEvent(instance_id=row.id, at=now, kind="completed", actor=actor, details={}))
+
+
+def _sync_human_tasks(engine, session, row, ready, script_engine, now):
+    stored = {t.id: t for t in session.scalars(sa.select(HumanTask).where(
+        HumanTask.instance_id == row.id, HumanTask.status == "open"))}
+    wanted = {str(t.id): t for t in ready}
+    for task_id, t in wanted.items():
+        if task_id in stored:
+            continue
+        ext = t.task_spec.extensions or {}
+        groups = [g.strip() for g in (ext.get("candidateGroups") or "").split(",") if g.strip()]
+        if not groups and t.task_spec.lane:
+            groups = [t.task_spec.lane]
+        due = None
+        if ext.get("dueDate"):
+            due = parse_due(script_engine.evaluate_in(t.data, ext["dueDate"]))
+        session.add(HumanTask(
+            id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
+            name=activity_label(t), business_key=row.business_key, locality=row.locality,
+            locality_path=row.locality_path, candidate_groups=groups, form_ref=ext.get("formRef"), due_at=due,
+            status="open", item=(ext.get("properties") or {}).get("item"), created_at=now))
+        session.flush()
+        for g in groups:
+            session.add(HumanTaskGroup(task_id=task_id, group=g))
+    for task_id, stale in stored.items():
+        if task_id not in wanted:
+            stale.status = "cancelled"
+            stale.completed_at = now
+
+
+def _sync_jobs(session, row, external, timers, now):
+    every = {(j.task_id, j.kind): j for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id))}
+    stored = {k: j for k, j in every.items() if j.status in OPEN_JOB_STATES}
+    wanted = {}
+    for t in external:
+        wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
+    for t in timers:
+        due = parse_due(t._get_internal_data("event_value"))
+        if due is None:
+            continue
+        wanted[(str(t.id), "timer")] = (t, due, None)
+    for key, (t, due, topic) in wanted.items():
+        job = every.get(key)
+        if job is not None:
+            if job.status not in OPEN_JOB_STATES:  # a timer that was due but had not fired yet
+                job.status, job.due_at, job.updated_at = "ready", due, now
+            elif key[1] == "timer" and job.due_at != due:
+                job.due_at, job.updated_at = due, now
+            continue
+        retries = (t.task_spec.extensions or {}).get("properties", {}).get("retries")
+        session.add(Job(instance_id=row.id, task_id=key[0], kind=key[1], topic=topic,
+                        activity_id=t.task_spec.bpmn_id, activity_name=activity_label(t), locality=row.locality,
+                        locality_path=row.locality_path, due_at=due, status="ready",
+                        max_attempts=int(retries) if retries else 3, created_at=now, updated_at=now))
+    for key, job in stored.items():
+        if key not in wanted:
+            job.status, job.updated_at, job.lease_owner, job.lease_until = "cancelled", now, None, None
+
+
+def _sync_subscriptions(session, row, waiting, now):
+    stored = {(s.task_id, s.message_name): s for s in session.scalars(
+        sa.select(Subscription).where(Subscription.instance_id == row.id))}
+    wanted = {(str(t.id), _event_definition(t).name) for t in waiting}
+    for task_id, name in wanted - set(stored):
+        session.add(Subscription(instance_id=row.id, task_id=task_id, message_name=name,
+                                 business_key=row.business_key, locality_path=row.locality_path, created_at=now))
+    for key in set(stored) - wanted:
+        session.delete(stored[key])
+
+
+_ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+
+
+def _sync_items(engine, session, row, wf, pspec, now):
+    if not pspec.item_specs:
+        return
+    observed: dict[str, tuple[str, object]] = {}
+    for t in all_tasks(wf):
+        props = pspec.item_specs.get(t.task_spec.name)
+        if not props:
+            continue
+        code = props["item"]
+        if t.state & _ACTIVE:
+            state = "in_progress"
+        elif t.state == TaskState.COMPLETED:
+            state = props.get("item_state") or "done"
+        else:
+            continue
+        previous = observed.get(code)
+        if previous is None or _rank(state) >= _rank(previous[0]):
+            observed[code] = (state, t)
+    if not observed:
+        return
+    stored = {i.item: i for i in session.scalars(sa.select(Item).where(Item.instance_id == row.id))}
+    catalog = engine.item_catalog(row.locality)
+    for code, (state, t) in observed.items():
+        item = stored.get(code)
+        if item is None:
+            dept = (catalog.get(code) or {}).get("department") or _department_of(t)
+            item = Item(instance_id=row.id, item=code, department=dept, locality=row.locality,
+                        locality_path=row.locality_path, state="pending", result={}, started_at=now)
+            session.add(item)
+        if item.state == state or item.state in ("done", "rejected", "not_applicable") and state == "in_progress":
+            continue
+        item.state = state
+        if state in ("done", "rejected", "not_applicable"):
+            item.completed_at = now
+            props = pspec.item_specs[t.task_spec.name]
+            keys = [k.strip() for k in (props.get("item_result") or "").split(",") if k.strip()]
+            item.result = jsonable({k: t.data.get(k) for k in keys if k in t.data})
+
+
+def _rank(state: str) -> int:
+    return {"in_progress": 1, "not_applicable": 2, "rejected": 3, "done": 4}.get(state, 0)
+
+
+def _department_of(t) -> str:
+    ext = t.task_spec.extensions or {}
+    if ext.get("topic"):
+        return ext["topic"].split(".")[0]
+    groups = (ext.get("candidateGroups") or "").split(",")
+    return groups[0].strip() if groups and groups[0] else (t.task_spec.lane or "")

@@ -1,0 +1,200 @@
+"""Deploy-time checks: the same list for the modeler, the API, ``retire deploy --check`` and every deploy.
+
+Each problem names the file, the element id and the reason.
+"""
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from .bpmn.expressions import UnsafeExpression, check_expression
+from .definitions import BPMN_NS, DefinitionFile, identify
+from .errors import InvalidDefinition
+from .specs import parse_process
+
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+DEPARTMENTS = ("hrss", "social_insurance", "medical_insurance", "housing_fund", "public_security", "health",
+               "data_bureau", "employer", "archive_agency", "community")
+SUPPORTED = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+             "userTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "scriptTask", "manualTask",
+             "task", "process", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+             "subProcess", "callActivity", "sequenceFlow", "laneSet", "lane", "extensionElements",
+             "documentation", "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation",
+             "association", "ioSpecification", "property", "transaction", "multiInstanceLoopCharacteristics",
+             "standardLoopCharacteristics", "incoming", "outgoing", "timerEventDefinition",
+             "messageEventDefinition", "errorEventDefinition", "signalEventDefinition",
+             "terminateEventDefinition", "escalationEventDefinition", "conditionalEventDefinition",
+             "cancelEventDefinition", "linkEventDefinition", "compensateEventDefinition",
+             "conditionExpression", "timeDate", "timeDuration", "timeCycle", "dataInputAssociation",
+             "dataOutputAssociation", "group", "category", "categoryValue", "loopCardinality",
+             "completionCondition", "script", "flowNodeRef", "childLaneSet", "condition", "sourceRef",
+             "targetRef", "text", "dataInput", "dataOutput", "inputSet", "outputSet", "dataInputRefs",
+             "dataOutputRefs", "loopDataInputRef", "loopDataOutputRef", "inputDataItem", "outputDataItem"}
+
+
+def _p(file, element, message, severity="error"):
+    return {"file": file, "element_id": element, "message": message, "severity": severity}
+
+
+def validate_files(engine, session, locality: str, files: list[DefinitionFile]) -> list[dict]:
+    problems: list[dict] = []
+    batch = {"bpmn": {}, "dmn": {}, "form": {}}
+    for f in files:
+        if f.kind is None:
+            problems.append(_p(f.name, None, "expected a .bpmn, .dmn or form .json file"))
+            continue
+        try:
+            key, _name, extra = identify(f)
+        except InvalidDefinition as exc:
+            problems.extend({**p, "severity": "error"} for p in exc.problems)
+            continue
+        for k in [key, *extra]:
+            batch[f.kind][k] = f
+    seq = engine.definitions.latest_seq(session)
+
+    def resolves(kind, key):
+        return key in batch[kind] or engine.definitions.resolve(session, kind, key, locality, seq) is not None
+
+    for f in files:
+        if f.kind == "bpmn" and f.name not in {p["file"] for p in problems}:
+            problems.extend(_check_bpmn(engine, session, locality, seq, f, batch, resolves))
+        elif f.kind == "dmn" and f.name not in {p["file"] for p in problems}:
+            problems.extend(_check_dmn(f))
+        elif f.kind == "form" and f.name not in {p["file"] for p in problems}:
+            problems.extend(_check_form(f))
+    return problems
+
+
+def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict]:
+    out = []
+    root = etree.fromstring(f.content.encode("utf-8"))
+    processes = root.findall(f"{{{BPMN_NS}}}process")
+    executable = [p for p in processes if p.get("isExecutable") == "true"]
+    if not executable:
+        out.append(_p(f.name, processes[0].get("id") if processes else None,
+                      'no process is marked executable (isExecutable="true"); there is nothing to run'))
+    for proc in processes:
+        for el in proc.iter():
+            if not isinstance(el.tag, str):
+                continue
+            qn = etree.QName(el)
+            if qn.namespace == BPMN_NS and qn.localname not in SUPPORTED:
+                out.append(_p(f.name, el.get("id") or proc.get("id"), f"bpmn:{qn.localname} is not supported by the engine"))
+            if qn.namespace != BPMN_NS:
+                continue
+            out.extend(_check_element(f.name, qn.localname, el, engine, resolves))
+    if out or not executable:
+        return out
+    files = [(f.name, f.content)]
+    for called in sorted({el.get("calledElement") for el in root.iter(f"{{{BPMN_NS}}}callActivity")
+                          if el.get("calledElement")}):
+        if called in {p.get("id") for p in processes}:
+            continue
+        other = batch["bpmn"].get(called)
+        if other is not None:
+            files.append((other.name, other.content))
+        else:
+            d = engine.definitions.resolve(session, "bpmn", called, locality, seq)
+            if d is None:
+                el = next(e for e in root.iter(f"{{{BPMN_NS}}}callActivity") if e.get("calledElement") == called)
+                out.append(_p(f.name, el.get("id"), f"called process '{called}' is not deployed for {locality} or its parents"))
+                continue
+            files.append((d.file_name, d.content))
+    if out:
+        return out
+    for proc in executable:
+        try:
+            parse_process(proc.get("id"), files)
+        except InvalidDefinition as exc:
+            out.extend({**p, "severity": "error"} for p in exc.problems)
+    return out
+
+
+def _check_element(file, tag, el, engine, resolves) -> list[dict]:
+    out = []
+    eid = el.get("id")
+    cam = lambda name: el.get(f"{{{CAMUNDA_NS}}}{name}")  # noqa: E731
+    if tag == "serviceTask" or tag == "sendTask":
+        topic = cam("topic")
+        if cam("type") != "external" or not topic:
+            out.append(_p(file, eid, 'a service task needs camunda:type="external" and camunda:topic'))
+        elif engine.handlers and topic not in engine.handlers:
+            out.append(_p(file, eid, f"no handler is registered for topic '{topic}'"))
+    if tag == "userTask":
+        for g in [g.strip() for g in (cam("candidateGroups") or "").split(",") if g.strip()]:
+            if g not in DEPARTMENTS:
+                out.append(_p(file, eid, f"candidate group '{g}' is not a department code ({', '.join(DEPARTMENTS)})"))
+        form = cam("formRef") or cam("formKey")
+        if cam("formRef") and not resolves("form", form):
+            out.append(_p(file, eid, f"form '{form}' is not deployed for this locality or its parents"))
+        if cam("dueDate"):
+            out.extend(_expr(file, eid, cam("dueDate"), "due date"))
+    if tag == "businessRuleTask":
+        ref = cam("decisionRef")
+        if not ref:
+            out.append(_p(file, eid, "a business rule task needs camunda:decisionRef"))
+        elif not resolves("dmn", ref):
+            out.append(_p(file, eid, f"decision '{ref}' is not deployed for this locality or its parents"))
+    if tag in ("timeDate", "timeDuration", "timeCycle"):
+        parent = el.getparent().getparent()
+        is_start = etree.QName(parent).localname == "startEvent"
+        text = (el.text or "").strip()
+        if not is_start:
+            out.extend(_expr(file, parent.get("id"), text, "timer"))
+    if tag == "conditionExpression":
+        parent_id = el.getparent().get("id")
+        out.extend(_expr(file, parent_id, el.text or "", "condition"))
+    return out
+
+
+def _expr(file, eid, text, what) -> list[dict]:
+    try:
+        check_expression(text)
+    except SyntaxError as exc:
+        return [_p(file, eid, f"the {what} expression does not compile: {exc.msg} in {text!r}")]
+    except UnsafeExpression as exc:
+        return [_p(file, eid, f"the {what} expression is not allowed: {exc}")]
+    return []
+
+
+def _check_dmn(f) -> list[dict]:
+    from .dmn import load_decisions
+    from .dmn.errors import DecisionError
+
+    try:
+        decisions = load_decisions(f.content, f.name)
+    except DecisionError as exc:
+        return [_p(f.name, getattr(exc, "element_id", None) or getattr(exc, "decision_id", None), str(exc))]
+    except Exception as exc:  # a file the DMN reader cannot make sense of
+        return [_p(f.name, None, f"cannot read the decision table: {exc}")]
+    out = []
+    for d in decisions:
+        for problem in d.problems():
+            out.append(_p(f.name, getattr(problem, "element_id", None) or d.id, getattr(problem, "message", str(problem))))
+    return out
+
+
+FORM_COMPONENTS = {"textfield", "textarea", "number", "select", "radio", "checkbox", "checklist", "taglist",
+                   "datetime", "text", "button", "group", "spacer", "separator", "html", "image", "dynamiclist",
+                   "iframe", "table", "expression", "filepicker", "documentPreview", "default"}
+
+
+def _check_form(f) -> list[dict]:
+    form = json.loads(f.content)
+    out, keys = [], set()
+
+    def walk(components):
+        for c in components or []:
+            ctype = c.get("type")
+            if ctype not in FORM_COMPONENTS:
+                out.append(_p(f.name, c.get("id"), f"unknown form component type '{ctype}'"))
+            key = c.get("key")
+            if key:
+                if key in keys:
+                    out.append(_p(f.name, c.get("id"), f"two fields use the key '{key}'"))
+                keys.add(key)
+            walk(c.get("components"))
+
+    walk(form.get("components"))
+    return out

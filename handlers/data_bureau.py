@@ -1,0 +1,25 @@
+"""数据局 (data_bureau): push the case data to the departments that act on it."""
+from __future__ import annotations
+
+from .context import HandlerError
+
+# What a department receives: the application and every result computed so far.
+SHARED_VARIABLES = (
+    "id_number", "name", "sex", "category", "phone", "channel", "retirement_type", "retirement_date",
+    "statutory", "birth_check", "approval", "deemed", "contribution_check", "pension", "pension_award",
+    "medical", "household", "bank_card",
+)
+
+
+def push_case(ctx) -> dict:
+    raw = ctx.inputs.get("departments") or ctx.variables.get("departments")
+    if not raw:
+        raise HandlerError("data_bureau.push_case needs the input 'departments'")
+    departments = [d.strip() for d in (raw.split(",") if isinstance(raw, str) else raw) if d.strip()]
+    payload = {k: ctx.variables[k] for k in SHARED_VARIABLES if k in ctx.variables}
+    for department in departments:
+        ctx.ports.exchange.push(ctx.business_key, department, payload, ctx.idempotency_key)
+    return {"pushed_to": departments}
+
+
+HANDLERS = {"data_bureau.push_case": push_case}

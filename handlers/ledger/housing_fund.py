@@ -1,0 +1,51 @@
+"""Ledger adapter for 公积金中心: seal an account, pay its balance out once and close it."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .. import ports
+from ..context import BusinessRuleViolation
+from ..variables import reference
+from .once import find
+from .schema import housing_fund_accounts as accounts
+from .schema import housing_fund_withdrawals as withdrawals
+
+
+class LedgerHousingFund(ports.HousingFund):
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    def account(self, id_number):
+        with self.engine.connect() as conn:
+            return find(conn, accounts, {"id_number": id_number})
+
+    def seal(self, account_no, on, idempotency_key):
+        with self.engine.begin() as conn:
+            conn.execute(accounts.update()
+                         .where((accounts.c.account_no == account_no) & (accounts.c.status == "open"))
+                         .values(status="sealed", sealed_on=on))
+            row = find(conn, accounts, {"account_no": account_no})
+        if row is None:
+            raise BusinessRuleViolation("unknown_account", "no such housing-fund account")
+        return row
+
+    def withdraw(self, account_no, bank_card, on, idempotency_key):
+        match = {"idempotency_key": idempotency_key, "account_no": account_no}
+        try:
+            with self.engine.begin() as conn:
+                paid = find(conn, withdrawals, match)
+                if paid:
+                    return paid
+                account = conn.execute(sa.select(accounts).where(accounts.c.account_no == account_no)
+                                       .with_for_update()).mappings().first()
+                if account is None:
+                    raise BusinessRuleViolation("unknown_account", "no such housing-fund account")
+                conn.execute(withdrawals.insert().values(
+                    reference=reference("HF", account_no), account_no=account_no, idempotency_key=idempotency_key,
+                    amount=account["balance"], bank_card=bank_card, paid_on=on))
+                conn.execute(accounts.update().where(accounts.c.account_no == account_no).values(
+                    balance=0, status="closed", closed_on=on, sealed_on=account["sealed_on"] or on))
+                return find(conn, withdrawals, match)
+        except sa.exc.IntegrityError:
+            with self.engine.connect() as conn:
+                return find(conn, withdrawals, {"account_no": account_no})

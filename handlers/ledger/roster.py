@@ -1,0 +1,40 @@
+"""Ledger adapters reading the roster: persons, the household register and only-child certificates."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .. import ports
+from .schema import persons
+
+
+class LedgerRoster(ports.Roster):
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    def get(self, id_number):
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(persons).where(persons.c.id_number == id_number)).mappings().first()
+        return dict(row) if row else None
+
+    def in_locality(self, prefix):
+        query = (sa.select(persons).where(persons.c.locality.startswith(prefix, autoescape=True))
+                 .order_by(persons.c.id_number))
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=1000).execute(query).mappings():
+                yield dict(row)
+
+
+class LedgerHouseholdRegister(ports.HouseholdRegister):
+    """In the embedded ledger the household address is kept on the roster (hukou_address)."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    def lookup(self, id_number):
+        query = sa.select(persons.c.name, persons.c.hukou_address, persons.c.birth_date_id_card).where(
+            persons.c.id_number == id_number)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None or not row.hukou_address:
+            return None
+        return {"name": row.name, "address": row.hukou_address, "birth_date": row.birth_date_id_card}
