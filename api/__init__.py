@@ -1,0 +1,68 @@
+"""The Flask app: one blueprint per resource under /api, OpenAPI at /api/openapi.json, docs at /api/docs."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, abort, send_from_directory
+from flask_smorest import Api
+
+from .config import Config
+from .errors import register_error_handlers
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> Flask:
+    """Build the app around an engine (built from the config when not given)."""
+    app = Flask(__name__, static_folder=None)
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config or Config)
+    if engine is None:
+        from engine.bootstrap import bootstrap
+
+        engine = bootstrap(app.config["DATABASE_URL"], processes_dir=app.config["PROCESSES_DIR"],
+                           forms_dir=app.config["FORMS_DIR"], ports_kind=app.config["PORTS"], worker_id="api")
+    app.extensions["retire_engine"] = engine
+    api = Api(app)
+    from .views import (applications, decisions, definitions, drafts, health, incidents, instances, localities,
+                        messages, notifications, persons, reports, tasks, tokens, users)
+
+    for module in (health, tokens, localities, definitions, drafts, instances, tasks, messages, incidents,
+                   applications, persons, reports, notifications, decisions, users):
+        api.register_blueprint(module.blp)
+    register_error_handlers(app)
+    _static_routes(app)
+    logging.getLogger("retire").setLevel(logging.INFO)
+    return app
+
+
+def _static_routes(app: Flask) -> None:
+    import swagger_ui_bundle
+
+    @app.get("/api/docs/assets/<path:name>")
+    def swagger_assets(name):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, name)
+
+    @app.get("/modeler")
+    @app.get("/modeler/")
+    def modeler_index():
+        folder = STATIC / "modeler"
+        if not (folder / "index.html").exists():
+            abort(404, description="the modeler is not built: run ./dev run (it builds modeler/ with npm)")
+        return send_from_directory(folder, "index.html")
+
+    @app.get("/modeler/<path:name>")
+    def modeler_assets(name):
+        return send_from_directory(STATIC / "modeler", name)
+
+    @app.get("/")
+    def index():
+        return send_from_directory(STATIC, "index.html")
+
+    @app.get("/inbox")
+    def inbox():
+        return send_from_directory(STATIC, "inbox.html")

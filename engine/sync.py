@@ -19,6 +19,7 @@ from .jsonable import jsonable
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
+SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "applicant_locality")
 
 
 def parse_due(value) -> datetime | None:
@@ -108,7 +109,8 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now):
             id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
             name=activity_label(t), business_key=row.business_key, locality=row.locality,
             locality_path=row.locality_path, candidate_groups=groups, form_ref=ext.get("formRef"), due_at=due,
-            status="open", item=(ext.get("properties") or {}).get("item"), created_at=now))
+            status="open", item=(ext.get("properties") or {}).get("item"), created_at=now,
+            summary=jsonable({k: t.data[k] for k in SUMMARY_FIELDS if k in t.data})))
         session.flush()
         for g in groups:
             session.add(HumanTaskGroup(task_id=task_id, group=g))

@@ -32,7 +32,7 @@ def notify_upcoming(ctx) -> dict:
     quarter = ctx.variables.get("quarter") or ctx.inputs.get("quarter")
     upcoming = ctx.variables.get("upcoming") or []
     template = _template(ctx, "notify_upcoming")
-    messages, bad = [], []
+    messages, sent_to, bad = [], [], []
     for person in upcoming:
         if not is_valid_phone(person.get("phone")):
             bad.append(_bad(person))
@@ -41,15 +41,15 @@ def notify_upcoming(ctx) -> dict:
                          "text": render(template, {"name": person["name"],
                                                    "retirement_month": person["retirement_month"],
                                                    "quarter": quarter}),
-                         "idempotency_key": upcoming_key(quarter, person["id_number"]),
-                         "id_number": person["id_number"]})
+                         "idempotency_key": upcoming_key(quarter, person["id_number"])})
+        sent_to.append(person)
     results = ctx.ports.sms.send_many(messages)
     notified = 0
-    for message, result in zip(messages, results):
+    for person, result in zip(sent_to, results):
         if result["status"] == "sent":
             notified += 1
         else:
-            bad.append(_bad(message))
+            bad.append(_bad(person))
     log.info("quarter %s: %d notified, %d bad phones", quarter, notified, len(bad))
     return {"notified": notified, "bad_phones": bad}
 

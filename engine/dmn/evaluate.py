@@ -91,7 +91,7 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
         raise DecisionSyntaxError(
             f"decision {decision.title} cannot be evaluated: {first.message}",
             decision_id=decision.id, element_id=first.element_id)
-    values = _input_values(decision, context)
+    values, context = _input_values(decision, context)
     if plan.index is not None:
         key = values[plan.index_column]
         candidates = plan.index.get(key, plan.index_default) if key.__class__ is str else plan.index_default
@@ -150,11 +150,17 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
                           [m.rule.id for m in chosen])
 
 
-def _input_values(decision: Decision, context: dict) -> list:
+def _input_values(decision: Decision, context: dict) -> tuple[list, dict]:
+    """Compute, coerce and check every input column.
+
+    Returns the values and the context the rules see: when a plain-name input was coerced
+    (e.g. "1965-01-15" to a date for a date column), later expressions see the coerced value.
+    """
     values = []
+    ctx = context
     for clause in decision.inputs:
         try:
-            raw = clause.getter(context)
+            raw = clause.getter(ctx)
         except LookupError as exc:
             name = getattr(exc, "name", None) or (exc.args[0] if exc.args else clause.expression)
             raise DecisionInputError(
@@ -177,8 +183,12 @@ def _input_values(decision: Decision, context: dict) -> list:
                 f"decision {decision.title}: input {clause.label!r} ({clause.expression}) = {display(value)} "
                 f"is not one of the allowed values {clause.allowed_values}",
                 decision_id=decision.id, element_id=clause.id, input_name=clause.expression)
+        if value is not raw and clause.simple_name:
+            if ctx is context:
+                ctx = dict(context)
+            ctx[clause.expression] = value
         values.append(value)
-    return values
+    return values, ctx
 
 
 def _outputs(decision: Decision, plan: _RulePlan, context: dict) -> dict:

@@ -27,6 +27,10 @@ class InputClause:
     def name(self) -> str:
         return self.expression
 
+    @property
+    def simple_name(self) -> bool:
+        return self.expression.isidentifier()
+
 
 @dataclass(frozen=True)
 class OutputClause:

@@ -132,6 +132,7 @@ class HumanTask(Base):
     assignee: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80), index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="open")
     item: so.Mapped[Optional[str]] = so.mapped_column(sa.String(60))
+    summary: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
     created_at: so.Mapped[datetime]
     completed_at: so.Mapped[Optional[datetime]]
     completed_by: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))

@@ -121,7 +121,7 @@ function renderHeader() {
 }
 
 function renderTreePane() {
-  renderTree(ui.tree, { roots: state.tree.roots, selected: state.selected, onSelect: selectLocality });
+  renderTree(ui.tree, { roots: state.tree.roots, selected: state.selected, onSelect: guard(selectLocality) });
 }
 
 function renderList() {
@@ -131,8 +131,8 @@ function renderList() {
     selected: state.selected,
     current: state.doc,
     localityName,
-    onOpen: (d) => openDefinition(d),
-    onOpenFile: openLocalFile
+    onOpen: guard((d) => openDefinition(d)),
+    onOpenFile: guard(openLocalFile)
   });
 }
 
@@ -149,7 +149,7 @@ function renderToolbar() {
   const selectedLevel = state.tree.byCode.get(state.selected)?.level;
   const btn = (testid, label, onClick, enabled, extra = {}) =>
     h('button', { testid, onClick: guard(onClick), disabled: !enabled, ...extra }, label);
-  ui.toolbar.replaceChildren(
+  ui.toolbar.replaceChildren(...[
     btn('btn-save-draft', t('btn.saveDraft'), saveDraft, editable),
     btn('btn-validate', t('btn.validate'), validate, editable),
     btn('btn-deploy', t('btn.deploy'), deploy, editable, { class: 'primary' }),
@@ -161,7 +161,7 @@ function renderToolbar() {
     btn('btn-migrate', t('btn.migrate'), migrate, !!(def && doc.kind === 'bpmn')),
     doc?.readOnly ? btn('btn-back-to-edit', t('btn.backToEdit'), backToEdit, true) : null,
     h('span', { class: 'spacer' }),
-    btn('btn-download', t('btn.download'), download, !!doc));
+    btn('btn-download', t('btn.download'), download, !!doc)].filter(Boolean));
 }
 
 /** Wrap a toolbar action: report errors as a toast instead of an uncaught rejection. */
@@ -290,14 +290,25 @@ async function showDocument(doc, content) {
   renderProblemPanel();
 }
 
+/** Ask before dropping unsaved edits. Marks the editor as loading at once (tests wait on that state). */
 async function confirmDiscard() {
+  const previous = ui.main.dataset.editorState;
+  ui.main.dataset.editorState = 'loading';
   if (!state.dirty || state.doc?.readOnly) return true;
-  return confirmDialog(t('confirm.unsaved'), 'confirm-discard');
+  const ok = await confirmDialog(t('confirm.unsaved'), 'confirm-discard');
+  if (!ok) ui.main.dataset.editorState = previous;
+  return ok;
 }
 
 async function openDefinition(meta, { readOnly = false } = {}) {
   if (!(await confirmDiscard())) return;
-  const def = await api.definition(meta.id);
+  let def;
+  try {
+    def = await api.definition(meta.id);
+  } catch (err) {
+    ui.main.dataset.editorState = state.doc ? `${state.doc.kind}:ready` : 'none';
+    throw err;
+  }
   // keep the effective-list flags (inherited / overridden) of the entry we came from
   const merged = { ...def, inherited: meta.inherited ?? def.inherited, overridden: meta.overridden ?? def.overridden };
   delete merged.content;
@@ -372,6 +383,7 @@ async function validate() {
   state.problems.server = (res.problems || []).filter((p) => !p.file || p.file === doc.fileName).map((p) => ({ ...p, source: 'server' }));
   state.status = res.valid ? 'valid' : 'invalid';
   renderProblemPanel();
+  ui.problems.dataset.round = Number(ui.problems.dataset.round || 0) + 1;
   toast(t(res.valid ? 'problems.valid' : 'problems.invalid'), res.valid ? 'success' : 'error');
 }
 

@@ -1,0 +1,283 @@
+"""The `retire` command: serve, worker, up, migrate, deploy, users, import, demo, decide, simulate."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Config
+
+
+def _engine(worker_id: str | None = None, clock=None):
+    from engine.bootstrap import bootstrap
+
+    return bootstrap(Config.DATABASE_URL, processes_dir=Config.PROCESSES_DIR, forms_dir=Config.FORMS_DIR,
+                     ports_kind=Config.PORTS, worker_id=worker_id, clock=clock)
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="log more")
+def main(verbose: bool):
+    """退休一件事一次办 — the retirement 'one thing' engine."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def migrate():
+    """Create or upgrade the database schema (Alembic, to head)."""
+    from engine.store.migrate import upgrade
+
+    _ensure_sqlite_folder(Config.DATABASE_URL)
+    upgrade(Config.DATABASE_URL)
+    click.echo(f"database at head: {_safe_url(Config.DATABASE_URL)}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int):
+    """Run the HTTP API (for production run it under gunicorn: 'api.wsgi:app')."""
+    from . import create_app
+
+    app = create_app(Config)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--poll", default=Config.WORKER_POLL_SECONDS, show_default=True, type=float, help="seconds")
+def worker(poll: float):
+    """Run a worker: jobs, timers and timer start events (several may run on one database)."""
+    from .worker import run_worker
+
+    run_worker(_engine(), poll)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def up(host: str, port: int):
+    """Start a worker in the background and the server in the foreground; print the URL and accounts."""
+    from .demo import DEMO_USERS, demo_password
+
+    worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=os.environ.copy())
+    url = f"http://{host}:{port}"
+    click.echo("")
+    click.echo(f"  退休一件事 is running at {url}")
+    click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler")
+    click.echo("  demo accounts (username / password):")
+    for username, role, locality, groups, name in DEMO_USERS:
+        click.echo(f"    {username:<14} {demo_password(role):<12} {role:<8} {locality} {','.join(groups):<28} {name}")
+    click.echo("")
+    try:
+        from . import create_app
+
+        create_app(Config).run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        worker_proc.send_signal(signal.SIGTERM)
+        worker_proc.wait(timeout=10)
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="only when no user exists yet")
+@click.option("--people", default=2000, show_default=True, type=int, help="roster size per locality")
+def demo(if_empty: bool, people: int):
+    """Load definitions, demo accounts and a synthetic roster per locality."""
+    from .demo import is_empty, load_demo
+
+    eng = _engine()
+    if if_empty and not is_empty(eng):
+        eng.sync_folders("demo")
+        click.echo("demo data already loaded; definitions synced")
+        return
+    summary = load_demo(eng, people=people)
+    click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--locality", help="locality code to deploy to (default: the folder name)")
+@click.option("--note", default="", help="change note")
+@click.option("--check", is_flag=True, help="validate only, deploy nothing")
+@click.option("--author", default=os.environ.get("USER", "cli"), show_default=True)
+def deploy(paths, locality, note, check, author):
+    """Deploy files (or every locality folder of processes/ and forms/ when no path is given)."""
+    from engine.definitions import DefinitionFile, kind_of
+    from engine.errors import EngineError, InvalidDefinition
+
+    eng = _engine()
+    try:
+        if not paths:
+            if check:
+                _fail("--check needs files or folders to check")
+            for r in eng.sync_folders(author):
+                click.echo(f"deployment {r.deployment_id}: {len(r.deployed)} new, {len(r.unchanged)} unchanged")
+            return
+        files, target = [], locality
+        for p in paths:
+            chosen = sorted(p.iterdir()) if p.is_dir() else [p]
+            files += [DefinitionFile(f.name, f.read_text(encoding="utf-8")) for f in chosen if kind_of(f.name)]
+            target = target or (p.name if p.is_dir() else p.parent.name)
+        if check:
+            problems = eng.validate(target, files)
+            for pr in problems:
+                click.echo(f"{pr['severity']}: {pr['file']}: {pr.get('element_id') or '-'}: {pr['message']}")
+            errors = [pr for pr in problems if pr["severity"] == "error"]
+            if errors:
+                _fail(f"{len(errors)} problem(s) in {len(files)} file(s)")
+            click.echo(f"ok: {len(files)} file(s) valid for {target}")
+            return
+        r = eng.deploy(target, files, author, note)
+        for d in r.deployed:
+            click.echo(f"deployed {d.kind} {d.key} v{d.version} at {d.locality}")
+        for d in r.unchanged:
+            click.echo(f"unchanged {d.kind} {d.key} v{d.version}")
+    except InvalidDefinition as exc:
+        for pr in exc.problems:
+            click.echo(f"{pr.get('severity', 'error')}: {pr['file']}: {pr.get('element_id') or '-'}: {pr['message']}",
+                       err=True)
+        _fail(exc.message)
+    except EngineError as exc:
+        _fail(exc.message)
+
+
+@main.group()
+def users():
+    """Manage accounts."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "policy", "clerk", "channel", "auditor"]))
+@click.option("--locality", required=True)
+@click.option("--group", "groups", multiple=True, help="department group (clerks), repeatable")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_create(username, role, locality, groups, password):
+    """Create a user."""
+    from engine.errors import EngineError
+    from engine.validation import DEPARTMENTS
+
+    from .demo import ensure_user
+
+    bad = [g for g in groups if g not in DEPARTMENTS]
+    if bad:
+        _fail(f"unknown group {bad[0]} (one of {', '.join(DEPARTMENTS)})")
+    eng = _engine()
+    try:
+        eng.locality(locality)
+    except EngineError as exc:
+        _fail(exc.message)
+    if not ensure_user(eng, username, role, locality, groups, password=password):
+        _fail(f"user {username} exists")
+    click.echo(f"created {role} {username} at {locality}")
+
+
+@users.command("list")
+def users_list():
+    """List users."""
+    import sqlalchemy as sa
+
+    from engine.store.models import User
+
+    with _engine().reading() as session:
+        for u in session.scalars(sa.select(User).order_by(User.username)):
+            click.echo(f"{u.username:<16} {u.role:<8} {u.locality} {','.join(u.groups or [])}")
+
+
+@main.group(name="import")
+def import_():
+    """Import data."""
+
+
+@import_.command("roster")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def import_roster_cmd(path: Path, quiet: bool):
+    """Import insured persons from a CSV or XLSX file (progress bar on stderr)."""
+    from handlers.ledger.roster_import import import_roster
+
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        _fail("the roster must be a .csv or .xlsx file")
+    report = import_roster(_engine().db, path, progress=not quiet)
+    click.echo(f"accepted {report.accepted}, rejected {len(report.rejected)}")
+    for e in report.rejected[:50]:
+        click.echo(f"  row {getattr(e, 'row', '?')}: {getattr(e, 'reason', e)}")
+    if report.rejected and not report.accepted:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("decision_id")
+@click.option("--locality", default="000000", show_default=True)
+@click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="repeatable")
+def decide(decision_id, locality, inputs):
+    """Evaluate a decision table and print its outputs as one JSON object."""
+    from engine.dmn.errors import DecisionError
+    from engine.errors import EngineError
+
+    values = {}
+    for item in inputs:
+        if "=" not in item:
+            _fail(f"--input {item!r} is not NAME=VALUE", 2)
+        name, raw = item.split("=", 1)
+        values[name.strip()] = _typed(raw)
+    try:
+        result, _d = _engine().decide(decision_id, locality, values, with_rules=True)
+    except (DecisionError, EngineError) as exc:
+        _fail(str(getattr(exc, "message", exc)).split("\n")[0])
+    click.echo(json.dumps(result.outputs, ensure_ascii=False, default=str))
+
+
+def _typed(raw: str):
+    text = raw.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text) if any(c in text for c in ".eE") and text.replace(".", "", 1).replace("-", "", 1).isdigit() else text
+    except ValueError:
+        return text
+
+
+@main.command()
+@click.option("--locality", default="340722", show_default=True)
+@click.option("--start", "start", default=None, help="first day, YYYY-MM-DD (default: today)")
+@click.option("--days", default=92, show_default=True, type=int)
+@click.option("--people", default=2000, show_default=True, type=int)
+@click.option("--database", default=None, help="database URL (default: a fresh temporary SQLite file)")
+def simulate(locality, start, days, people, database):
+    """Run one locality over a period with a fake clock and print what happened."""
+    from .simulate import run_simulation
+
+    summary = run_simulation(locality=locality, start=start, days=days, people=people, database_url=database,
+                             echo=click.echo)
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _safe_url(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    main()

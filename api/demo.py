@@ -1,0 +1,63 @@
+"""Demo data: definitions from the folders, one account per role, a synthetic roster per locality."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from engine.store.models import User
+
+from .auth import hash_password
+
+DEMO_USERS = [
+    # username, role, locality, groups, display name
+    ("admin", "admin", "000000", [], "系统管理员"),
+    ("policy", "policy", "000000", [], "部政策处"),
+    ("policy_ah", "policy", "340000", [], "安徽省人社厅政策处"),
+    ("policy_zy", "policy", "340722", [], "枞阳县人社局"),
+    ("policy_jl", "policy", "220000", [], "吉林省人社厅政策处"),
+    ("zy_community", "clerk", "340722", ["community"], "枞阳县社区经办"),
+    ("zy_agency", "clerk", "340722", ["archive_agency"], "枞阳县劳动保障事务代理中心"),
+    ("zy_hrss", "clerk", "340722", ["hrss", "social_insurance"], "枞阳县人社局"),
+    ("zy_medical", "clerk", "340722", ["medical_insurance"], "枞阳县医保局"),
+    ("zy_housing", "clerk", "340722", ["housing_fund"], "枞阳县公积金中心"),
+    ("jl_employer", "clerk", "220000", ["employer", "archive_agency"], "吉林省用人单位经办"),
+    ("jl_hrss", "clerk", "220000", ["hrss", "social_insurance"], "吉林省人社厅"),
+    ("jl_medical", "clerk", "220000", ["medical_insurance"], "吉林省医保局"),
+    ("jl_housing", "clerk", "220000", ["housing_fund"], "吉林省公积金中心"),
+    ("jl_police", "clerk", "220000", ["public_security"], "吉林省公安厅"),
+    ("jl_health", "clerk", "220000", ["health"], "吉林省卫健委"),
+    ("wanshitong", "channel", "340000", [], "皖事通"),
+    ("jishiban", "channel", "220000", [], "吉事办"),
+    ("auditor", "auditor", "000000", [], "审计"),
+]
+ROSTER_LOCALITIES = ("340722", "220000")
+
+
+def demo_password(role: str) -> str:
+    return f"{role}123"
+
+
+def ensure_user(engine, username, role, locality, groups, display_name="", password=None) -> bool:
+    with engine.transaction() as session:
+        if session.scalar(sa.select(User).where(User.username == username)):
+            return False
+        session.add(User(username=username, role=role, locality=locality, groups=list(groups),
+                         display_name=display_name, password_hash=hash_password(password or demo_password(role))))
+        return True
+
+
+def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
+    from handlers.ledger.demo_roster import generate_roster, load_roster
+
+    engine.sync_folders("demo")
+    users = sum(ensure_user(engine, *u) for u in DEMO_USERS)
+    today = engine.now().date()
+    loaded = {}
+    for i, code in enumerate(ROSTER_LOCALITIES):
+        persons = generate_roster(code, people, today=today, seed=seed + i)
+        loaded[code] = load_roster(engine.db, persons)
+    return {"users": users, "roster": loaded}
+
+
+def is_empty(engine) -> bool:
+    with engine.reading() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

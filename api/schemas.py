@@ -1,0 +1,254 @@
+"""Request and response schemas (marshmallow); the OpenAPI document is generated from them."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from engine.validation import DEPARTMENTS
+
+from .auth import ROLES
+
+
+class Ordered(Schema):
+    class Meta:
+        ordered = True
+
+
+class PageArgs(Ordered):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class TokenRequest(Ordered):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class UserOut(Ordered):
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    locality = fields.String()
+    groups = fields.List(fields.String())
+
+
+class TokenResponse(Ordered):
+    token = fields.String()
+    expires_at = fields.DateTime()
+    user = fields.Nested(UserOut)
+
+
+class LocalityOut(Ordered):
+    code = fields.String()
+    name = fields.String()
+    parent = fields.String(allow_none=True)
+    level = fields.String()
+
+
+class LocalityList(Ordered):
+    items = fields.List(fields.Nested(LocalityOut))
+
+
+class DefinitionArgs(PageArgs):
+    locality = fields.String()
+    key = fields.String()
+    kind = fields.String(validate=validate.OneOf(["bpmn", "dmn", "form"]))
+    effective = fields.Boolean(load_default=False)
+
+
+class DefinitionOut(Ordered):
+    id = fields.Integer()
+    kind = fields.String()
+    key = fields.String()
+    name = fields.String()
+    locality = fields.String()
+    version = fields.Integer()
+    file_name = fields.String()
+    deployed_at = fields.DateTime()
+    author = fields.String()
+    note = fields.String()
+    deployment_id = fields.Integer()
+    retired = fields.Boolean()
+    inherited = fields.Boolean()
+    overridden = fields.Boolean()
+
+
+class DefinitionDetail(DefinitionOut):
+    content = fields.String()
+
+
+class DefinitionList(Ordered):
+    items = fields.List(fields.Nested(DefinitionOut))
+    total = fields.Integer()
+
+
+class FileIn(Ordered):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content = fields.String(required=True)
+
+
+class DeployRequest(Ordered):
+    locality = fields.String(required=True)
+    note = fields.String(load_default="")
+    files = fields.List(fields.Nested(FileIn), required=True, validate=validate.Length(min=1))
+
+
+class Problem(Ordered):
+    file = fields.String()
+    element_id = fields.String(allow_none=True)
+    message = fields.String()
+    severity = fields.String()
+
+
+class ValidateResponse(Ordered):
+    valid = fields.Boolean()
+    problems = fields.List(fields.Nested(Problem))
+
+
+class DeployResponse(Ordered):
+    deployment_id = fields.Integer(allow_none=True)
+    deployed = fields.List(fields.Nested(DefinitionOut))
+    unchanged = fields.List(fields.Nested(DefinitionOut))
+    problems = fields.List(fields.Nested(Problem))
+
+
+class StartRequest(Ordered):
+    key = fields.String(required=True)
+    locality = fields.String(required=True)
+    business_key = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    variables = fields.Dict(load_default=dict)
+
+
+class InstanceArgs(PageArgs):
+    business_key = fields.String()
+    locality = fields.String()
+    status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled"]))
+    key = fields.String()
+
+
+class WaitingOut(Ordered):
+    activity_id = fields.String()
+    name = fields.String()
+    type = fields.String()
+
+
+class InstanceOut(Ordered):
+    id = fields.String()
+    process_key = fields.String()
+    definition_id = fields.Integer()
+    version = fields.Integer(attribute="definition_version")
+    business_key = fields.String()
+    locality = fields.String()
+    status = fields.String()
+    waiting_in = fields.List(fields.Nested(WaitingOut))
+    started_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    row_version = fields.Integer(attribute="version")
+
+
+class InstanceList(Ordered):
+    items = fields.List(fields.Nested(InstanceOut))
+    total = fields.Integer()
+
+
+class TaskOut(Ordered):
+    id = fields.String()
+    instance_id = fields.String()
+    process_key = fields.String()
+    activity_id = fields.String()
+    name = fields.String()
+    business_key = fields.String()
+    locality = fields.String()
+    candidate_groups = fields.List(fields.String())
+    form_ref = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    status = fields.String()
+    item = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    summary = fields.Dict()
+
+
+class TaskList(Ordered):
+    items = fields.List(fields.Nested(TaskOut))
+    total = fields.Integer()
+
+
+class TaskDetail(TaskOut):
+    form = fields.Dict(allow_none=True)
+    data = fields.Dict()
+
+
+class JobOut(Ordered):
+    id = fields.Integer()
+    instance_id = fields.String(allow_none=True)
+    kind = fields.String()
+    topic = fields.String(allow_none=True)
+    activity_id = fields.String()
+    activity_name = fields.String()
+    locality = fields.String()
+    due_at = fields.DateTime()
+    status = fields.String()
+    attempts = fields.Integer()
+    max_attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+
+
+class HistoryOut(Ordered):
+    at = fields.DateTime()
+    kind = fields.String()
+    activity_id = fields.String(allow_none=True)
+    activity_name = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class InstanceDetail(InstanceOut):
+    tasks = fields.List(fields.Nested(TaskOut))
+    jobs = fields.List(fields.Nested(JobOut))
+    messages = fields.List(fields.String())
+    history = fields.List(fields.Nested(HistoryOut))
+    variables = fields.Dict()
+
+
+class CancelRequest(Ordered):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class TaskArgs(PageArgs):
+    group = fields.String(validate=validate.OneOf(DEPARTMENTS))
+    assignee = fields.String()
+    locality = fields.String()
+    process = fields.String()
+    business_key = fields.String()
+    due_before = fields.DateTime()
+
+
+class CompleteRequest(Ordered):
+    data = fields.Dict(load_default=dict)
+
+
+class MessageRequest(Ordered):
+    name = fields.String(required=True)
+    business_key = fields.String(required=True)
+    locality = fields.String()
+    payload = fields.Dict(load_default=dict)
+
+
+class MessageResponse(Ordered):
+    delivered_to = fields.List(fields.String())
+
+
+class JobList(Ordered):
+    items = fields.List(fields.Nested(JobOut))
+    total = fields.Integer()
+
+
+class UserIn(Ordered):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    locality = fields.String(required=True)
+    groups = fields.List(fields.String(validate=validate.OneOf(DEPARTMENTS)), load_default=list)
+    display_name = fields.String(load_default="")

@@ -1,0 +1,140 @@
+"""The one application (申请表) of one person, and the applicant's view of its progress."""
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from engine import queries
+from engine.errors import InvalidInput
+from engine.forms import validate_submission
+from engine.store.models import Application
+
+from ..auth import check_scope, current, require
+from ..schemas import Ordered
+from .common import audit, engine, masked
+from handlers.personal import birth_date_from_id, sex_from_id
+
+blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
+
+
+class ApplicationIn(Ordered):
+    locality = fields.String(required=True)
+    process = fields.String(load_default="retirement")
+    data = fields.Dict(required=True)
+
+
+class ItemOut(Ordered):
+    code = fields.String()
+    name = fields.String()
+    department = fields.String(allow_none=True)
+    state = fields.String()
+    result = fields.Dict()
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class NextOut(Ordered):
+    type = fields.String()
+    name = fields.String()
+    department = fields.String(allow_none=True)
+    due = fields.DateTime(allow_none=True)
+
+
+class Progress(Ordered):
+    application_id = fields.String()
+    business_key = fields.String()
+    status = fields.String()
+    locality = fields.String()
+    items_done = fields.Integer()
+    items_total = fields.Integer()
+    items = fields.List(fields.Nested(ItemOut))
+    next = fields.List(fields.Nested(NextOut))
+    updated_at = fields.DateTime()
+
+
+class ApplicationOut(Ordered):
+    id = fields.String()
+    business_key = fields.String()
+    instance_id = fields.String()
+    locality = fields.String()
+    channel = fields.String()
+    created_at = fields.DateTime()
+    applicant = fields.Dict()
+
+
+def application_variables(data: dict) -> dict:
+    """Process variables derived from the form: birth month and sex from the ID number."""
+    variables = dict(data)
+    born = birth_date_from_id(data["id_number"])
+    variables.setdefault("sex", sex_from_id(data["id_number"]))
+    variables["birth_date_id_card"] = born.isoformat()
+    variables["birth_month"] = born.isoformat()[:7]
+    if variables.get("sex") == "male":
+        variables["category"] = "male"
+    elif variables.get("category") not in ("female_cadre", "female_worker"):
+        raise InvalidInput("1 field(s) are not valid", errors={
+            "category": ["女职工须选择原法定退休年龄类别: female_cadre (原55周岁) 或 female_worker (原50周岁)"]})
+    return variables
+
+
+@blp.route("")
+class Applications(MethodView):
+    @require("admin", "channel", "clerk")
+    @blp.arguments(ApplicationIn)
+    @blp.response(201, ApplicationOut)
+    @blp.alt_response(422, description="a field of the application form is not valid")
+    def post(self, body):
+        """Submit the one application for one person; starts the retirement for that person's locality"""
+        eng = engine()
+        locality = body["locality"]
+        check_scope(eng, locality, "locality")
+        with eng.reading() as session:
+            form = queries.form_for(eng, session, "application_form", locality)
+        if form is None:
+            abort(404, message=f"no application form is deployed for locality {locality}")
+        data = validate_submission(form, body["data"])
+        variables = application_variables(data)
+        now = eng.now()
+        business_key = f"{locality}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+        with eng.transaction() as session:
+            instance_id = eng.start(body["process"], locality, business_key, variables, current().username,
+                                    session=session)
+            app = Application(id=str(uuid.uuid4()), business_key=business_key, instance_id=instance_id,
+                              locality=locality, locality_path=eng.locality_path(locality),
+                              id_number=data["id_number"], name=data.get("name", ""),
+                              channel=data.get("channel", "online"), data=data, submitted_by=current().username,
+                              created_at=now)
+            session.add(app)
+        return {**{c: getattr(app, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
+                                                "created_at")}, "applicant": masked(data)}
+
+    @require("admin", "channel", "clerk", "auditor")
+    @blp.response(200, ApplicationOut(many=True))
+    def get(self):
+        """Recent applications in your locality (personal data masked)"""
+        with engine().reading() as session:
+            rows = session.scalars(sa.select(Application).where(Application.locality_path.like(current().scope_like))
+                                   .order_by(Application.created_at.desc()).limit(200)).all()
+            return [{**{c: getattr(a, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
+                                                    "created_at")}, "applicant": masked(a.data)} for a in rows]
+
+
+@blp.route("/<application_id>/progress")
+class ApplicationProgress(MethodView):
+    @require("admin", "channel", "clerk", "auditor")
+    @blp.response(200, Progress)
+    def get(self, application_id):
+        """Each joint item with its department, state and result, and what is expected next"""
+        eng = engine()
+        with eng.transaction() as session:
+            app = session.get(Application, application_id) or session.scalar(
+                sa.select(Application).where(Application.business_key == application_id))
+            if app is None:
+                abort(404, message=f"no application {application_id}")
+            check_scope(eng, app.locality, "application")
+            audit(session, current().username, "read", "application_progress", app.id)
+            return queries.application_progress(eng, session, app)

@@ -1,0 +1,37 @@
+"""Evaluate a decision table of a locality: outputs and the rule that matched."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields
+
+from engine.dmn.errors import DecisionError
+
+from ..auth import check_scope, current, require
+from ..schemas import Ordered
+from .common import engine
+
+blp = Blueprint("decisions", __name__, url_prefix="/api/decisions", description="Decision tables")
+
+
+class EvaluateIn(Ordered):
+    locality = fields.String()
+    inputs = fields.Dict(required=True)
+
+
+@blp.route("/<decision_id>/evaluate")
+class Evaluate(MethodView):
+    @require("admin", "policy", "clerk", "auditor")
+    @blp.arguments(EvaluateIn)
+    def post(self, body, decision_id):
+        """Evaluate the decision in force for a locality with the given inputs"""
+        eng = engine()
+        locality = body.get("locality") or current().locality
+        check_scope(eng, locality, "locality")
+        try:
+            result, definition = eng.decide(decision_id, locality, body["inputs"], with_rules=True)
+        except DecisionError as exc:
+            abort(422, message=str(exc), errors={"json": {"inputs": [str(exc)]}})
+        return {"decision": decision_id, "locality": locality, "definition_id": definition.id,
+                "defined_at": definition.locality, "version": definition.version, "outputs": result.outputs,
+                "matched_rules": result.matched_rules, "matched_rule_ids": result.matched_rule_ids}

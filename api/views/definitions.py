@@ -1,0 +1,104 @@
+"""Deployed definitions: list, read, validate, deploy (policy role)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from engine.definitions import DefinitionFile
+from engine.store.models import Definition
+
+from ..auth import check_scope, current, require
+from ..schemas import (DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
+                       ValidateResponse)
+from .common import engine
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/definitions", description="Process, decision and form definitions")
+
+
+def _out(d: Definition, inherited=None, overridden=None) -> dict:
+    out = {c: getattr(d, c) for c in ("id", "kind", "key", "name", "locality", "version", "file_name", "deployed_at",
+                                      "author", "note", "deployment_id")}
+    out["retired"] = d.retired_seq is not None
+    if inherited is not None:
+        out["inherited"], out["overridden"] = inherited, overridden
+    return out
+
+
+def _files(body) -> list[DefinitionFile]:
+    return [DefinitionFile(f["name"], f["content"]) for f in body["files"]]
+
+
+def _multipart_body():
+    """Accept multipart uploads too: fields locality, note and one or more files."""
+    if not request.files:
+        return None
+    files = [{"name": f.filename, "content": f.read().decode("utf-8")} for f in request.files.getlist("files")
+             or request.files.values()]
+    return {"locality": request.form.get("locality", ""), "note": request.form.get("note", ""), "files": files}
+
+
+@blp.route("")
+class Definitions(MethodView):
+    @require()
+    @blp.arguments(DefinitionArgs, location="query")
+    @blp.response(200, DefinitionList)
+    def get(self, args):
+        """Deployed definitions; with effective=true, the set in force for a locality"""
+        eng = engine()
+        locality = args.get("locality") or current().locality
+        check_scope(eng, locality, "locality") if args.get("locality") else None
+        with eng.reading() as session:
+            if args["effective"]:
+                rows = [_out(d, inh, ovr) for d, inh, ovr in eng.definitions.effective(session, locality)
+                        if (not args.get("kind") or d.kind == args["kind"]) and (not args.get("key") or d.key == args["key"])]
+                return {"items": rows, "total": len(rows)}
+            q = sa.select(Definition)
+            if args.get("locality"):
+                q = q.where(Definition.locality == locality)
+            for col in ("key", "kind"):
+                if args.get(col):
+                    q = q.where(getattr(Definition, col) == args[col])
+            q = q.order_by(Definition.locality, Definition.kind, Definition.key, Definition.version.desc())
+            total = session.scalar(sa.select(sa.func.count()).select_from(q.subquery()))
+            rows = session.scalars(q.limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"])).all()
+            return {"items": [_out(d) for d in rows], "total": total}
+
+    @require("policy")
+    @blp.response(201, DeployResponse)
+    @blp.alt_response(422, description="invalid file: each problem names the file, the element and the reason")
+    def post(self):
+        """Deploy BPMN / DMN / form files to a locality as a new version"""
+        body = _multipart_body() or DeployRequest().load(request.get_json(silent=True) or {})
+        eng = engine()
+        check_scope(eng, body["locality"], "locality")
+        result = eng.deploy(body["locality"], _files(body), current().username, body.get("note", ""))
+        return {"deployment_id": result.deployment_id, "deployed": [_out(d) for d in result.deployed],
+                "unchanged": [_out(d) for d in result.unchanged], "problems": result.warnings}
+
+
+@blp.route("/validate")
+class Validate(MethodView):
+    @require("policy")
+    @blp.arguments(DeployRequest)
+    @blp.response(200, ValidateResponse)
+    def post(self, body):
+        """Run every deploy check without deploying"""
+        eng = engine()
+        check_scope(eng, body["locality"], "locality")
+        problems = eng.validate(body["locality"], _files(body))
+        return {"valid": not any(p.get("severity", "error") == "error" for p in problems), "problems": problems}
+
+
+@blp.route("/<int:definition_id>")
+class DefinitionById(MethodView):
+    @require()
+    @blp.response(200, DefinitionDetail)
+    def get(self, definition_id):
+        """One version, with its XML or form JSON"""
+        with engine().reading() as session:
+            d = session.get(Definition, definition_id)
+            if d is None:
+                abort(404, message=f"no definition {definition_id}")
+            return {**_out(d), "content": d.content}

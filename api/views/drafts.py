@@ -1,0 +1,95 @@
+"""Drafts a policy officer saves in the modeler before deploying."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from engine.definitions import kind_of
+from engine.store.models import Draft
+
+from ..auth import check_scope, current, require
+from ..schemas import Ordered
+from .common import engine
+
+blp = Blueprint("drafts", __name__, url_prefix="/api/drafts", description="Modeler drafts")
+
+
+class DraftIn(Ordered):
+    locality = fields.String(required=True)
+    file_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content = fields.String(required=True)
+
+
+class DraftArgs(Ordered):
+    locality = fields.String()
+
+
+def _out(d: Draft, content=False) -> dict:
+    out = {c: getattr(d, c) for c in ("id", "locality", "file_name", "kind", "author")}
+    out["updated_at"] = d.updated_at.isoformat()
+    if content:
+        out["content"] = d.content
+    return out
+
+
+@blp.route("")
+class Drafts(MethodView):
+    @require("policy")
+    @blp.arguments(DraftArgs, location="query")
+    def get(self, args):
+        """Saved drafts of a locality"""
+        eng = engine()
+        locality = args.get("locality") or current().locality
+        check_scope(eng, locality, "locality")
+        with eng.reading() as session:
+            rows = session.scalars(sa.select(Draft).where(Draft.locality == locality).order_by(Draft.file_name)).all()
+            return {"items": [_out(d) for d in rows]}
+
+    @require("policy")
+    @blp.arguments(DraftIn)
+    def put(self, body):
+        """Save (or overwrite) the draft of one file"""
+        eng = engine()
+        check_scope(eng, body["locality"], "locality")
+        kind = kind_of(body["file_name"])
+        if kind is None:
+            abort(422, message="the file name must end in .bpmn, .dmn or .json",
+                  errors={"json": {"file_name": ["must end in .bpmn, .dmn or .json"]}})
+        with eng.transaction() as session:
+            d = session.scalar(sa.select(Draft).where(Draft.locality == body["locality"],
+                                                      Draft.file_name == body["file_name"]))
+            if d is None:
+                d = Draft(locality=body["locality"], file_name=body["file_name"], kind=kind, content="", author="",
+                          updated_at=eng.now())
+                session.add(d)
+            d.content, d.author, d.updated_at = body["content"], current().username, eng.now()
+            session.flush()
+            return _out(d, content=True)
+
+
+@blp.route("/<int:draft_id>")
+class DraftById(MethodView):
+    @require("policy")
+    def get(self, draft_id):
+        """One draft with its content"""
+        eng = engine()
+        with eng.reading() as session:
+            d = session.get(Draft, draft_id)
+            if d is None:
+                abort(404, message=f"no draft {draft_id}")
+            check_scope(eng, d.locality, "draft")
+            return _out(d, content=True)
+
+    @require("policy")
+    @blp.response(204)
+    def delete(self, draft_id):
+        """Discard a draft"""
+        eng = engine()
+        with eng.transaction() as session:
+            d = session.get(Draft, draft_id)
+            if d is None:
+                abort(404, message=f"no draft {draft_id}")
+            check_scope(eng, d.locality, "draft")
+            session.delete(d)

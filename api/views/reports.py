@@ -1,0 +1,97 @@
+"""Completion counts per department and item (办结数量), and who reaches retirement age in a quarter."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from engine import queries
+from engine.clock import SHANGHAI
+
+from ..auth import check_scope, current, require
+from ..schemas import Ordered
+from .common import engine, masked
+
+blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Reports")
+
+
+class CompletionArgs(Ordered):
+    locality = fields.String()
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+
+
+class UpcomingArgs(Ordered):
+    locality = fields.String()
+    quarter = fields.String(required=True, validate=validate.Regexp(r"^\d{4}Q[1-4]$", error="quarter must look like 2027Q1"))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+def _day_start(d: date) -> datetime:
+    return datetime.combine(d, time(0), SHANGHAI)
+
+
+@blp.route("/completions")
+class Completions(MethodView):
+    @require("admin", "clerk", "auditor", "policy")
+    @blp.arguments(CompletionArgs, location="query")
+    def get(self, args):
+        """Per department and item: completed counts for a locality and period (dates inclusive)"""
+        eng = engine()
+        locality = args.get("locality") or current().locality
+        check_scope(eng, locality, "locality")
+        today = eng.now().astimezone(SHANGHAI).date()
+        start = args.get("start") or date(today.year, 1, 1)
+        end = args.get("end") or today
+        if end < start:
+            abort(422, message="'to' is before 'from'", errors={"query": {"to": ["must not be before from"]}})
+        with eng.reading() as session:
+            rows = queries.completions(session, f"%/{locality}/%", _day_start(start), _day_start(end + timedelta(days=1)))
+        by_dept: dict[str, dict] = {}
+        catalog = eng.item_catalog(locality)
+        for r in rows:
+            dept = by_dept.setdefault(r["department"], {"department": r["department"], "completed": 0, "items": {}})
+            dept["completed"] += r["completed"]
+            item = dept["items"].setdefault(r["item"], {"item": r["item"],
+                                                        "name": (catalog.get(r["item"]) or {}).get("name", r["item"]),
+                                                        "completed": 0})
+            item["completed"] += r["completed"]
+        departments = [{**d, "items": list(d["items"].values())} for d in by_dept.values()]
+        return {"locality": locality, "from": start.isoformat(), "to": end.isoformat(),
+                "total": sum(d["completed"] for d in departments), "departments": departments, "rows": rows}
+
+
+@blp.route("/upcoming")
+class Upcoming(MethodView):
+    @require("admin", "clerk", "auditor", "policy")
+    @blp.arguments(UpcomingArgs, location="query")
+    def get(self, args):
+        """Persons reaching statutory retirement age in a quarter (per the locality's DMN table)"""
+        from handlers.localities import subtree_prefix
+
+        eng = engine()
+        locality = args.get("locality") or current().locality
+        check_scope(eng, locality, "locality")
+        year, q = int(args["quarter"][:4]), int(args["quarter"][5])
+        months = {f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)}
+        prefix = "" if locality == "000000" else subtree_prefix(locality)
+        found, cache = [], {}
+        with eng.reading() as session:
+            for person in eng.ports.roster.in_locality(prefix):
+                birth = person.get("birth_date_file") or person["birth_date_id_card"]
+                key = (person["category"], str(birth)[:7])
+                if key not in cache:
+                    cache[key] = eng.decide("statutory_retirement_age", person["locality"],
+                                            {"category": key[0], "birth_month": key[1]}, session=session)
+                month = cache[key]["retirement_month"]
+                if month in months:
+                    found.append({"id_number": person["id_number"], "name": person["name"],
+                                  "phone": person.get("phone"), "locality": person["locality"],
+                                  "category": person["category"], "retirement_month": month})
+        found.sort(key=lambda p: (p["retirement_month"], p["id_number"]))
+        size, page = args["page_size"], args["page"]
+        return {"locality": locality, "quarter": args["quarter"], "total": len(found),
+                "items": [masked(p) for p in found[(page - 1) * size: page * size]]}

@@ -1,0 +1,134 @@
+"""Human tasks: the clerk's inbox, claim, complete with form data."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from engine import queries
+from engine.forms import validate_submission
+from engine.store.models import HumanTask, Instance
+
+from ..auth import check_scope, current, require
+from ..schemas import CompleteRequest, InstanceDetail, TaskArgs, TaskDetail, TaskList
+from .common import audit, engine, masked
+from .instances import detail_out
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks")
+
+
+def task_out(t: HumanTask, summary: dict | None = None) -> dict:
+    out = {c: getattr(t, c) for c in ("id", "instance_id", "process_key", "activity_id", "name", "business_key",
+                                      "locality", "candidate_groups", "form_ref", "due_at", "assignee", "status",
+                                      "item", "created_at")}
+    if summary is not None:
+        out["summary"] = summary
+    return out
+
+
+def _visible(t: HumanTask) -> bool:
+    p = current()
+    if p.role == "clerk" and not set(p.groups) & set(t.candidate_groups or []):
+        return False
+    return True
+
+
+def _load_task(session, task_id) -> HumanTask:
+    t = session.get(HumanTask, task_id)
+    if t is None:
+        abort(404, message=f"no task {task_id}")
+    check_scope(engine(), t.locality, "task")
+    if not _visible(t):
+        abort(403, message="this task belongs to another department's group")
+    return t
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @require("admin", "clerk", "auditor")
+    @blp.arguments(TaskArgs, location="query")
+    @blp.response(200, TaskList)
+    def get(self, args):
+        """Open human tasks you may see; filter by group, assignee (me), locality, process, due_before"""
+        p = current()
+        groups = None
+        if p.role == "clerk":
+            groups = [args["group"]] if args.get("group") else list(p.groups)
+            if args.get("group") and args["group"] not in p.groups:
+                abort(403, message=f"you are not in the group {args['group']}")
+        elif args.get("group"):
+            groups = [args["group"]]
+        assignee = p.username if args.get("assignee") == "me" else args.get("assignee")
+        eng = engine()
+        with eng.reading() as session:
+            q = queries.task_query(p.scope_like, groups=groups, assignee=assignee, locality=args.get("locality"),
+                                   process=args.get("process"), due_before=args.get("due_before"),
+                                   business_key=args.get("business_key"))
+            rows, total = queries.page(session, q, args["page"], args["page_size"])
+            return {"items": [task_out(t, masked(t.summary)) for t in rows], "total": total}
+
+
+@blp.route("/<task_id>")
+class TaskById(MethodView):
+    @require("admin", "clerk", "auditor")
+    @blp.response(200, TaskDetail)
+    def get(self, task_id):
+        """One task with its form definition and current data"""
+        eng = engine()
+        with eng.transaction() as session:
+            t = _load_task(session, task_id)
+            out = task_out(t)
+            out["form"] = queries.form_for(eng, session, t.form_ref, t.locality)
+            out["data"] = queries.task_data(eng, session, t)
+            audit(session, current().username, "read", "task", task_id)
+            return out
+
+
+@blp.route("/<task_id>/claim")
+class Claim(MethodView):
+    @require("admin", "clerk")
+    @blp.response(200, TaskDetail)
+    def post(self, task_id):
+        """Claim the task for yourself; 409 when someone else holds it"""
+        eng = engine()
+        with eng.reading() as session:
+            _load_task(session, task_id)
+        eng.claim(task_id, current().username)
+        with eng.reading() as session:
+            return task_out(session.get(HumanTask, task_id))
+
+
+@blp.route("/<task_id>/unclaim")
+class Unclaim(MethodView):
+    @require("admin", "clerk")
+    @blp.response(200, TaskDetail)
+    def post(self, task_id):
+        """Give the task back to the group"""
+        eng = engine()
+        with eng.reading() as session:
+            _load_task(session, task_id)
+        eng.unclaim(task_id, current().username, force=current().role == "admin")
+        with eng.reading() as session:
+            return task_out(session.get(HumanTask, task_id))
+
+
+@blp.route("/<task_id>/complete")
+class Complete(MethodView):
+    @require("admin", "clerk")
+    @blp.arguments(CompleteRequest)
+    @blp.response(200, InstanceDetail)
+    @blp.alt_response(409, description="the task is no longer open, or claimed by someone else")
+    @blp.alt_response(422, description="form data that fails the form's validation")
+    def post(self, body, task_id):
+        """Complete the task with form data → the instance's new state"""
+        eng = engine()
+        with eng.reading() as session:
+            _load_task(session, task_id)
+
+        def validate(task_row, data):
+            with eng.reading() as s:
+                form = queries.form_for(eng, s, task_row.form_ref, task_row.locality)
+            return validate_submission(form, data) if form else data
+
+        instance_id = eng.complete_task(task_id, body["data"], current().username, validate=validate)
+        with eng.reading() as session:
+            return detail_out(session, session.get(Instance, instance_id), whole=False)

@@ -1,0 +1,136 @@
+"""Read models for the API: lists and views built from the indexed tables, never from workflow state."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from .errors import NotFound
+from .store.models import (Application, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance, Item, Job,
+                           Subscription)
+
+
+def page(session, query, page_no: int, size: int):
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    rows = session.scalars(query.limit(size).offset((page_no - 1) * size)).all()
+    return rows, total
+
+
+def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None):
+    q = sa.select(Instance).where(Instance.locality_path.like(scope_like))
+    if business_key:
+        q = q.where(Instance.business_key == business_key)
+    if locality:
+        q = q.where(Instance.locality_path.like(f"%/{locality}/%"))
+    if status:
+        q = q.where(Instance.status == status)
+    if key:
+        q = q.where(Instance.process_key == key)
+    return q.order_by(Instance.started_at.desc(), Instance.id)
+
+
+def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, process=None, due_before=None,
+               status="open", business_key=None):
+    q = sa.select(HumanTask).where(HumanTask.locality_path.like(scope_like), HumanTask.status == status)
+    if groups is not None:
+        q = q.where(HumanTask.id.in_(sa.select(HumanTaskGroup.task_id).where(HumanTaskGroup.group.in_(groups))))
+    if assignee:
+        q = q.where(HumanTask.assignee == assignee)
+    if locality:
+        q = q.where(HumanTask.locality_path.like(f"%/{locality}/%"))
+    if process:
+        q = q.where(HumanTask.process_key == process)
+    if business_key:
+        q = q.where(HumanTask.business_key == business_key)
+    if due_before:
+        q = q.where(HumanTask.due_at < due_before)
+    return q.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+
+
+def instance_detail(session, row: Instance) -> dict:
+    definition = session.get(Definition, row.definition_id)
+    tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")).all()
+    jobs = session.scalars(sa.select(Job).where(Job.instance_id == row.id,
+                                                Job.status.in_(("ready", "running", "incident")))).all()
+    subs = session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)).all()
+    history = session.scalars(sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id)
+                              .order_by(HistoryEvent.id)).all()
+    return {"instance": row, "definition": definition, "tasks": tasks, "jobs": jobs, "subscriptions": subs,
+            "history": history}
+
+
+def variables_of(engine, session, row: Instance) -> dict:
+    """The case's current variables (the data of its latest task), for the whole-record view."""
+    _row, wf, _pspec, _se = engine.load(session, row.id, row=row)
+    task = wf.last_task or wf.task_tree
+    for t in wf.get_tasks():
+        if t.task_spec.manual and t.state == 16:  # READY user tasks carry the freshest data
+            task = t
+    from .jsonable import jsonable
+    return jsonable(task.data)
+
+
+def task_data(engine, session, task: HumanTask) -> dict:
+    from uuid import UUID
+
+    from .jsonable import jsonable
+    _row, wf, _pspec, _se = engine.load(session, task.instance_id)
+    t = wf.get_task_from_id(UUID(task.id))
+    return jsonable(t.data) if t is not None else {}
+
+
+def form_for(engine, session, form_ref: str | None, locality: str) -> dict | None:
+    if not form_ref:
+        return None
+    seq = engine.definitions.latest_seq(session)
+    d = engine.definitions.resolve(session, "form", form_ref, locality, seq)
+    return json.loads(d.content) if d else None
+
+
+def incidents(session, scope_like: str):
+    return (sa.select(Job).where(Job.status == "incident", Job.locality_path.like(scope_like))
+            .order_by(Job.updated_at.desc(), Job.id))
+
+
+def application_progress(engine, session, app: Application) -> dict:
+    row = session.get(Instance, app.instance_id)
+    if row is None:
+        raise NotFound(f"the application {app.id} has no case")
+    catalog = engine.settings(app.locality).get("items") or []
+    stored = {i.item: i for i in session.scalars(sa.select(Item).where(Item.instance_id == row.id))}
+    items = []
+    for entry in catalog:
+        i = stored.get(entry["code"])
+        items.append({"code": entry["code"], "name": entry.get("name", entry["code"]),
+                      "department": entry.get("department") or (i.department if i else None),
+                      "state": i.state if i else ("not_applicable" if row.status != "running" else "pending"),
+                      "result": i.result if i else {}, "completed_at": i.completed_at if i else None})
+    for code, i in stored.items():
+        if code not in {e["code"] for e in catalog}:
+            items.append({"code": code, "name": code, "department": i.department, "state": i.state,
+                          "result": i.result, "completed_at": i.completed_at})
+    tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id,
+                                                       HumanTask.status == "open")).all()
+    nxt = [{"type": "task", "name": t.name, "department": (t.candidate_groups or [None])[0], "due": t.due_at}
+           for t in tasks]
+    for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.status.in_(("ready", "running",
+                                                                                             "incident")))):
+        nxt.append({"type": "timer" if j.kind == "timer" else ("incident" if j.status == "incident" else "processing"),
+                    "name": j.activity_name, "department": (j.topic or "").split(".")[0] or None,
+                    "due": j.due_at if j.kind == "timer" else None})
+    for s in session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)):
+        nxt.append({"type": "message", "name": s.message_name, "department": None, "due": None})
+    done = sum(1 for i in items if i["state"] == "done")
+    return {"application_id": app.id, "business_key": app.business_key, "status": row.status,
+            "locality": app.locality, "items": items, "items_done": done, "items_total": len(items),
+            "next": nxt, "updated_at": row.updated_at}
+
+
+def completions(session, scope_like: str, start: datetime, end: datetime):
+    q = (sa.select(Item.department, Item.item, Item.locality, sa.func.count())
+         .where(Item.state == "done", Item.locality_path.like(scope_like), Item.completed_at >= start,
+                Item.completed_at < end)
+         .group_by(Item.department, Item.item, Item.locality)
+         .order_by(Item.department, Item.item, Item.locality))
+    return [{"department": d, "item": i, "locality": loc, "completed": n} for d, i, loc, n in session.execute(q)]
