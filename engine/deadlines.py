@@ -27,7 +27,7 @@ def calendar_functions(engine, session, locality: str, seq: int) -> dict:
             if type(exc).__name__ == "NotFound":
                 return "next_workday"
             raise
-        return (out or {}).get("policy", "next_workday")
+        return (out or {}).get("roll_policy", "next_workday")
 
     def roll(value, kind: str = "deadline") -> str:
         d = _to_date(value)

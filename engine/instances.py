@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from .clock import SHANGHAI
 from .errors import Conflict, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, HumanTask, Instance, Job, Subscription
@@ -38,6 +39,7 @@ class InstanceOps:
         data = dict(variables or {})
         data.setdefault("business_key", business_key)
         data.setdefault("locality", locality)
+        data.setdefault("started_at", now.astimezone(SHANGHAI).isoformat())
         for t in wf.get_tasks(state=TaskState.READY):
             t.data.update(data)
         _fire_start_timers(wf)

@@ -21,6 +21,16 @@ import yaml
 from .errors import CalendarFileError
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """Safe loader that leaves dates as text, so a bad date is reported with its entry number."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class HolidayFile:
     path: Path
@@ -38,7 +48,7 @@ class HolidayFile:
 def read_holiday_file(path: Path | str) -> HolidayFile:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText)
     except (OSError, yaml.YAMLError) as exc:
         raise CalendarFileError(path, f"cannot read: {exc}") from None
     if not isinstance(data, dict):

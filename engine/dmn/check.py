@@ -14,6 +14,8 @@ def problems(decision: Decision) -> list[Problem]:
         found += _priority_setup(decision)
     if decision.hit_policy in ("UNIQUE", "ANY") and not decision.syntax_problems:
         found += _overlaps(decision)
+    if decision.aggregation in ("SUM", "MIN", "MAX"):
+        found += _aggregated_outputs(decision)
     if not decision.rules:
         found.append(Problem(decision.id, decision.table_id, "the table has no rules"))
     return found
@@ -41,6 +43,17 @@ def _allowed_values(decision: Decision) -> list[Problem]:
                     decision.id, entry.id,
                     f"rule {rule.number}, output {clause.name!r}: {display(value)} is not one of the "
                     f"allowed values {clause.allowed_values}"))
+    return found
+
+
+def _aggregated_outputs(decision: Decision) -> list[Problem]:
+    found = []
+    for clause in decision.outputs:
+        if (clause.type_ref or "").lower() in ("string", "boolean", "date"):
+            found.append(Problem(
+                decision.id, clause.id,
+                f"COLLECT {decision.aggregation} aggregates every output, but output {clause.name!r} is "
+                f"of type {clause.type_ref}"))
     return found
 
 

@@ -25,6 +25,7 @@ class Plan:
     index: dict | None               # str value -> tuple of rule plans
     index_default: tuple = ()        # rules whose indexed entry is "-"
     priorities: tuple = ()           # per output: list of allowed values in priority order
+    input_order: tuple = ()          # plain-name inputs first, then computed ones
 
 
 def build_plan(decision: Decision) -> Plan | None:
@@ -43,8 +44,9 @@ def build_plan(decision: Decision) -> Plan | None:
             fns = tuple((clause, e) for clause, e in zip(decision.outputs, rule.output_entries))
             plans.append(_RulePlan(rule, checks, None, fns))
     priorities = tuple(list(o.allowed.literals) if o.allowed else [] for o in decision.outputs)
+    order = tuple(sorted(range(len(decision.inputs)), key=lambda i: not decision.inputs[i].simple_name))
     if column is None:
-        return Plan(tuple(plans), None, None, (), priorities)
+        return Plan(tuple(plans), None, None, (), priorities, order)
     index: dict[str, list] = {}
     default = []
     for plan in plans:
@@ -57,7 +59,7 @@ def build_plan(decision: Decision) -> Plan | None:
         for key in keys:
             bucket = index.setdefault(key, list(default))
             bucket.append(plan)
-    return Plan(tuple(plans), column, {k: tuple(v) for k, v in index.items()}, tuple(default), priorities)
+    return Plan(tuple(plans), column, {k: tuple(v) for k, v in index.items()}, tuple(default), priorities, order)
 
 
 def _index_column(decision: Decision) -> int | None:
@@ -153,12 +155,13 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
 def _input_values(decision: Decision, context: dict) -> tuple[list, dict]:
     """Compute, coerce and check every input column.
 
-    Returns the values and the context the rules see: when a plain-name input was coerced
-    (e.g. "1965-01-15" to a date for a date column), later expressions see the coerced value.
+    Returns the values and the context the rules see: plain-name inputs are read first, and when
+    one was coerced (e.g. "1965-01-15" to a date for a date column) expressions see the coerced value.
     """
-    values = []
+    values = [None] * len(decision.inputs)
     ctx = context
-    for clause in decision.inputs:
+    for position in decision._plan.input_order:
+        clause = decision.inputs[position]
         try:
             raw = clause.getter(ctx)
         except LookupError as exc:
@@ -187,7 +190,7 @@ def _input_values(decision: Decision, context: dict) -> tuple[list, dict]:
             if ctx is context:
                 ctx = dict(context)
             ctx[clause.expression] = value
-        values.append(value)
+        values[position] = value
     return values, ctx
 
 

@@ -99,6 +99,8 @@ def subtract(x: Interval, b: Interval) -> list[Interval]:
 
 
 def covered(x: Interval, others: tuple[Interval, ...]) -> bool:
+    if not _nonempty(x.lo, x.lo_closed, x.hi, x.hi_closed):
+        return True
     pieces = [x]
     for b in others:
         pieces = [p for piece in pieces for p in subtract(piece, b)]

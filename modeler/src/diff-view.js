@@ -9,10 +9,10 @@ export function renderDiff(container, diff, { a, b }) {
       h('code', {}, e.id), ' ', h('span', { class: 'muted' }, e.type || ''), ' ', e.name || '',
       e.changes && e.changes.length ? h('ul', { class: 'changes' }, e.changes.map((c) => h('li', {}, c))) : null))));
   const empty = !diff.added.length && !diff.removed.length && !diff.changed.length;
-  container.replaceChildren(
+  container.replaceChildren(...[
     h('h3', {}, t('diff.title', { a, b })),
     empty ? h('p', { testid: 'diff-empty' }, t('diff.none')) : null,
     section('added', diff.added || []),
     section('removed', diff.removed || []),
-    section('changed', diff.changed || []));
+    section('changed', diff.changed || [])].filter(Boolean));
 }

@@ -380,7 +380,7 @@ async function validate() {
   const doc = state.doc;
   const content = await currentView().getContent();
   const res = await api.validate(doc.locality, [{ name: doc.fileName, content }]);
-  state.problems.server = (res.problems || []).filter((p) => !p.file || p.file === doc.fileName).map((p) => ({ ...p, source: 'server' }));
+  state.problems.server = (res.problems || []).map((p) => ({ ...p, source: 'server' }));
   state.status = res.valid ? 'valid' : 'invalid';
   renderProblemPanel();
   ui.problems.dataset.round = Number(ui.problems.dataset.round || 0) + 1;

@@ -94,7 +94,7 @@ def _run_case(engine, ports, person, *, twice=False):
 def test_every_handler_runs_for_a_spread_of_demo_persons(ledger, demo):
     ports = build_ports("ledger", db_engine=ledger)
     outcomes = Counter()
-    for person in demo[::8]:
+    for person in demo[::16]:
         result = _run_case(ledger, ports, person)
         outcomes["mismatch"] += result["birth_check"]["mismatch"]
         outcomes["arrears"] += result["contribution_check"]["arrears_months"] > 0

@@ -4,7 +4,7 @@ import pytest
 
 from engine.dmn import DecisionInputError
 
-from .builders import national
+from dmn_builders import national
 
 # domain.md §1.2 sample rows: category, birth, new age (years, months), retires, delay
 SAMPLES = [
