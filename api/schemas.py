@@ -162,6 +162,8 @@ class TaskOut(Ordered):
     candidate_groups = fields.List(fields.String())
     form_ref = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
+    due_provisional = fields.Boolean(metadata={"description": "the due date came from the weekends-only fallback "
+                                                              "calendar (no official holiday data for that year)"})
     assignee = fields.String(allow_none=True)
     status = fields.String()
     item = fields.String(allow_none=True)

@@ -10,6 +10,17 @@ from datetime import date
 from .bpmn.expressions import _to_date, add_months
 
 
+class DateText(str):
+    """An ISO date string that remembers whether the calendar had real data for it."""
+    provisional = False
+
+
+def _text(d) -> DateText:
+    out = DateText(d.isoformat())
+    out.provisional = bool(getattr(d, "provisional", False))
+    return out
+
+
 def calendar_functions(engine, session, locality: str, seq: int) -> dict:
     cal_cache = {}
 
@@ -31,15 +42,18 @@ def calendar_functions(engine, session, locality: str, seq: int) -> dict:
 
     def roll(value, kind: str = "deadline") -> str:
         d = _to_date(value)
-        return cal().roll(d, roll_policy(kind)).date.isoformat()
+        rolled = cal().roll(d, roll_policy(kind))
+        out = _text(rolled.date)
+        out.provisional = out.provisional or bool(getattr(rolled, "provisional", False))
+        return out
 
     def workday(value) -> str:
-        return cal().next_workday(_to_date(value)).isoformat()
+        return _text(cal().next_workday(_to_date(value)))
 
     def add_workdays(value, n: int) -> str:
-        return cal().add_workdays(_to_date(value), int(n)).isoformat()
+        return _text(cal().add_workdays(_to_date(value), int(n)))
 
-    def deadline(period, day: int, kind: str = "monthly_submission") -> str:
+    def deadline(period, day: int, kind: str = "monthly_submission") -> DateText:
         """The deadline "by the <day>th" of month ``period`` ('YYYY-MM' or a date), rolled per policy."""
         start = _to_date(period)
         return roll(date(start.year, start.month, int(day)), kind)

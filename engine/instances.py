@@ -42,7 +42,6 @@ class InstanceOps:
         data.setdefault("started_at", now.astimezone(SHANGHAI).isoformat())
         for t in wf.get_tasks(state=TaskState.READY):
             t.data.update(data)
-        _fire_start_timers(wf)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
                                  details={"definition_id": definition.id, "version": definition.version}))
         self.advance(session, row, wf, pspec, se, actor)
@@ -145,11 +144,3 @@ def _interrupting_timer_ready(wf) -> bool:
         if isinstance(ed, TimerEventDefinition) and getattr(t.task_spec, "cancel_activity", False):
             return True
     return False
-
-
-def _fire_start_timers(wf) -> None:
-    """A case started by the scheduler (or by hand) does not wait on its own timer start event."""
-    for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
-        ed = getattr(t.task_spec, "event_definition", None)
-        if isinstance(ed, TimerEventDefinition) and t.parent is not None and t.parent.parent is None:
-            t._set_internal_data(event_fired=True)

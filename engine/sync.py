@@ -19,7 +19,7 @@ from .jsonable import jsonable
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
-SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "applicant_locality")
+SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "period", "quarter")
 
 
 def parse_due(value) -> datetime | None:
@@ -102,13 +102,15 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now):
         groups = [g.strip() for g in (ext.get("candidateGroups") or "").split(",") if g.strip()]
         if not groups and t.task_spec.lane:
             groups = [t.task_spec.lane]
-        due = None
+        due, provisional = None, False
         if ext.get("dueDate"):
-            due = parse_due(script_engine.evaluate_in(t.data, ext["dueDate"]))
+            value = script_engine.evaluate_in(t.data, ext["dueDate"])
+            due, provisional = parse_due(value), bool(getattr(value, "provisional", False))
         session.add(HumanTask(
             id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
             name=activity_label(t), business_key=row.business_key, locality=row.locality,
             locality_path=row.locality_path, candidate_groups=groups, form_ref=ext.get("formRef"), due_at=due,
+            due_provisional=provisional,
             status="open", item=(ext.get("properties") or {}).get("item"), created_at=now,
             summary=jsonable({k: t.data[k] for k in SUMMARY_FIELDS if k in t.data})))
         session.flush()

@@ -18,7 +18,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human t
 
 def task_out(t: HumanTask, summary: dict | None = None) -> dict:
     out = {c: getattr(t, c) for c in ("id", "instance_id", "process_key", "activity_id", "name", "business_key",
-                                      "locality", "candidate_groups", "form_ref", "due_at", "assignee", "status",
+                                      "locality", "candidate_groups", "form_ref", "due_at", "due_provisional", "assignee", "status",
                                       "item", "created_at")}
     if summary is not None:
         out["summary"] = summary

@@ -7,6 +7,9 @@ and ``inputs`` (camunda:inputOutput/inputParameter, text as written).
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import CONDITIONAL_EVENT_XPATH, MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH
+from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask, ScriptTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import (
@@ -75,11 +78,23 @@ class ServiceParser(_ExtensionsMixin, CamundaTaskParser):
         return ExternalServiceTask(self.spec, self.bpmn_id, **self.bpmn_attributes)
 
 
+class StartParser(CamundaStartEventParser):
+    """Timer start events are fired by the engine's scheduler (engine.timer_starts), once per time and
+    locality; inside the case the start event is a plain one, so a started case never waits on it."""
+
+    def create_task(self):
+        event_definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, CONDITIONAL_EVENT_XPATH])
+        task = self._create_task(event_definition)
+        self.spec.start.connect(task)
+        return task
+
+
 class RetireParser(CamundaParser):
     """The one parser the engine uses; DMN files are evaluated by engine.dmn, not by Spiff."""
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("startEvent"): (StartParser, StartEvent),
         full_tag("userTask"): (UserParser, UserTask),
         full_tag("task"): (TaskParser, NoneTask),
         full_tag("manualTask"): (TaskParser, ManualTask),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import AmbiguousMatch, DecisionInputError, DecisionSyntaxError, NoMatchingRule
-from .feel import FeelEvalError, MissingName
+from .feel import FeelEvalError
 from .model import SINGLE_HIT, Decision, DecisionResult, Rule
 from .values import coerce, display, kind, normalize_number
 

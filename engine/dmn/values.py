@@ -62,14 +62,19 @@ def coerce(value, type_ref: str | None):
     t = type_ref.lower()
     if t in ("number", "integer", "long", "double", "decimal", "int"):
         if kind(value) == "num":
-            return value
-        if isinstance(value, str):
+            number = value
+        elif isinstance(value, str):
             try:
-                number = Decimal(value.strip())
+                number = normalize_number(Decimal(value.strip()))
             except InvalidOperation:
                 raise ValueError(f"{value!r} is not a number") from None
-            return normalize_number(number)
-        raise ValueError(f"{value!r} is not a number")
+            if number.__class__ is Decimal and not number.is_finite():
+                raise ValueError(f"{value!r} is not a number")
+        else:
+            raise ValueError(f"{value!r} is not a number")
+        if t in ("integer", "long", "int") and number != int(number):
+            raise ValueError(f"{value!r} is not a whole number")
+        return number
     if t == "string":
         if isinstance(value, str):
             return value

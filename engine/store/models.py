@@ -129,6 +129,7 @@ class HumanTask(Base):
     candidate_groups: so.Mapped[list[Any]] = so.mapped_column(default=list)
     form_ref: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
     due_at: so.Mapped[Optional[datetime]]
+    due_provisional: so.Mapped[bool] = so.mapped_column(default=False)
     assignee: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80), index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="open")
     item: so.Mapped[Optional[str]] = so.mapped_column(sa.String(60))

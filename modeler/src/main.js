@@ -279,7 +279,7 @@ async function showDocument(doc, content) {
   state.problems.import = result.warnings;
   state.dirty = false;
   if (result.error) {
-    setMessage({ kind: 'error', text: t('import.failed', { file: doc.fileName, message: result.error }) });
+    setMessage({ kind: 'error', text: result.noDi ? t('import.noDi', { file: doc.fileName }) : t('import.failed', { file: doc.fileName, message: result.error }) });
     ui.main.dataset.editorState = `${doc.kind}:error`;
   } else {
     if (result.empty && doc.kind === 'bpmn') setMessage({ kind: 'error', text: t('import.noDi', { file: doc.fileName }) });

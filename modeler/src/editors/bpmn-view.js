@@ -103,12 +103,29 @@ export function createBpmnView(root, { onChange, onLint }) {
       canvas.resized();
       const shapes = active.get('elementRegistry').filter((e) => e !== canvas.getRootElement() && !e.labelTarget);
       result.empty = shapes.length === 0;
-      if (!result.empty) canvas.zoom('fit-viewport', 'auto');
+      if (!result.empty) fit(canvas, readOnly ? 20 : 130);
     } catch (err) {
-      result.error = err.message || String(err);
+      result.error = /no diagram to display/i.test(err.message || '') ? 'no BPMN DI (BPMNDiagram) to display' : err.message || String(err);
+      result.noDi = /no diagram to display/i.test(err.message || '');
       result.warnings = (err.warnings || []).map((w) => ({ element_id: null, message: w.message, severity: 'warning', source: 'import' }));
     }
     return result;
+  }
+
+  /** Fit the diagram into the viewport, leaving `left` pixels free for the palette. */
+  function fit(canvas, left) {
+    const { inner, outer } = canvas.viewbox();
+    if (!inner.width || !inner.height) return canvas.zoom('fit-viewport', 'auto');
+    const pad = 24;
+    const scale = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height, 1);
+    const width = outer.width / scale;
+    const height = outer.height / scale;
+    canvas.viewbox({
+      x: inner.x - (left + ((outer.width - left) - inner.width * scale) / 2) / scale,
+      y: inner.y - ((outer.height - inner.height * scale) / 2) / scale,
+      width,
+      height
+    });
   }
 
   async function getContent() {

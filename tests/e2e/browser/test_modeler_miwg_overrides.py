@@ -39,6 +39,7 @@ def test_all_21_miwg_diagrams_are_present():
 def test_miwg_diagram_opens(miwg_page, path):
     page = miwg_page
     page.errors.clear()
+    page.evaluate("document.querySelector('[data-testid=editor-pane]').dataset.editorState = 'none'")
     page.get_by_test_id("file-input").set_input_files(str(path))
     state = wait_editor(page, "bpmn", ("ready", "error"))
     page.wait_for_timeout(150)
@@ -96,4 +97,27 @@ def test_english_switch(page, live_server):
     shot(page, "lang-01-english")
     page.get_by_test_id("lang-toggle").click()
     assert page.get_by_test_id("btn-deploy").inner_text() == "部署"
+    assert not page.errors, page.errors
+
+
+NO_DI = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <process id="no_di" isExecutable="true"><startEvent id="s"/><endEvent id="e"/>
+  <sequenceFlow id="f" sourceRef="s" targetRef="e"/></process>
+</definitions>"""
+
+
+@pytest.mark.parametrize("name,content", [("no-di.bpmn", NO_DI), ("broken.bpmn", "<definitions><process id='x'>")])
+def test_diagram_without_di_or_broken_xml_says_why(miwg_page, tmp_path, name, content):
+    page = miwg_page
+    page.errors.clear()
+    path = tmp_path / name
+    path.write_text(content)
+    page.evaluate("document.querySelector('[data-testid=editor-pane]').dataset.editorState = 'none'")
+    page.get_by_test_id("file-input").set_input_files(str(path))
+    wait_editor(page, "bpmn", ("ready", "error"))
+    message = page.get_by_test_id("import-message")
+    message.wait_for()
+    assert name in message.inner_text()
+    shot(page, f"import-{path.stem}")
     assert not page.errors, page.errors

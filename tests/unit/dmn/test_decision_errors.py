@@ -60,3 +60,16 @@ def test_every_error_is_a_decision_error_carrying_the_decision_id():
         table(AGES, inputs=(("age", "number"),)).evaluate({"age": 70})
     except DecisionError as error:
         assert error.decision_id == "example"
+
+
+@pytest.mark.parametrize("value,message", [("seventy", "is not a number"), (60.5, "is not a whole number"),
+                                           ("NaN", "is not a number"), (True, "is not a number")])
+def test_an_integer_column_refuses_what_is_not_a_whole_number(value, message):
+    with pytest.raises(DecisionInputError, match=message):
+        table(AGES, inputs=(("age", "integer"),)).evaluate({"age": value})
+
+
+def test_numbers_given_as_text_or_floats_are_read_exactly():
+    decision = table([(["0.3"], ['"exact"'])], inputs=(("share", "number"),))
+    assert decision.evaluate({"share": 0.3}).outputs == {"result": "exact"}
+    assert decision.evaluate({"share": "0.30"}).outputs == {"result": "exact"}

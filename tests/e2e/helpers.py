@@ -1,0 +1,51 @@
+"""What a test does in place of people and the worker: tick the worker, find a task, complete it over HTTP."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from engine.clock import SHANGHAI
+
+_lock = threading.Lock()
+
+
+def tick(eng) -> None:
+    """One worker round, as `retire worker` runs it: timer start events, then every due job."""
+    from api.worker import tick as worker_tick
+
+    worker_tick(eng, _lock)
+
+
+def at(clock, eng, text: str) -> None:
+    """Move the fake clock to a Beijing time and let the worker catch up."""
+    clock.set(datetime.fromisoformat(text).replace(tzinfo=SHANGHAI))
+    tick(eng)
+
+
+def tasks(client, headers, **params) -> list[dict]:
+    rv = client.get("/api/tasks", headers=headers, query_string=params)
+    assert rv.status_code == 200, rv.json
+    return rv.json["items"]
+
+
+def the_task(client, headers, activity_id: str, business_key: str | None = None) -> dict:
+    params = {"business_key": business_key} if business_key else {}
+    found = [t for t in tasks(client, headers, **params) if t["activity_id"] == activity_id]
+    assert len(found) == 1, f"expected one open {activity_id}, got {[t['activity_id'] for t in tasks(client, headers, **params)]}"
+    return found[0]
+
+
+def complete(client, headers, task: dict, data: dict) -> dict:
+    rv = client.post(f"/api/tasks/{task['id']}/complete", headers=headers, json={"data": data})
+    assert rv.status_code == 200, rv.json
+    return rv.json
+
+
+def progress(client, headers, application_id: str) -> dict:
+    rv = client.get(f"/api/applications/{application_id}/progress", headers=headers)
+    assert rv.status_code == 200, rv.json
+    return rv.json
+
+
+def item_states(prog: dict) -> dict:
+    return {i["code"]: i["state"] for i in prog["items"]}
