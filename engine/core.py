@@ -160,6 +160,13 @@ class EngineBase:
             self._calendars[locality] = cal
         return cal
 
+    def date_is_provisional(self, locality: str, day) -> bool:
+        """True when the locality's calendar has no official data for that day's year (fallback dates)."""
+        try:
+            return bool(self.calendar(locality).day(day).provisional)
+        except Exception:  # a year with no data and no fallback: the expression itself would have failed
+            return False
+
     def script_engine(self, session, row: Instance) -> CaseScriptEngine:
         locality, seq = row.locality, row.snapshot_seq
         return CaseScriptEngine(

@@ -105,7 +105,9 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now):
         due, provisional = None, False
         if ext.get("dueDate"):
             value = script_engine.evaluate_in(t.data, ext["dueDate"])
-            due, provisional = parse_due(value), bool(getattr(value, "provisional", False))
+            due = parse_due(value)
+            provisional = bool(getattr(value, "provisional", False)) or (
+                due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
         session.add(HumanTask(
             id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
             name=activity_label(t), business_key=row.business_key, locality=row.locality,

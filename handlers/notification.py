@@ -72,7 +72,8 @@ def send_sms(ctx) -> dict:
     if not is_valid_phone(phone):
         log.info("applicant phone %s is not a mobile number; %s not sent", mask_phone(phone), name)
         return {"sms": {"template": name, "status": "invalid_phone"}}
-    text = render(_template(ctx, name), {**ctx.variables, **ctx.inputs})
+    values = {"business_key": ctx.business_key, "locality": ctx.locality, **ctx.variables, **ctx.inputs}
+    text = render(_template(ctx, name), values)
     result = ctx.ports.sms.send(phone, text, ctx.business_key, ctx.idempotency_key, template=name)
     return {"sms": {"template": name, "status": result["status"]}}
 

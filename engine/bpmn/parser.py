@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import CONDITIONAL_EVENT_XPATH, MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
-from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask, ScriptTask
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask, ScriptTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     CAMUNDA_MODEL_NS,
@@ -20,7 +20,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from .task_specs import DecisionTask, ExternalServiceTask
+from .task_specs import DecisionTask, ExternalServiceTask, PassThroughTask
 
 _CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
 
@@ -96,7 +96,7 @@ class RetireParser(CamundaParser):
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("startEvent"): (StartParser, StartEvent),
         full_tag("userTask"): (UserParser, UserTask),
-        full_tag("task"): (TaskParser, NoneTask),
+        full_tag("task"): (TaskParser, PassThroughTask),
         full_tag("manualTask"): (TaskParser, ManualTask),
         full_tag("scriptTask"): (ScriptParser, ScriptTask),
         full_tag("serviceTask"): (ServiceParser, ExternalServiceTask),

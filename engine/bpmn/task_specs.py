@@ -1,7 +1,7 @@
 """Task specs the engine adds to SpiffWorkflow's: external service tasks and DMN business rule tasks."""
 from __future__ import annotations
 
-from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import NoneTask, ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 
@@ -26,3 +26,11 @@ class DecisionTask(ScriptEngineTask, BpmnSpecMixin):
         result = engine.decide_for_task(task, ext["decisionRef"])
         task.data[ext.get("resultVariable") or "decision_result"] = result
         return True
+
+
+class PassThroughTask(NoneTask):
+    """A plain ``bpmn:task``: documentation on the diagram, passed through as Camunda does (not a user task)."""
+
+    def __init__(self, wf_spec, bpmn_id, **kwargs):
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False

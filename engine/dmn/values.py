@@ -57,6 +57,8 @@ def feel_compare(op: str, a, b):
 def coerce(value, type_ref: str | None):
     """Coerce an input value to the column's typeRef; raise ValueError if it can't be."""
     value = to_number(value)
+    if value.__class__ not in KIND:
+        value = _plain(value)
     if value is None or not type_ref:
         return value
     t = type_ref.lower()
@@ -94,6 +96,17 @@ def coerce(value, type_ref: str | None):
             except ValueError:
                 raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
         raise ValueError(f"{value!r} is not a date")
+    return value
+
+
+def _plain(value):
+    """Subclasses (a calendar's WorkingDate, a str subclass) are read as their base type."""
+    if isinstance(value, datetime):
+        return datetime.combine(value.date(), value.time(), value.tzinfo)
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        return str.__str__(value)
     return value
 
 

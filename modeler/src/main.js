@@ -144,7 +144,7 @@ function localityName(code) {
 
 function renderToolbar() {
   const doc = state.doc;
-  const editable = doc && !doc.readOnly;
+  const editable = doc && !doc.readOnly && !doc.failed;
   const def = doc?.def;
   const selectedLevel = state.tree.byCode.get(state.selected)?.level;
   const btn = (testid, label, onClick, enabled, extra = {}) =>
@@ -280,6 +280,9 @@ async function showDocument(doc, content) {
   state.dirty = false;
   if (result.error) {
     setMessage({ kind: 'error', text: result.noDi ? t('import.noDi', { file: doc.fileName }) : t('import.failed', { file: doc.fileName, message: result.error }) });
+    doc.failed = true;
+    state.problems.lint = [];
+    renderToolbar();
     ui.main.dataset.editorState = `${doc.kind}:error`;
   } else {
     if (result.empty && doc.kind === 'bpmn') setMessage({ kind: 'error', text: t('import.noDi', { file: doc.fileName }) });

@@ -22,6 +22,14 @@ import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import { h } from '../dom.js';
 import { translateModule } from './bpmn-translate.js';
 
+const EMPTY_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" id="Definitions_empty" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="Process_empty" isExecutable="false" />
+  <bpmndi:BPMNDiagram id="BPMNDiagram_empty"><bpmndi:BPMNPlane id="BPMNPlane_empty" bpmnElement="Process_empty" /></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+
+const importWarning = (w) => ({ element_id: w.element?.id || null, message: w.message, severity: 'warning', source: 'import' });
+
 export function createBpmnView(root, { onChange, onLint }) {
   const canvasEl = h('div', { class: 'bpmn-canvas', testid: 'bpmn-canvas' });
   const propsEl = h('div', { class: 'properties-panel', testid: 'bpmn-properties' });
@@ -48,8 +56,10 @@ export function createBpmnView(root, { onChange, onLint }) {
   let marked = [];
 
   modeler.on('commandStack.changed', () => onChange());
+  let placeholder = false; // an empty diagram stands in for a file that could not be shown
   modeler.on('linting.completed', ({ issues }) => {
     if (active !== modeler) return;
+    if (placeholder) return onLint([]);
     const flat = [];
     for (const list of Object.values(issues)) {
       for (const issue of list) {
@@ -91,23 +101,38 @@ export function createBpmnView(root, { onChange, onLint }) {
     active = readOnly ? viewer : modeler;
     if (!readOnly) onLint([]);
     const result = { warnings: [], error: null, empty: false };
+    // Parse first: a file that does not parse, or has no diagram (DI), is never handed to the
+    // modeler (the properties panel cannot render a root without a diagram); an empty diagram is shown.
+    try {
+      const { rootElement, warnings } = await active.get('moddle').fromXML(xml, 'bpmn:Definitions');
+      const hasDi = (rootElement.diagrams || []).some((d) => d.plane && d.plane.bpmnElement);
+      if (!hasDi) {
+        result.noDi = true;
+        result.error = 'no BPMN DI (BPMNDiagram) to display';
+        result.warnings = warnings.map(importWarning);
+      }
+    } catch (err) {
+      result.error = err.message || String(err);
+      result.warnings = (err.warnings || []).map(importWarning);
+    }
+    placeholder = !!result.error;
+    if (result.error) {
+      await active.importXML(EMPTY_DIAGRAM).catch(() => {});
+      return result;
+    }
     try {
       const { warnings } = await active.importXML(xml);
-      result.warnings = warnings.map((w) => ({
-        element_id: w.element?.id || null,
-        message: w.message,
-        severity: 'warning',
-        source: 'import'
-      }));
+      result.warnings = warnings.map(importWarning);
       const canvas = active.get('canvas');
       canvas.resized();
       const shapes = active.get('elementRegistry').filter((e) => e !== canvas.getRootElement() && !e.labelTarget);
       result.empty = shapes.length === 0;
       if (!result.empty) fit(canvas, readOnly ? 20 : 130);
     } catch (err) {
-      result.error = /no diagram to display/i.test(err.message || '') ? 'no BPMN DI (BPMNDiagram) to display' : err.message || String(err);
-      result.noDi = /no diagram to display/i.test(err.message || '');
-      result.warnings = (err.warnings || []).map((w) => ({ element_id: null, message: w.message, severity: 'warning', source: 'import' }));
+      result.error = err.message || String(err);
+      result.warnings = (err.warnings || []).map(importWarning);
+      placeholder = true;
+      await active.importXML(EMPTY_DIAGRAM).catch(() => {});
     }
     return result;
   }

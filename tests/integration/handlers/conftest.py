@@ -31,6 +31,10 @@ def _postgres_engine():
     return engine, drop
 
 
+def _no_fsync(dbapi_connection, _record):
+    dbapi_connection.execute("PRAGMA synchronous=OFF")  # test data need not survive a power cut
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def db_engine(request, tmp_path_factory):
     if request.param == "postgres":
@@ -38,6 +42,7 @@ def db_engine(request, tmp_path_factory):
     else:
         path = tmp_path_factory.mktemp("ledger") / "ledger.db"
         engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _no_fsync)
         cleanup = engine.dispose
     create_tables(engine)
     yield engine

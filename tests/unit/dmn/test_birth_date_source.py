@@ -34,3 +34,9 @@ def test_a_missing_id_card_date_is_an_input_error():
         source(None, date(1965, 3, 1))
     with pytest.raises(DecisionInputError, match="not an ISO date"):
         source("1 March 1965", None)
+
+
+def test_a_date_produced_by_the_working_calendar_is_read_as_a_date():
+    from engine.calendar import WorkingCalendar
+    working_date = WorkingCalendar().next_workday(date(2025, 1, 5))
+    assert source(working_date, None)["effective_birth_date"] == date(2025, 1, 6)

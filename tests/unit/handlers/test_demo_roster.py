@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from handlers.ledger.demo_roster import generate_roster, statutory_retirement_month
-from handlers.months import as_date, month_of, quarter_of
+from handlers.months import month_of, quarter_of
 from handlers.personal import birth_date_from_id, is_valid_id, is_valid_phone, sex_from_id
 
 TODAY = date(2026, 11, 20)

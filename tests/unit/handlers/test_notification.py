@@ -29,7 +29,16 @@ def test_the_applicant_gets_one_sms_per_job(make_ctx):
     ctx = make_ctx(ports=ports, variables={"name": "王建国", "phone": "13812341234"}, inputs={"template": "accepted"})
     assert notification.send_sms(ctx) == {"sms": {"template": "accepted", "status": "sent"}}
     notification.send_sms(ctx)
-    assert [m["text"] for m in ports.sms.outbox.values()] == ["王建国您好：您的退休一件事申请已受理（{business_key}）。"]
+    assert [m["text"] for m in ports.sms.outbox.values()] == ["王建国您好：您的退休一件事申请已受理（CASE-1）。"]
+
+
+def test_inputs_fill_the_template_before_variables(make_ctx):
+    ports = fake_ports()
+    ctx = make_ctx(ports=ports, variables={"name": "王建国"},
+                   inputs={"template": "notify_upcoming", "phone": "13812341234", "name": "李秀英",
+                           "retirement_month": "2027-02"})
+    notification.send_sms(ctx)
+    assert next(iter(ports.sms.outbox.values()))["text"].startswith("李秀英您好：您将于2027-02")
 
 
 def test_an_unknown_template_is_a_configuration_error(make_ctx):

@@ -1,0 +1,87 @@
+"""A Jilin retirement over HTTP: declaration 6 months out, pre-review, contribution check fed back 2 months out,
+formal launch 1 month out through 吉事办, approval and nine items with progress at each step."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.support.people import application_data, person
+
+from .helpers import at, complete, item_states, progress, the_task, tick
+
+NINE = {"entitlement_normal", "deemed_years", "early_special_work", "early_illness", "pension_award",
+        "medical_deemed_years", "housing_fund_withdrawal", "only_child_reward", "household_check"}
+
+
+def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_every_item_done(
+        eng, clock, client, login, roster):
+    # Born 1967-03: 60 years 7 months → retires 2027-10; pre-review by 2027-04, feedback by 2027-08, launch 2027-09.
+    zhao = roster(person(county="220102", born=date(1967, 3, 15), name="赵国庆", arrears_months=2,
+                         medical_actual_months=100, only_child_certificate="JL-2001-0042"))
+    employer, hrss, si, medical = login("jl_employer"), login("jl_hrss"), login("jl_hrss"), login("jl_medical")
+    channel = login("jishiban")
+
+    at(clock, eng, "2027-04-01T09:00:00")
+    rv = client.post("/api/applications", headers=employer,
+                     json={"locality": "220000", "data": application_data(zhao, channel="employer")})
+    assert rv.status_code == 201, rv.json
+    app_id, bk = rv.json["id"], rv.json["business_key"]
+    tick(eng)
+    prog = progress(client, channel, app_id)
+    assert set(item_states(prog)) == NINE
+    assert item_states(prog)["household_check"] == "done", "户籍信息确认 runs at once, in parallel"
+
+    # HRSS pre-review, due 6 months before the retirement date
+    pre = the_task(client, hrss, "Task_prereview", bk)
+    assert pre["due_at"].startswith("2027-04-01")
+    complete(client, hrss, pre, {"file_reviewed": True, "prereview_result": "pass"})
+    tick(eng)
+    assert item_states(progress(client, channel, app_id))["deemed_years"] == "done"
+
+    # two months of arrears: social insurance guides the payment before the 2-month feedback date
+    guide = the_task(client, si, "Task_contrib_guidance", bk)
+    # 2027-08-01 is a Sunday; "2 months before" is an advance-notice deadline, which deadline_roll moves to the
+    # previous working day (Friday 30 July) so the feedback still comes at least 2 months ahead
+    assert guide["due_at"].startswith("2027-07-30"), guide["due_at"]
+    assert guide["due_provisional"] is True, "no official 2027 holiday data yet: the date is marked provisional"
+    from handlers.ledger.schema import contributions
+    import sqlalchemy as sa
+    with eng.db.begin() as conn:  # the person pays the arrears at the tax bureau
+        conn.execute(sa.update(contributions).where(contributions.c.id_number == zhao["id_number"])
+                     .values(arrears_months=0, arrears_amount=0))
+    complete(client, si, guide, {"arrears_settled": True, "guidance_note": "已补缴2个月"})
+    tick(eng)
+    prog = progress(client, channel, app_id)
+    assert [n["type"] for n in prog["next"]] == ["timer"], prog["next"]
+    assert prog["next"][0]["due"].startswith("2027-08-31T16:00"), "the launch window opens 2027-09-01 Beijing time"
+
+    # the launch message is refused before the window opens: nobody waits for it yet
+    early = client.post("/api/messages", headers=channel,
+                        json={"name": "formal_launch", "business_key": bk, "locality": "220000", "payload": {}})
+    assert early.status_code == 404
+
+    at(clock, eng, "2027-09-01T08:30:00")
+    rv = client.post("/api/messages", headers=channel, json={"name": "formal_launch", "business_key": bk,
+                                                            "locality": "220000", "payload": {"by": "employer"}})
+    assert rv.status_code == 200, rv.json
+    approval = the_task(client, hrss, "Task_formal_approval", bk)
+    complete(client, hrss, approval, {"decision": "approve", "approval_note": "正常退休"})
+    tick(eng)
+
+    # medical years fall short of the locality's minimum: a lump-sum top-up first
+    top_up = the_task(client, medical, "Task_medical_top_up", bk)
+    assert item_states(progress(client, channel, app_id))["medical_deemed_years"] == "in_progress"
+    complete(client, medical, top_up, {"top_up_paid": True, "top_up_amount": 12000, "top_up_receipt": "YB-1"})
+    tick(eng)
+
+    prog = progress(client, channel, app_id)
+    assert prog["status"] == "completed", prog
+    states = item_states(prog)
+    assert {k for k, v in states.items() if v == "done"} == NINE - {"early_special_work", "early_illness"}
+    assert states["early_special_work"] == states["early_illness"] == "not_applicable"
+    assert prog["items_done"] == 7 and prog["next"] == []
+
+    report = client.get("/api/reports/completions", headers=hrss,
+                        query_string={"locality": "220000", "from": "2027-01-01", "to": "2027-12-31"}).json
+    assert report["total"] == 7
+    assert {d["department"] for d in report["departments"]} == {
+        "hrss", "social_insurance", "medical_insurance", "housing_fund", "health", "public_security"}
