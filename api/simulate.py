@@ -61,3 +61,201 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"arrears_settled": True, "accounts_consolidated": True,
                 "guidance_note": "已告知补缴欠费并办理关系转移与个人账户归集"}
     raise KeyError(f"no simulated clerk knows the form {form_ref!r}")
+
+
+# ---- the simulation --------------------------------------------------------------------------
+
+import logging  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time as _time  # noqa: E402
+from collections import Counter  # noqa: E402
+from datetime import date, datetime, time, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+
+from engine.clock import SHANGHAI, FakeClock  # noqa: E402
+
+ZONGYANG_CHANNELS = (("community", 35), ("agency", 20), ("employer", 25), ("online", 20))
+APPLY_WITHIN_DAYS = 5          # persons apply in the first days of their window
+LAUNCH_WITHIN_DAYS = 3         # Jilin: the formal launch comes within a few days of the launch window opening
+QUIET_LOGGERS = ("retire", "handlers", "engine")
+
+
+def _month_start(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def _add_months(d: date, months: int) -> date:
+    total = d.year * 12 + d.month - 1 + months
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+class _Simulation:
+    def __init__(self, eng, clock, locality: str, persons: list[dict], start: date, days: int, rng, echo):
+        self.eng, self.clock, self.locality, self.persons = eng, clock, locality, persons
+        self.start, self.days, self.rng, self.echo = start, days, rng, echo
+        self.jilin = locality.startswith("22")
+        self.plan: dict[date, list[dict]] = {}
+        self.launch_after: dict[str, date] = {}
+        self.counts = Counter()
+        self.completed_by_activity = Counter()
+        self.formless = Counter()
+        self.engine_errors: list[dict] = []
+        self.started_keys: list[str] = []
+
+    # -- who applies when --
+    def schedule(self) -> None:
+        end = self.start + timedelta(days=self.days)
+        channels, weights = zip(*ZONGYANG_CHANNELS)
+        for p in self.persons:
+            birth_month = p["birth_date_id_card"].isoformat()[:7]
+            out = self.eng.decide("statutory_retirement_age", self.locality,
+                                  {"category": p["category"], "birth_month": birth_month})
+            retirement = _month_start(out["retirement_month"])
+            if retirement <= self.start:
+                continue
+            if self.jilin:   # the employer (or the file agency, for flexible workers) declares 6 months before
+                opens = _add_months(retirement, -6)
+                channel = "archive_agency" if p.get("flexible") else "employer"
+            else:            # the person applies once the window opens, a month before
+                opens = _add_months(retirement, -1)
+                channel = self.rng.choices(channels, weights)[0]
+            day = max(opens, self.start) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
+            if day >= end:
+                continue
+            self.plan.setdefault(day, []).append({"person": p, "channel": channel, "birth_month": birth_month,
+                                                  "retirement_month": out["retirement_month"]})
+
+    def variables(self, entry: dict) -> dict:
+        p = entry["person"]
+        return {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "channel": entry["channel"],
+                "retirement_type": "normal", "bank_card": p["bank_card"], "category": p["category"],
+                "sex": p["sex"], "birth_month": entry["birth_month"],
+                "birth_date_id_card": p["birth_date_id_card"].isoformat(),
+                "employer_name": p.get("employer") or "", "address": p.get("hukou_address") or "",
+                "applicant_locality": p["locality"], "consent": True}
+
+    # -- one day --
+    def run_jobs(self) -> None:
+        while True:
+            ran = self.eng.run_due_jobs(limit=100, max_rounds=50)
+            self.counts["jobs_run"] += ran
+            if not ran:
+                return
+
+    def day(self, day: date) -> None:
+        from engine.errors import EngineError
+
+        self.clock.set(_at(day, 9, 30))        # after the monthly (08:00) and quarterly (09:00) timer starts
+        started = self.eng.fire_timer_starts()
+        self.counts["timer_starts"] += len(started)
+        self.run_jobs()
+        self.clock.set(_at(day, 10))
+        for i, entry in enumerate(self.plan.get(day, [])):
+            key = f"{self.locality}-{day:%Y%m%d}-{i:04d}"
+            try:
+                self.eng.start("retirement", self.locality, key, self.variables(entry),
+                               f"{entry['channel']}:simulate")
+            except EngineError as exc:
+                self._engine_error("start", key, exc)
+                continue
+            self.started_keys.append(key)
+            self.counts["applications_started"] += 1
+        self.run_jobs()
+        if self.jilin:
+            self.launches(day)
+        if self.eng.calendar(self.locality).is_workday(day):
+            for hour in (14, 16):              # two rounds: tasks the morning's jobs opened are done the same day
+                self.clock.set(_at(day, hour))
+                self.clerks(day)
+                self.run_jobs()
+        self.clock.set(_at(day, 18))
+        self.run_jobs()
+
+    def launches(self, day: date) -> None:
+        from engine.errors import EngineError
+        from engine.store.models import Subscription
+
+        with self.eng.reading() as s:
+            keys = sorted(set(s.scalars(sa.select(Subscription.business_key).where(
+                Subscription.message_name == "formal_launch"))))
+        for key in keys:
+            when = self.launch_after.setdefault(key, day + timedelta(days=self.rng.randrange(LAUNCH_WITHIN_DAYS)))
+            if day < when:
+                continue
+            try:
+                self.eng.deliver_message("formal_launch", key, {"channel": "jishiban", "launched_on": day.isoformat()},
+                                         actor="jishiban:simulate")
+                self.counts["formal_launches"] += 1
+            except EngineError as exc:
+                self._engine_error("formal_launch", key, exc)
+
+    def clerks(self, day: date) -> None:
+        from engine import queries
+        from engine.errors import Conflict, EngineError
+        from engine.store.models import HumanTask
+
+        with self.eng.reading() as s:
+            tasks = s.scalars(sa.select(HumanTask).where(HumanTask.status == "open")
+                              .order_by(HumanTask.created_at, HumanTask.id)).all()
+            work = []
+            for t in tasks:
+                needs_data = t.form_ref in ("birth_check_form", "medical_top_up_form", "phone_correction_form",
+                                            "batch_submission_form", "contribution_guidance_form")
+                data = queries.task_data(self.eng, s, t) if needs_data else {}
+                count = self._batch_count(s, t, data) if t.form_ref == "batch_submission_form" else 0
+                work.append((t, clerk_form_data(t.form_ref, data, rng=self.rng, case_count=count), data))
+        for t, form, data in work:
+            actor = f"{(t.candidate_groups or ['admin'])[0]}-clerk"
+            if t.form_ref is None:
+                self.formless[t.activity_id] += 1
+                actor = "admin"
+            try:
+                self.eng.complete_task(t.id, form, actor)
+            except Conflict:
+                self.counts["task_conflicts"] += 1
+                continue
+            except EngineError as exc:
+                self._engine_error("complete_task", t.business_key, exc, activity_id=t.activity_id)
+                continue
+            self.completed_by_activity[t.activity_id] += 1
+            if t.form_ref == "contribution_guidance_form":
+                self._settle_arrears(data, t)
+
+    def _batch_count(self, session, t, data: dict) -> int:
+        from handlers.ledger.schema import acceptances
+
+        group = "agency" if "agency" in t.activity_id else "community"
+        period = data.get("period")
+        if not period:
+            return 0
+        return session.execute(sa.select(sa.func.count()).select_from(acceptances).where(
+            acceptances.c.batch_group == group, acceptances.c.batch_month == period)).scalar() or 0
+
+    def _settle_arrears(self, data: dict, t) -> None:
+        """The world's side of contribution guidance: the person pays the arrears at the tax office."""
+        from handlers.ledger.schema import contributions
+
+        number = data.get("id_number")
+        check = data.get("contribution_check") or {}
+        if not number or not check.get("arrears_months"):
+            return
+        with self.eng.db.begin() as conn:
+            conn.execute(sa.update(contributions).where(contributions.c.id_number == number)
+                         .values(arrears_months=0, arrears_amount=0))
+        self.counts["arrears_settled"] += 1
+
+    def _engine_error(self, where: str, key: str, exc, activity_id: str | None = None) -> None:
+        entry = {"where": where, "business_key": key, "error": type(exc).__name__,
+                 "message": str(getattr(exc, "message", exc)).split("\n")[0],
+                 "activity_id": getattr(exc, "activity_id", None) or activity_id}
+        self.engine_errors.append(entry)
+        if len(self.engine_errors) <= 20:
+            self.echo(f"  engine error at {where} {key}: {entry['error']}: {entry['message']} "
+                      f"(activity {entry['activity_id']})")

@@ -111,9 +111,14 @@ def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict
     return out
 
 
+RESERVED_IDS = {"Start", "End", "Root"}
+
+
 def _check_element(file, tag, el, engine, resolves) -> list[dict]:
     out = []
     eid = el.get("id")
+    if eid in RESERVED_IDS:
+        out.append(_p(file, eid, f"the id '{eid}' is reserved by the engine; rename the element (e.g. {eid}Event_1)"))
     cam = lambda name: el.get(f"{{{CAMUNDA_NS}}}{name}")  # noqa: E731
     if tag == "serviceTask" or tag == "sendTask":
         topic = cam("topic")

@@ -167,3 +167,32 @@ def test_page_load_to_interactive_bpmn_canvas(page, live_server):
     record_metric("dom_content_loaded_ms", round(nav["dcl"]))
     print(f"modeler load: shell {shell_ms:.0f} ms, interactive bpmn canvas {total_ms:.0f} ms, DOMContentLoaded {nav['dcl']:.0f} ms")
     assert total_ms < 20_000
+
+
+def test_save_draft_and_open_it_later(page, live_server):
+    login(page, live_server.url, "policy_zy")
+    select_locality(page, ZONGYANG)
+    key = open_definition(page, "bpmn", "retirement")
+    ensure_local(page, "bpmn", key)
+    timer = page.evaluate(FIND_TIMER)
+    draft_body = bump_iso(bump_iso(bump_iso(timer["body"])))
+    page.evaluate(SET_TIMER, [timer["id"], timer["prop"], draft_body])
+    page.get_by_test_id("btn-save-draft").click()
+    page.get_by_test_id("toast-success").wait_for()
+    page.get_by_test_id("draft-opened").wait_for()
+
+    page.reload()
+    select_locality(page, ZONGYANG)
+    open_definition(page, "bpmn", key)
+    page.get_by_test_id("draft-available").wait_for()
+    page.get_by_test_id("btn-open-draft").click()
+    page.get_by_test_id("draft-opened").wait_for()
+    wait_editor(page, "bpmn")
+    assert page.evaluate(FIND_TIMER)["body"] == draft_body
+    shot(page, "bpmn-09-draft-reopened")
+    # back to the deployed version; the draft is deleted
+    page.get_by_test_id(f"definition-bpmn-{key}").click()
+    page.get_by_test_id("draft-available").wait_for()
+    page.get_by_test_id("btn-discard-draft").click()
+    page.get_by_test_id("draft-available").wait_for(state="detached")
+    assert not page.errors, page.errors
