@@ -80,7 +80,7 @@ from engine.clock import SHANGHAI, FakeClock  # noqa: E402
 ZONGYANG_CHANNELS = (("community", 35), ("agency", 20), ("employer", 25), ("online", 20))
 APPLY_WITHIN_DAYS = 5          # persons apply in the first days of their window
 LAUNCH_WITHIN_DAYS = 3         # Jilin: the formal launch comes within a few days of the launch window opening
-QUIET_LOGGERS = ("retire", "handlers", "engine")
+QUIET_LOGGERS = ("retire", "handlers", "engine", "spiff", "alembic")
 
 
 def _month_start(month: str) -> date:
@@ -259,3 +259,147 @@ class _Simulation:
         if len(self.engine_errors) <= 20:
             self.echo(f"  engine error at {where} {key}: {entry['error']}: {entry['message']} "
                       f"(activity {entry['activity_id']})")
+
+    # -- what happened --
+    def snapshot(self) -> dict:
+        from engine.store.models import HumanTask, Instance, Item, Job
+        from handlers.ledger.schema import sms_outbox
+
+        with self.eng.reading() as s:
+            def count(q):
+                return s.execute(q).scalar() or 0
+            return {
+                "completed": count(sa.select(sa.func.count()).select_from(Instance).where(
+                    Instance.process_key == "retirement", Instance.status == "completed")),
+                "open_tasks": count(sa.select(sa.func.count()).select_from(HumanTask).where(HumanTask.status == "open")),
+                "sms": count(sa.select(sa.func.count()).select_from(sms_outbox)),
+                "items_done": count(sa.select(sa.func.count()).select_from(Item).where(Item.state == "done")),
+                "incidents": count(sa.select(sa.func.count()).select_from(Job).where(Job.status == "incident")),
+            }
+
+    def summary(self, wall: float) -> dict:
+        from engine.store.models import HumanTask, Instance, Item, Job, TimerStart
+        from handlers.ledger.schema import sms_outbox
+
+        with self.eng.reading() as s:
+            sms = dict(s.execute(sa.select(sms_outbox.c.status, sa.func.count()).group_by(sms_outbox.c.status)).all())
+            sms_by_template = dict(s.execute(sa.select(sms_outbox.c.template, sa.func.count())
+                                             .group_by(sms_outbox.c.template)).all())
+            items = dict(s.execute(sa.select(Item.item, sa.func.count()).where(Item.state == "done")
+                                   .group_by(Item.item).order_by(Item.item)).all())
+            instances = dict(s.execute(sa.select(Instance.status, sa.func.count()).where(
+                Instance.process_key == "retirement").group_by(Instance.status)).all())
+            open_tasks = dict(s.execute(sa.select(HumanTask.activity_id, sa.func.count()).where(
+                HumanTask.status == "open").group_by(HumanTask.activity_id)).all())
+            incidents = s.execute(sa.select(Job.activity_id, Job.topic, Job.last_error).where(
+                Job.status == "incident")).all()
+            fixed = s.execute(sa.select(sa.func.count()).select_from(HumanTask).where(
+                HumanTask.activity_id == "Task_fix_phone", HumanTask.status == "completed")).scalar()
+            timer_starts = dict(s.execute(sa.select(TimerStart.process_key, sa.func.count())
+                                          .group_by(TimerStart.process_key)).all())
+            waiting = Counter()
+            for (w,) in s.execute(sa.select(Instance.waiting_in).where(Instance.process_key == "retirement",
+                                                                      Instance.status == "running")):
+                for entry in w or []:
+                    waiting[entry.get("activity_id")] += 1
+        by_error = Counter(f"{a} ({t}): {(e or '').splitlines()[0][:160]}" for a, t, e in incidents)
+        out = {
+            "locality": self.locality,
+            "start": self.start.isoformat(),
+            "end": (self.start + timedelta(days=self.days - 1)).isoformat(),
+            "days_simulated": self.days,
+            "wall_clock_seconds": round(wall, 1),
+            "persons_in_roster": len(self.persons),
+            "notifications_sent": sum(sms.values()),
+            "notifications_by_status": sms,
+            "notifications_by_template": sms_by_template,
+            "wrong_phones_corrected": fixed,
+            "applications_started": self.counts["applications_started"],
+            "cases_completed": instances.get("completed", 0),
+            "cases_by_status": instances,
+            "joint_items_completed": items,
+            "open_tasks_left": sum(open_tasks.values()),
+            "open_tasks_by_activity": dict(sorted(open_tasks.items())),
+            "running_cases_waiting_in": dict(sorted(waiting.items())),
+            "incidents": len(incidents),
+            "incidents_by_error": dict(by_error),
+            "tasks_completed": sum(self.completed_by_activity.values()),
+            "tasks_completed_by_activity": dict(sorted(self.completed_by_activity.items())),
+            "timer_starts": timer_starts,
+            "jobs_run": self.counts["jobs_run"],
+        }
+        if self.jilin:
+            out["formal_launches"] = self.counts["formal_launches"]
+            out["arrears_settled"] = self.counts["arrears_settled"]
+        if self.counts["task_conflicts"]:
+            out["task_conflicts"] = self.counts["task_conflicts"]
+        if self.formless:
+            out["formless_tasks_completed_by_admin"] = dict(self.formless)
+        if self.engine_errors:
+            out["engine_errors"] = self.engine_errors[:50]
+            out["engine_error_count"] = len(self.engine_errors)
+        return out
+
+
+def run_simulation(*, locality: str = "340722", start: str | date | None = None, days: int = 92,
+                   people: int = 2000, database_url: str | None = None, echo=print, seed: int = 7) -> dict:
+    """Simulate ``days`` days of ``locality`` from ``start`` (default today) → a summary dict (see module doc)."""
+    from engine.bootstrap import bootstrap
+    from engine.store.models import Base
+    from handlers.ledger.demo_roster import generate_roster, load_roster
+    from handlers.ledger.schema import metadata as ledger_metadata
+
+    from .config import Config
+
+    began = _time.perf_counter()
+    if isinstance(start, str):
+        start = date.fromisoformat(start)
+    start = start or datetime.now(SHANGHAI).date()
+    folder = None
+    if database_url is None:
+        folder = tempfile.mkdtemp(prefix="retire-simulate-")
+        database_url = f"sqlite:///{Path(folder) / 'simulate.db'}"
+    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    eng = None
+    try:
+        clock = FakeClock(_at(start, 7))
+        eng = bootstrap(database_url, processes_dir=Config.PROCESSES_DIR, forms_dir=Config.FORMS_DIR, clock=clock,
+                        ports_kind="ledger", worker_id="simulate")
+        Base.metadata.create_all(eng.db)       # the schema as the models define it (checkfirst: a no-op when there)
+        ledger_metadata.create_all(eng.db)
+        eng.sync_folders("simulate")
+        eng.locality(locality)
+        # the demo roster retires in the six quarters after its "today": one quarter back, so that windows
+        # open from the first simulated day on
+        persons = generate_roster(locality, people, today=_add_months(start, -3), seed=seed)
+        load_roster(eng.db, persons)
+        sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed), echo)
+        sim.schedule()
+        planned = sum(len(v) for v in sim.plan.values())
+        echo(f"simulating {locality} {eng.locality(locality).name} from {start} for {days} days: "
+             f"{len(persons)} persons, {planned} will apply in the period")
+        for i in range(days):
+            day = start + timedelta(days=i)
+            sim.day(day)
+            if (i + 1) % 7 == 0 or i == days - 1:
+                snap = sim.snapshot()
+                echo(f"{day} week {i // 7 + 1:>2}: started {sim.counts['applications_started']:>4}, "
+                     f"completed {snap['completed']:>4}, items done {snap['items_done']:>5}, "
+                     f"open tasks {snap['open_tasks']:>4}, sms {snap['sms']:>5}, jobs {sim.counts['jobs_run']:>6}, "
+                     f"incidents {snap['incidents']}, {_time.perf_counter() - began:.0f} s")
+        summary = sim.summary(_time.perf_counter() - began)
+        summary["database"] = "temporary SQLite (deleted)" if folder else _safe(database_url)
+        return summary
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        if eng is not None:
+            eng.db.dispose()
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _safe(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)

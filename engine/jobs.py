@@ -8,6 +8,7 @@ result is applied in one transaction with the job marked done.
 from __future__ import annotations
 
 import logging
+import os
 import traceback
 import uuid
 from datetime import timedelta
@@ -23,7 +24,7 @@ from .store.models import HistoryEvent, Instance, Job
 
 log = logging.getLogger("retire.jobs")
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
 BACKOFF_SECONDS = (30, 120, 600, 1800)
 
 

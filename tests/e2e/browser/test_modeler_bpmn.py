@@ -1,6 +1,7 @@
 """A county policy officer edits Zongyang's retirement process in the web modeler (bpmn-js +
 Camunda 7 properties panel): breaks an element and sees it marked, fixes it, changes a timer,
 deploys with a change note, then looks at the versions and their diff."""
+import json
 import sys
 import time
 from pathlib import Path
@@ -152,20 +153,34 @@ def test_migration_dialog_dry_run(page, live_server):
     assert not page.errors, page.errors
 
 
-def test_page_load_to_interactive_bpmn_canvas(page, live_server):
-    login(page, live_server.url, "policy_zy")
-    start = time.perf_counter()
-    page.goto(f"{live_server.url}/modeler")  # the session token is kept: straight to the shell
-    select_locality(page, ZONGYANG)
-    shell_ms = (time.perf_counter() - start) * 1000
-    open_definition(page, "bpmn", "retirement")
-    page.locator("[data-testid=bpmn-canvas] .djs-element.djs-shape").first.wait_for()
-    total_ms = (time.perf_counter() - start) * 1000
-    nav = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd}; }")
-    record_metric("load_to_shell_ms", round(shell_ms))
-    record_metric("load_to_interactive_bpmn_canvas_ms", round(total_ms))
-    record_metric("dom_content_loaded_ms", round(nav["dcl"]))
-    print(f"modeler load: shell {shell_ms:.0f} ms, interactive bpmn canvas {total_ms:.0f} ms, DOMContentLoaded {nav['dcl']:.0f} ms")
+def test_page_load_to_interactive_bpmn_canvas(browser, live_server):
+    """Cold load (fresh browser context, empty cache) of /modeler with a signed-in session,
+    to the moment Zongyang's process is on an editable canvas."""
+    context = browser.new_context(viewport={"width": 1500, "height": 900})
+    try:
+        auth = context.request.post(f"{live_server.url}/api/auth/token", data={"username": "policy_zy", "password": "policy123"}).json()
+        context.add_init_script(
+            f"sessionStorage.setItem('modeler.token', {json.dumps(auth['token'])});"
+            f"sessionStorage.setItem('modeler.user', {json.dumps(json.dumps(auth['user']))});")
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{live_server.url}/modeler")
+        select_locality(page, ZONGYANG)
+        shell_ms = (time.perf_counter() - start) * 1000
+        open_definition(page, "bpmn", "retirement")
+        page.locator("[data-testid=bpmn-canvas] .djs-element.djs-shape").first.wait_for()
+        page.locator("[data-testid=bpmn-properties] .bio-properties-panel").wait_for()
+        total_ms = (time.perf_counter() - start) * 1000
+        nav = page.evaluate("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        transferred = page.evaluate("() => performance.getEntriesByType('resource').reduce((n, r) => n + (r.encodedBodySize || 0), 0)")
+    finally:
+        context.close()
+    record_metric("cold_load_to_shell_ms", round(shell_ms))
+    record_metric("cold_load_to_interactive_bpmn_canvas_ms", round(total_ms))
+    record_metric("dom_content_loaded_ms", round(nav))
+    record_metric("bytes_loaded_for_bpmn_canvas", transferred)
+    print(f"modeler cold load: shell {shell_ms:.0f} ms, interactive bpmn canvas {total_ms:.0f} ms, "
+          f"DOMContentLoaded {nav:.0f} ms, {transferred / 1024:.0f} KiB of assets")
     assert total_ms < 20_000
 
 
