@@ -32,12 +32,8 @@ def calendar_functions(engine, session, locality: str, seq: int) -> dict:
     def roll_policy(kind: str) -> str:
         try:
             out = engine.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
-        except LookupError:
+        except LookupError:  # no deadline_roll table in force: the Civil Code 203 default
             return "next_workday"
-        except Exception as exc:  # a missing table is a NotFound (EngineError)
-            if type(exc).__name__ == "NotFound":
-                return "next_workday"
-            raise
         return (out or {}).get("roll_policy", "next_workday")
 
     def roll(value, kind: str = "deadline") -> str:

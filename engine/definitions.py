@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy import orm as so
 
-from .errors import InvalidDefinition, NotFound
+from .errors import DefinitionNotDeployed, InvalidDefinition
 from .store.models import Definition, Deployment
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -121,8 +121,8 @@ class DefinitionStore:
     def require(self, session, kind, key, locality, seq) -> Definition:
         found = self.resolve(session, kind, key, locality, seq)
         if found is None:
-            raise NotFound(f"no {kind} definition '{key}' is deployed for locality {locality} or its parents",
-                           field="key")
+            raise DefinitionNotDeployed(
+                f"no {kind} definition '{key}' is deployed for locality {locality} or its parents", field="key")
         return found
 
     def current_at(self, session, code: str, seq: int) -> list[Definition]:

@@ -18,6 +18,10 @@ class NotFound(EngineError):
     status = 404
 
 
+class DefinitionNotDeployed(NotFound, LookupError):
+    """No definition of that key is in force for the locality (a LookupError too, so handlers can fall back)."""
+
+
 class Conflict(EngineError):
     """Someone else changed the instance or the task first (stale version, task no longer open, claimed)."""
     status = 409
