@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const staticDir = path.resolve(here, '../../api/static/modeler');
 const fixture = (name) => fs.readFileSync(path.join(here, 'fixtures', name), 'utf8');
-const port = Number(process.argv[2] || process.env.PORT || 5199);
+const port = Number(process.argv.find((a) => /^\d+$/.test(a)) || process.env.PORT || 5199);
 
 const localities = [
   { code: '000000', name: '全国', parent: null, level: 'national' },
@@ -56,6 +56,26 @@ const instances = [
 const KNOWN_TOPICS = ['data_bureau.send_sms', 'social_insurance.calculate_pension', 'housing_fund.withdraw',
   'medical_insurance.register_retiree', 'public_security.check_household', 'health.only_child_reward'];
 
+// With --repo, serve the repository's own processes/ and forms/ (as the Flask app would) instead.
+if (process.argv.includes('--repo')) {
+  defs.length = 0;
+  const root = path.resolve(here, '../..');
+  for (const dir of ['processes', 'forms']) {
+    for (const loc of fs.readdirSync(path.join(root, dir))) {
+      const folder = path.join(root, dir, loc);
+      if (!fs.statSync(folder).isDirectory()) continue;
+      for (const f of fs.readdirSync(folder).filter((x) => /\.(bpmn|dmn|json)$/.test(x))) {
+        const content = fs.readFileSync(path.join(folder, f), 'utf8');
+        const kind = f.endsWith('.json') ? 'form' : f.endsWith('.dmn') ? 'dmn' : 'bpmn';
+        const n = nameOf(kind, content, f.replace(/\.\w+$/, ''));
+        const key = typeof n === 'string' ? n : n.key;
+        addDef(kind, key, typeof n === 'string' ? n : n.name, loc, f, content);
+        for (const m of content.matchAll(/camunda:topic="([^"]+)"/g)) if (!KNOWN_TOPICS.includes(m[1])) KNOWN_TOPICS.push(m[1]);
+      }
+    }
+  }
+  instances.forEach((i) => { i.definition_id = defs.find((d) => d.key === 'retirement' && d.locality === '340722')?.id; });
+}
 const pathTo = (code) => {
   const out = [];
   for (let l = localities.find((x) => x.code === code); l; l = localities.find((x) => x.code === l.parent)) out.push(l.code);

@@ -20,7 +20,7 @@ ZONGYANG = "340722"
 def test_officer_edits_a_dmn_cell_and_deploys(page, live_server):
     login(page, live_server.url, "policy_zy")
     select_locality(page, ZONGYANG)
-    key = open_definition(page, "dmn", "statutory_age")
+    key = open_definition(page, "dmn", "statutory_retirement_age")
     adapted = ensure_local(page, "dmn", key)
     page.locator("[data-testid=dmn-canvas] .tjs-table").wait_for()
     shot(page, "dmn-01-opened")
@@ -67,7 +67,7 @@ def test_officer_edits_a_dmn_cell_and_deploys(page, live_server):
 def test_dmn_problems_mark_rule_and_cell(page, live_server):
     login(page, live_server.url, "policy_zy")
     select_locality(page, ZONGYANG)
-    open_definition(page, "dmn", "statutory_age")
+    open_definition(page, "dmn", "statutory_retirement_age")
     page.locator("[data-testid=dmn-canvas] .tjs-table").wait_for()
     ids = page.evaluate("""() => {
       const view = window.modeler.dmn.getActiveView();
@@ -91,7 +91,7 @@ def test_dmn_problems_mark_rule_and_cell(page, live_server):
 def test_officer_edits_a_form_label_and_deploys(page, live_server):
     login(page, live_server.url, "policy_zy")
     select_locality(page, ZONGYANG)
-    key = open_definition(page, "form", "pension_review")
+    key = open_definition(page, "form", "collection_form")
     adapted = ensure_local(page, "form", key)
     page.locator("[data-testid=form-canvas] .fjs-editor-container").wait_for()
     field = page.evaluate("""() => {
@@ -141,7 +141,7 @@ def test_officer_edits_a_form_label_and_deploys(page, live_server):
 def test_form_problem_marks_the_component(page, live_server):
     login(page, live_server.url, "policy_zy")
     select_locality(page, ZONGYANG)
-    open_definition(page, "form", "pension_review")
+    open_definition(page, "form", "collection_form")
     page.locator("[data-testid=form-canvas] .fjs-editor-container").wait_for()
     comp = page.evaluate("() => (window.modeler.form.saveSchema().components || []).find(c => c.key) ")
     page.route("**/api/definitions/validate", lambda route: route.fulfill(json={"valid": False, "problems": [
