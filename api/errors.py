@@ -48,7 +48,7 @@ def register_error_handlers(app):
     def http_error(exc: HTTPException):
         data = getattr(exc, "data", None) or {}
         message = data.get("message") or exc.description or HTTPStatus(exc.code).phrase
-        errors = data.get("errors")
+        errors = data.get("errors") or data.get("messages")
         if exc.code == 422 and errors and message == exc.description:
             message = "the request is not valid: " + "; ".join(
                 f"{field}: {', '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"

@@ -11,7 +11,8 @@ def person(*, county: str, born: date, sex: str = "male", category: str | None =
            seq: int = 11, phone: str = "13912345678", phone_valid: bool = True, housing_balance: str | None = "52345.67",
            birth_date_file: date | None = None, arrears_months: int = 0, medical_actual_months: int = 300,
            only_child_certificate: str | None = None) -> dict:
-    id_number = make_id_number(county, born, seq if sex == "male" else seq + 1 - (seq % 2))
+    odd = seq % 2 == 1
+    id_number = make_id_number(county, born, seq if odd == (sex == "male") else seq + 1)
     category = category or ("male" if sex == "male" else "female_worker")
     first_job = f"{born.year + 20}-09"
     p = {
