@@ -108,6 +108,7 @@ class _Simulation:
         self.formless = Counter()
         self.engine_errors: list[dict] = []
         self.started_keys: list[str] = []
+        self.guided: set[str] = set()
 
     # -- who applies when --
     def schedule(self) -> None:
@@ -212,6 +213,13 @@ class _Simulation:
                 count = self._batch_count(s, t, data) if t.form_ref == "batch_submission_form" else 0
                 work.append((t, clerk_form_data(t.form_ref, data, rng=self.rng, case_count=count), data))
         for t, form, data in work:
+            if t.form_ref == "contribution_guidance_form":
+                # guidance is given once; when the check fails again (too few months, which nothing in the
+                # simulation can change) the task waits for the person instead of looping every day
+                if t.business_key in self.guided:
+                    self.counts["guidance_waiting"] += 1
+                    continue
+                self.guided.add(t.business_key)
             actor = f"{(t.candidate_groups or ['admin'])[0]}-clerk"
             if t.form_ref is None:
                 self.formless[t.activity_id] += 1

@@ -102,3 +102,26 @@ class DefinitionById(MethodView):
             if d is None:
                 abort(404, message=f"no definition {definition_id}")
             return {**_out(d), "content": d.content}
+
+
+@blp.route("/<int:definition_id>/diff")
+class Diff(MethodView):
+    @require()
+    def get(self, definition_id):
+        """Elements added, removed and changed between this version and `against`"""
+        from flask import request as req
+
+        from engine.diff import diff_definitions
+
+        other = req.args.get("against", type=int)
+        if other is None:
+            abort(422, message="give the version to compare with as ?against=<definition id>",
+                  errors={"query": {"against": ["required"]}})
+        with engine().reading() as session:
+            new, old = session.get(Definition, definition_id), session.get(Definition, other)
+            if new is None or old is None:
+                abort(404, message=f"no definition {definition_id if new is None else other}")
+            if (new.kind, new.key) != (old.kind, old.key):
+                abort(422, message=f"{old.kind} {old.key} and {new.kind} {new.key} are not versions of one definition",
+                      errors={"query": {"against": ["must be a version of the same definition"]}})
+            return {"from": _out(old), "to": _out(new), **diff_definitions(new.kind, old.content, new.content)}

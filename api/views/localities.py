@@ -4,11 +4,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import fields
 
 from engine.store.models import Locality
 
-from ..auth import require
-from ..schemas import LocalityList
+from ..auth import check_scope, current, require
+from ..schemas import LocalityList, Ordered
 from .common import engine
 
 blp = Blueprint("localities", __name__, url_prefix="/api/localities", description="Localities")
@@ -23,3 +24,32 @@ class Localities(MethodView):
         with engine().reading() as session:
             rows = session.scalars(sa.select(Locality).order_by(Locality.path)).all()
         return {"items": rows}
+
+
+class AdaptIn(Ordered):
+    definition_id = fields.Integer(required=True)
+
+
+@blp.route("/<code>/overrides")
+class Overrides(MethodView):
+    @require("policy")
+    @blp.arguments(AdaptIn)
+    @blp.response(201)
+    def post(self, body, code):
+        """Adapt an inherited definition: the locality gets its own copy of that one file"""
+        from .definitions import _out
+
+        eng = engine()
+        check_scope(eng, code, "locality")
+        return _out(eng.adapt(code, body["definition_id"], current().username), False, True)
+
+
+@blp.route("/<code>/overrides/<kind>/<key>")
+class OverrideByKey(MethodView):
+    @require("policy")
+    @blp.response(204)
+    def delete(self, code, kind, key):
+        """Drop the locality's own versions of a definition so that it inherits again"""
+        eng = engine()
+        check_scope(eng, code, "locality")
+        eng.drop_override(code, kind, key, current().username)

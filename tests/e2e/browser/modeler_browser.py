@@ -75,7 +75,12 @@ def select_locality(page, code):
 
 def wait_editor(page, kind, states=("ready",)):
     selector = ",".join(f'[data-editor-state="{kind}:{s}"]' for s in states)
-    page.wait_for_selector(selector)
+    try:
+        page.wait_for_selector(selector, state="attached")
+    except Exception:
+        shot(page, f"failed-wait-{kind}")
+        state = page.get_by_test_id("editor-pane").get_attribute("data-editor-state")
+        raise AssertionError(f"editor never became {kind}:{'|'.join(states)} (now {state}); page errors: {page.errors}")
     return page.get_by_test_id("editor-pane").get_attribute("data-editor-state").split(":")[1]
 
 
