@@ -40,7 +40,7 @@ def validate_submission(form: dict, data: dict, *, partial: bool = False) -> dic
         key, label = c["key"], c.get("label") or c["key"]
         rules = c.get("validate") or {}
         value = data.get(key)
-        empty = value is None or value == "" or value == []
+        empty = value is None or value == "" or value == [] or (c.get("type") == "checkbox" and value is False)
         if empty:
             if rules.get("required") and not partial:
                 errors.setdefault(key, []).append(f"{label}为必填项 (required)")

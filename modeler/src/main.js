@@ -286,6 +286,7 @@ async function showDocument(doc, content) {
     ui.main.dataset.editorState = `${doc.kind}:error`;
   } else {
     if (result.empty && doc.kind === 'bpmn') setMessage({ kind: 'error', text: t('import.noDi', { file: doc.fileName }) });
+    else if (result.autoLayout) setMessage({ kind: 'info', text: t('import.autoLayout', { file: doc.fileName }) });
     else if (result.warnings.length) setMessage({ kind: 'info', text: t('import.warnings', { n: result.warnings.length }) });
     ui.main.dataset.editorState = `${doc.kind}:ready`;
   }

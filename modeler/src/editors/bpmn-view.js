@@ -107,9 +107,16 @@ export function createBpmnView(root, { onChange, onLint }) {
       const { rootElement, warnings } = await active.get('moddle').fromXML(xml, 'bpmn:Definitions');
       const hasDi = (rootElement.diagrams || []).some((d) => d.plane && d.plane.bpmnElement);
       if (!hasDi) {
-        result.noDi = true;
-        result.error = 'no BPMN DI (BPMNDiagram) to display';
-        result.warnings = warnings.map(importWarning);
+        // No diagram interchange (as in files written by hand): lay the process out automatically.
+        try {
+          const { layoutProcess } = await import('bpmn-auto-layout');
+          xml = await layoutProcess(xml);
+          result.autoLayout = true;
+        } catch (err) {
+          result.noDi = true;
+          result.error = `no BPMN DI (BPMNDiagram) to display; automatic layout failed: ${err.message}`;
+          result.warnings = warnings.map(importWarning);
+        }
       }
     } catch (err) {
       result.error = err.message || String(err);
