@@ -29,10 +29,10 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     app.extensions["retire_engine"] = engine
     api = Api(app)
     from .views import (applications, decisions, definitions, drafts, health, incidents, instances, localities,
-                        messages, notifications, persons, reports, tasks, tokens, users)
+                        messages, migrations, notifications, persons, reports, tasks, tokens, users)
 
     for module in (health, tokens, localities, definitions, drafts, instances, tasks, messages, incidents,
-                   applications, persons, reports, notifications, decisions, users):
+                   applications, persons, reports, notifications, decisions, users, migrations):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
     _static_routes(app)

@@ -268,6 +268,38 @@ def simulate(locality, start, days, people, database):
     click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
 
 
+@main.group()
+def instances():
+    """Running cases."""
+
+
+@instances.command("migrate")
+@click.option("--from", "from_definition", required=True, type=int, help="definition id the cases run on")
+@click.option("--to", "to_definition", required=True, type=int, help="definition id to move them to")
+@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW", help="element mapping, repeatable")
+@click.option("--run", is_flag=True, help="really move them (default: a dry run)")
+def instances_migrate(from_definition, to_definition, mappings, run):
+    """Move running cases to another version; prints one line per case (dry run unless --run)."""
+    from engine.errors import EngineError
+
+    pairs = {}
+    for m in mappings:
+        if "=" not in m:
+            _fail(f"--map {m!r} is not OLD=NEW", 2)
+        old, new = m.split("=", 1)
+        pairs[old.strip()] = new.strip()
+    try:
+        outcomes = _engine().migrate_instances(from_definition, to_definition, pairs, dry_run=not run,
+                                               actor=os.environ.get("USER", "cli"))
+    except EngineError as exc:
+        _fail(exc.message)
+    for o in outcomes:
+        click.echo(f"{o.outcome:<6} {o.instance_id} {o.business_key} {','.join(o.from_activities)} -> "
+                   f"{','.join(o.to_activities) or '-'} {o.reason}")
+    moved = sum(1 for o in outcomes if o.outcome == "move")
+    click.echo(f"{'moved' if run else 'would move'} {moved}, refused {len(outcomes) - moved}")
+
+
 def _ensure_sqlite_folder(url: str) -> None:
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)

@@ -150,7 +150,11 @@ def test_migration_dialog_dry_run(page, live_server):
     dialog.get_by_test_id("migration-from").wait_for()
     assert dialog.get_by_test_id("migration-from").locator("option").count() >= 1
     dialog.get_by_test_id("migration-dry-run").click()
-    dialog.get_by_test_id("migration-table").wait_for()
+    try:
+        dialog.get_by_test_id("migration-table").wait_for()
+    except Exception:
+        shot(page, "failed-migration")
+        raise
     dialog.get_by_test_id("migration-summary").wait_for()
     shot(page, "bpmn-08-migration-dry-run")
     assert not page.errors, page.errors
