@@ -378,7 +378,11 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         logging.getLogger(name).setLevel(logging.WARNING)
     eng = None
     try:
-        upgrade(database_url)                  # engine and ledger tables (Alembic, to head)
+        logging.disable(logging.INFO)          # Alembic's chatter
+        try:
+            upgrade(database_url)              # engine and ledger tables (Alembic, to head)
+        finally:
+            logging.disable(logging.NOTSET)
         clock = FakeClock(_at(start, 7))
         eng = bootstrap(database_url, processes_dir=Config.PROCESSES_DIR, forms_dir=Config.FORMS_DIR, clock=clock,
                         ports_kind="ledger", worker_id="simulate")

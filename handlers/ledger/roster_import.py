@@ -43,7 +43,7 @@ ALIASES = {
     "身份证号": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number", "姓名": "name",
     "性别": "sex", "人员类别": "category", "档案出生日期": "birth_date_file", "手机号": "phone",
     "手机号码": "phone", "联系电话": "phone", "手机号有效": "phone_valid", "行政区划": "locality",
-    "行政区划代码": "locality", "单位": "employer", "工作单位": "employer", "灵活就业": "flexible",
+    "行政区划代码": "locality", "所属地区": "locality", "电话": "phone", "单位": "employer", "工作单位": "employer", "灵活就业": "flexible",
     "特殊工种": "special_work_type", "特殊工种年限": "special_work_years", "户籍地址": "hukou_address",
     "独生子女证号": "only_child_certificate", "银行卡号": "bank_card",
 }
