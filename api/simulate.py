@@ -69,7 +69,10 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
     if form_ref == "prereview_fix_form":
         return {"materials_fixed": True, "fix_note": "已补正"}
     if form_ref == "contribution_guidance_form":
-        return {"arrears_settled": True, "accounts_consolidated": True,
+        check = data.get("contribution_check") or {}
+        short = (check.get("total_months") or 0) < (check.get("minimum_months") or 0)
+        return {"guidance_outcome": "defer" if short else "recheck", "arrears_settled": True,
+                "accounts_consolidated": True,
                 "guidance_note": "已告知补缴欠费并办理关系转移与个人账户归集"}
     raise KeyError(f"no simulated clerk knows the form {form_ref!r}")
 
@@ -219,13 +222,6 @@ class _Simulation:
                 count = self._batch_count(s, t, data) if t.form_ref == "batch_submission_form" else 0
                 work.append((t, clerk_form_data(t.form_ref, data, rng=self.rng, case_count=count), data))
         for t, form, data in work:
-            if t.form_ref == "contribution_guidance_form":
-                # guidance is given once; when the check fails again (too few months, which nothing in the
-                # simulation can change) the task waits for the person instead of looping every day
-                if t.business_key in self.guided:
-                    self.counts["guidance_waiting"] += 1
-                    continue
-                self.guided.add(t.business_key)
             actor = f"{(t.candidate_groups or ['admin'])[0]}-clerk"
             if t.form_ref is None:
                 self.formless[t.activity_id] += 1

@@ -48,7 +48,7 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     with eng.db.begin() as conn:  # the person pays the arrears at the tax bureau
         conn.execute(sa.update(contributions).where(contributions.c.id_number == zhao["id_number"])
                      .values(arrears_months=0, arrears_amount=0))
-    complete(client, si, guide, {"arrears_settled": True, "guidance_note": "已补缴2个月"})
+    complete(client, si, guide, {"guidance_outcome": "recheck", "arrears_settled": True, "guidance_note": "已补缴2个月"})
     tick(eng)
     prog = progress(client, channel, app_id)
     assert [n["type"] for n in prog["next"]] == ["timer"], prog["next"]
