@@ -103,6 +103,7 @@ def test_officer_breaks_fixes_retimes_and_deploys_zongyang_process(page, live_se
     validate(page)
     shot(page, "bpmn-04-timer-changed")
 
+    older = _start_case(live_server.engine, "BK-before-deploy")
     kind, text = deploy(page, f"定时器 {timer['body']} → {new_body}（浏览器测试）")
     assert kind == "toast-success", text
     page.wait_for_function(
@@ -117,6 +118,11 @@ def test_officer_breaks_fixes_retimes_and_deploys_zongyang_process(page, live_se
     full = api_get(page, f"/definitions/{newest['id']}")["body"]
     assert new_body in full["content"]
     assert "定时器" in (full.get("note") or "")
+
+    # a case started now runs the new version; the one started before stays on its own
+    newer = _start_case(live_server.engine, "BK-after-deploy")
+    versions = _versions(live_server.engine, older, newer)
+    assert versions == (after - 1, after), versions
 
     # versions: diff the new version against the previous one, open the previous read-only
     page.get_by_test_id("btn-versions").click()
@@ -218,3 +224,23 @@ def test_save_draft_and_open_it_later(page, live_server):
     page.get_by_test_id("btn-discard-draft").click()
     page.get_by_test_id("draft-available").wait_for(state="detached")
     assert not page.errors, page.errors
+
+
+def _start_case(eng, business_key):
+    from datetime import date
+
+    from handlers.ledger.demo_roster import load_roster
+    from tests.support.people import person
+
+    p = person(county="340722", born=date(1967, 3, 9), seq=91 if "before" in business_key else 93)
+    load_roster(eng.db, [p])
+    return eng.start("retirement", "340722", business_key, {
+        "id_number": p["id_number"], "name": p["name"], "sex": "male", "category": "male", "birth_month": "1967-03",
+        "channel": "employer", "retirement_type": "normal", "phone": p["phone"], "bank_card": p["bank_card"]}, "test")
+
+
+def _versions(eng, *instance_ids):
+    from engine.store.models import Definition, Instance
+
+    with eng.reading() as s:
+        return tuple(s.get(Definition, s.get(Instance, i).definition_id).version for i in instance_ids)
