@@ -130,6 +130,17 @@ def test_officer_edits_a_form_label_and_deploys(page, live_server):
     assert new_label in json.dumps(json.loads(content), ensure_ascii=False)
     shot(page, "form-03-deployed")
 
+    # the clerk's task shows the new label in the inbox
+    _case_at_collection(live_server.engine)
+    page.goto(f"{live_server.url}/inbox")
+    page.get_by_test_id("inbox-username").fill("zy_community")
+    page.get_by_test_id("inbox-password").fill("clerk123")
+    page.get_by_test_id("inbox-login").click()
+    page.get_by_test_id("inbox-task-Task_accept_community").first.click()
+    page.get_by_text(new_label).wait_for()
+    shot(page, "form-04-label-in-task")
+    page.goto(f"{live_server.url}/modeler")
+
     if adapted:
         page.get_by_test_id("btn-drop-override").click()
         confirm(page)
@@ -154,3 +165,17 @@ def test_form_problem_marks_the_component(page, live_server):
     assert page.locator(f'[data-testid=form-canvas] .fjs-editor-container [data-id="{comp["id"]}"].validation-error').count() >= 1
     shot(page, "form-04-problem-marked")
     assert not page.errors, page.errors
+
+
+def _case_at_collection(eng):
+    from datetime import date
+
+    from handlers.ledger.demo_roster import load_roster
+    from tests.support.people import person
+
+    p = person(county="340722", born=date(1966, 2, 9), seq=95)
+    load_roster(eng.db, [p])
+    eng.start("retirement", "340722", "BK-form-label", {
+        "id_number": p["id_number"], "name": p["name"], "sex": "male", "category": "male", "birth_month": "1966-02",
+        "channel": "community", "retirement_type": "normal", "phone": p["phone"], "bank_card": p["bank_card"]}, "test")
+    eng.run_due_jobs()
