@@ -15,7 +15,7 @@ from .bpmn.script_engine import CaseScriptEngine
 from .bpmn.serializer import StateSerializer
 from .definitions import DefinitionStore
 from .errors import Conflict, NotFound, ProcessFailed
-from .localities import LocalityInfo, chain as chain_of, merged_settings
+from .localities import LocalityInfo, chain as chain_of, merged_settings, path_of
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
 from .store.models import Definition, Instance, Locality
@@ -86,7 +86,7 @@ class EngineBase:
         return chain_of(self.localities(), code)
 
     def locality_path(self, code: str) -> str:
-        return "/" + "/".join(reversed(self.chain(code))) + "/"
+        return path_of(self.localities(), code)
 
     def settings(self, code: str) -> dict:
         return merged_settings(self.localities(), code)

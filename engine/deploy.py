@@ -8,12 +8,9 @@ import sqlalchemy as sa
 
 from .definitions import DefinitionFile, kind_of
 from .errors import InvalidDefinition, NotFound
-from .localities import read_locality_folders
+from .localities import LEVELS, chain, path_of, read_locality_folders
 from .store.models import Definition, Deployment, Locality
 from .validation import validate_files
-
-LEVELS = {0: "national", 1: "province", 2: "city", 3: "county"}
-
 
 @dataclass
 class DeployResult:
@@ -58,17 +55,17 @@ class DeployOps:
         folders = read_locality_folders(self.processes_dir)
         with self.transaction() as session:
             for info in folders.values():
-                depth = len(_chain(folders, info.code)) - 1
+                depth = len(chain(folders, info.code)) - 1
                 row = session.get(Locality, info.code)
                 if row is None:
                     row = Locality(code=info.code)
                     session.add(row)
                 row.name, row.parent, row.settings = info.name, info.parent, info.settings
                 row.level = LEVELS.get(depth, "county")
-                row.path = "/" + "/".join(reversed(_chain(folders, info.code))) + "/"
+                row.path = path_of(folders, info.code)
         self.forget_localities()
         results = []
-        for code in sorted(folders, key=lambda c: len(_chain(folders, c))):
+        for code in sorted(folders, key=lambda c: len(chain(folders, c))):
             files = _folder_files(self.processes_dir / code) + _folder_files(self.forms_dir / code)
             if files:
                 results.append(self.deploy(code, files, author, "loaded from the processes folder"))
@@ -103,14 +100,6 @@ class DeployOps:
             for r in rows:
                 r.retired_seq = deployment.id
             return len(rows)
-
-
-def _chain(folders, code):
-    out = []
-    while code:
-        out.append(code)
-        code = folders[code].parent
-    return out
 
 
 def _folder_files(folder: Path) -> list[DefinitionFile]:

@@ -20,7 +20,7 @@ from handlers.context import BusinessRuleViolation, HandlerContext
 
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
-from .store.models import HistoryEvent, Instance, Job
+from .store.models import HistoryEvent, Job
 
 log = logging.getLogger("retire.jobs")
 
@@ -67,7 +67,7 @@ class JobOps:
     def run_job(self, job_id: int) -> None:
         with self.reading() as session:
             job = session.get(Job, job_id)
-            kind, instance_id, task_id, topic = job.kind, job.instance_id, job.task_id, job.topic
+            kind, task_id, topic = job.kind, job.task_id, job.topic
             payload = dict(job.payload or {})
         try:
             if kind == "service":

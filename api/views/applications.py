@@ -7,7 +7,7 @@ import uuid
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from engine import queries
 from engine.errors import InvalidInput

@@ -42,6 +42,16 @@ def _load_task(session, task_id) -> HumanTask:
     return t
 
 
+def _assign(task_id, change):
+    """Check the caller may see the task, change its assignment, return it."""
+    eng = engine()
+    with eng.reading() as session:
+        _load_task(session, task_id)
+    change(eng)
+    with eng.reading() as session:
+        return task_out(session.get(HumanTask, task_id))
+
+
 @blp.route("")
 class Tasks(MethodView):
     @require("admin", "clerk", "auditor")
@@ -89,12 +99,7 @@ class Claim(MethodView):
     @blp.response(200, TaskDetail)
     def post(self, task_id):
         """Claim the task for yourself; 409 when someone else holds it"""
-        eng = engine()
-        with eng.reading() as session:
-            _load_task(session, task_id)
-        eng.claim(task_id, current().username)
-        with eng.reading() as session:
-            return task_out(session.get(HumanTask, task_id))
+        return _assign(task_id, lambda eng: eng.claim(task_id, current().username))
 
 
 @blp.route("/<task_id>/unclaim")
@@ -103,12 +108,8 @@ class Unclaim(MethodView):
     @blp.response(200, TaskDetail)
     def post(self, task_id):
         """Give the task back to the group"""
-        eng = engine()
-        with eng.reading() as session:
-            _load_task(session, task_id)
-        eng.unclaim(task_id, current().username, force=current().role == "admin")
-        with eng.reading() as session:
-            return task_out(session.get(HumanTask, task_id))
+        return _assign(task_id, lambda eng: eng.unclaim(task_id, current().username,
+                                                        force=current().role == "admin"))
 
 
 @blp.route("/<task_id>/complete")

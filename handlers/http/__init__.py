@@ -1,7 +1,7 @@
 """HTTP adapters standing for the real department systems."""
 from __future__ import annotations
 
-from ..ports import PORT_NAMES
+from ..ports import PORT_NAMES, Ports
 from .adapters import ADAPTERS
 from .client import DepartmentClient
 
