@@ -19,6 +19,7 @@ DEMO_USERS = [
     ("zy_hrss", "clerk", "340722", ["hrss", "social_insurance"], "枞阳县人社局"),
     ("zy_medical", "clerk", "340722", ["medical_insurance"], "枞阳县医保局"),
     ("zy_housing", "clerk", "340722", ["housing_fund"], "枞阳县公积金中心"),
+    ("zy_employer", "clerk", "340722", ["employer"], "枞阳县用人单位经办"),
     ("jl_employer", "clerk", "220000", ["employer", "archive_agency"], "吉林省用人单位经办"),
     ("jl_hrss", "clerk", "220000", ["hrss", "social_insurance"], "吉林省人社厅"),
     ("jl_medical", "clerk", "220000", ["medical_insurance"], "吉林省医保局"),

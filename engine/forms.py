@@ -32,6 +32,11 @@ def fields_of(form: dict) -> list[dict]:
     return out
 
 
+def defaults_of(form: dict) -> dict:
+    """The ``defaultValue`` of every field that declares one (form-js: what a new form starts with)."""
+    return {c["key"]: c["defaultValue"] for c in fields_of(form) if "defaultValue" in c}
+
+
 def validate_submission(form: dict, data: dict, *, partial: bool = False) -> dict:
     """Return the cleaned data, or raise InvalidInput naming every field at fault."""
     errors: dict[str, list[str]] = {}

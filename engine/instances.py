@@ -1,16 +1,19 @@
 """Starting cases, completing human tasks, claiming, messages and cancelling: one transaction each."""
 from __future__ import annotations
 
+import json
 import uuid
 
 import sqlalchemy as sa
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from .clock import SHANGHAI
 from .errors import Conflict, NotFound
+from .forms import defaults_of
 from .jsonable import jsonable
 from .store.models import HistoryEvent, HumanTask, Instance, Job, Subscription
 
@@ -37,6 +40,8 @@ class InstanceOps:
         se = self.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
         data = dict(variables or {})
+        for name, value in self._start_form_defaults(session, pspec, locality, seq).items():
+            data.setdefault(name, value)
         data.setdefault("business_key", business_key)
         data.setdefault("locality", locality)
         data.setdefault("started_at", now.astimezone(SHANGHAI).isoformat())
@@ -46,6 +51,17 @@ class InstanceOps:
                                  details={"definition_id": definition.id, "version": definition.version}))
         self.advance(session, row, wf, pspec, se, actor)
         return row.id
+
+    def _start_form_defaults(self, session, pspec, locality: str, seq: int) -> dict:
+        """Default values of the start event's form (``camunda:formRef``) for variables a start omits."""
+        defaults: dict = {}
+        for ts in pspec.spec.task_specs.values():
+            form_ref = isinstance(ts, StartEvent) and (getattr(ts, "extensions", None) or {}).get("formRef")
+            if form_ref:
+                found = self.definitions.resolve(session, "form", form_ref, locality, seq)
+                if found is not None:
+                    defaults.update(defaults_of(json.loads(found.content)))
+        return defaults
 
     def claim(self, task_id: str, username: str) -> None:
         with self.transaction() as session:

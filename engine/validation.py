@@ -130,11 +130,10 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         for g in [g.strip() for g in (cam("candidateGroups") or "").split(",") if g.strip()]:
             if g not in DEPARTMENTS:
                 out.append(_p(file, eid, f"candidate group '{g}' is not a department code ({', '.join(DEPARTMENTS)})"))
-        form = cam("formRef") or cam("formKey")
-        if cam("formRef") and not resolves("form", form):
-            out.append(_p(file, eid, f"form '{form}' is not deployed for this locality or its parents"))
         if cam("dueDate"):
             out.extend(_expr(file, eid, cam("dueDate"), "due date"))
+    if tag in ("userTask", "startEvent") and cam("formRef") and not resolves("form", cam("formRef")):
+        out.append(_p(file, eid, f"form '{cam('formRef')}' is not deployed for this locality or its parents"))
     if tag == "businessRuleTask":
         ref = cam("decisionRef")
         if not ref:

@@ -44,7 +44,7 @@ def check_contributions(ctx) -> dict:
     account = ctx.ports.pension.account(number) or {}
     arrears_months, arrears_amount = history.arrears(periods)
     actual, deemed = history.actual_months(periods), history.deemed_months(periods)
-    minimum = _minimum_months(ctx, _retirement_year(ctx))
+    minimum = _minimum_months(ctx, _minimum_year(ctx))
     status = account.get("status", "stopped" if not periods else "active")
     return {"contribution_check": {
         "status": status, "arrears_months": arrears_months, "arrears_amount": str(to_fen(arrears_amount)),
@@ -53,6 +53,13 @@ def check_contributions(ctx) -> dict:
         "actual_months": actual, "deemed_months": deemed, "total_months": actual + deemed,
         "minimum_months": minimum, "ok": actual + deemed >= minimum and arrears_months == 0,
     }}
+
+
+def _minimum_year(ctx) -> int:
+    """The year whose minimum applies: ``minimum_year`` when flexible retirement fixed one
+    (flexible_retirement_request), else the year of the retirement date."""
+    chosen = ctx.inputs.get("minimum_year") or ctx.variables.get("minimum_year")
+    return int(chosen) if chosen else _retirement_year(ctx)
 
 
 def _retirement_year(ctx) -> int:

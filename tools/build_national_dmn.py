@@ -3,7 +3,7 @@
 One-off bootstrap: the committed .dmn files are the source of truth and policy officers edit
 them in dmn-js. Re-running this OVERWRITES them; only do that before anyone has edited a table.
 
-    .venv/bin/python tools/build_national_dmn.py [--out processes/000000]
+    .venv/bin/python tools/build_national_dmn.py [--out processes/000000] [--only DECISION_ID ...]
 """
 from __future__ import annotations
 
@@ -164,6 +164,89 @@ def flexible_retirement_window():
         rules)
 
 
+def flexible_retirement_request():
+    """One person's request for an early or deferred date, checked step by step (hit policy FIRST)."""
+    early, deferred, both = '"early"', '"deferred"', '"early","deferred"'
+    statutory_month = "statutory.retirement_month"
+    requested = "requested_retirement_month"
+    keep = [f"{statutory_month}", f"year({statutory_month})"]
+    # columns: retirement_type, retirement_choice, offset, requested month, early_allowed, notice_months,
+    #          employer_decision, agreement_lead_months
+    rules = [
+        (["-", '"statutory"', "-", "-", "-", "-", "-", "-"],
+         ['"accepted"', *keep, '"按法定退休年龄退休"'], "未选择弹性退休：按法定退休时间办理"),
+        (['not("normal")', both, "-", "-", "-", "-", "-", "-"],
+         ['"rejected"', *keep, '"特殊工种、因病或非因工致残等提前退休不适用弹性退休，请选择按法定退休年龄或提前退休类型办理"'],
+         "弹性退休只适用于达到法定退休年龄的正常退休"),
+        (["-", both, "null", "-", "-", "-", "-", "-"],
+         ['"rejected"', *keep, '"选择弹性退休须填写申请的退休时间（年月）"'], ""),
+        (["-", early, ">= 0", "-", "-", "-", "-", "-"],
+         ['"rejected"', *keep, f'"弹性提前退休的时间须早于法定退休时间" + {statutory_month}'], ""),
+        (["-", deferred, "<= 0", "-", "-", "-", "-", "-"],
+         ['"rejected"', *keep, f'"弹性延迟退休的时间须晚于法定退休时间" + {statutory_month}'], ""),
+        (["-", early, "-", "< flex_window.earliest_month", "-", "-", "-", "-"],
+         ['"rejected"', *keep,
+          '"最早可于" + flex_window.earliest_month + "弹性提前退休（提前最长3年，且不低于原法定退休年龄）"'],
+         "《办法》第三条：提前时间最长不超过三年，且不得低于原法定退休年龄"),
+        (["-", deferred, "-", "> flex_window.latest_month", "-", "-", "-", "-"],
+         ['"rejected"', *keep, '"最晚可于" + flex_window.latest_month + "弹性延迟退休（延迟最长3年）"'],
+         "《办法》第三条：延迟时间最长不超过三年"),
+        (["-", early, "-", "-", "false", "-", "-", "-"],
+         ['"rejected"', *keep, '"累计缴费年限（含视同缴费年限）未达到最低缴费年限，不能弹性提前退休"'],
+         "《办法》第三条：职工达到最低缴费年限，可以自愿选择弹性提前退休"),
+        (["-", early, "-", "-", "-", "null", "-", "-"],
+         ['"confirmation_needed"', *keep, '"待用人单位确认收到书面告知的日期"'],
+         "区间与缴费条件已满足（或尚未核查缴费）：转用人单位确认书面告知"),
+        (["-", deferred, "-", "-", "-", "-", "null", "-"],
+         ['"confirmation_needed"', *keep, '"待用人单位确认书面协商一致"'],
+         "区间已满足：转用人单位确认延迟退休书面协议"),
+        (["-", early, "-", "-", "-", "< 3", "-", "-"],
+         ['"rejected"', *keep, '"选择弹性提前退休须至少提前3个月以书面形式告知用人单位，告知日至申请的退休时间不足3个月"'],
+         "人社部发〔2024〕94号：至少提前3个月书面告知所在单位 [S]"),
+        (["-", deferred, "-", "-", "-", "-", '"disagree"', "-"],
+         ['"rejected"', *keep, '"用人单位未同意弹性延迟退休，按法定退休时间办理"'],
+         "《办法》第三条：所在单位与职工协商一致的，可以弹性延迟退休"),
+        (["-", deferred, "-", "-", "-", "-", '"agree"', "null"],
+         ['"rejected"', *keep, '"请填写与用人单位签订延迟退休书面协议的日期"'], ""),
+        (["-", deferred, "-", "-", "-", "-", '"agree"', "< 1"],
+         ['"rejected"', *keep, '"弹性延迟退休须在法定退休时间1个月以前与用人单位书面协商确定，协议日期晚于此限"'],
+         "人社部发〔2024〕94号：提前1个月以上书面协商确定延迟退休时间 [S]"),
+        (["-", early, "-", "-", "-", ">= 3", "-", "-"],
+         ['"accepted"', requested, f"year({requested})", '"准予弹性提前退休，退休时间" + ' + requested],
+         "[U] 弹性提前按实际退休当年的最低缴费年限（minimum_year = 退休年份）"),
+        (["-", deferred, "-", "-", "-", "-", '"agree"', ">= 1"],
+         ['"accepted"', requested, f"year({statutory_month})", '"准予弹性延迟退休，退休时间" + ' + requested],
+         "[U] 弹性延迟按达到法定退休年龄当年的最低缴费年限（minimum_year = 法定退休年份）"),
+    ]
+    return table(
+        "flexible_retirement_request", "Flexible retirement request", "弹性退休申请审核",
+        "《办法》第三条、人社部发〔2024〕94号（domain.md §1.3）：审核一个人申请的弹性提前或弹性延迟退休时间。"
+        "命中策略 FIRST：自上而下第一条命中的规则给出结论，因此先查区间和缴费条件，再查用人单位的书面告知或协议。"
+        "输入 flex_window 为 flexible_retirement_window 的输出；notice_months 为书面告知送达单位之日至申请退休时间的整月数；"
+        "agreement_lead_months 为书面协议日期至法定退休时间的整月数。用人单位尚未确认时 notice_date / employer_decision 为空，"
+        "结论 confirmation_needed（受理时用本表预审：只要不是 rejected 即可受理）。"
+        "[S] 3个月、1个月两个期限来自94号文的转载；[U] minimum_year（适用哪一年的最低缴费年限）未核实。",
+        "FIRST",
+        [("retirement_type", "退休类型", "retirement_type", "string", None),
+         ("retirement_choice", "退休时间选择", "retirement_choice", "string", '"statutory","early","deferred"'),
+         ("offset", "申请时间相对法定退休时间（月，负数为提前）",
+          f"if {requested} = null then null else months_between({statutory_month}, {requested})", "number", None),
+         ("requested_month", "申请的退休时间 (YYYY-MM)", requested, "string", None),
+         ("early_allowed", "已达最低缴费年限（弹性区间表）", "flex_window.early_allowed", "boolean", None),
+         ("notice_months", "书面告知至申请退休时间（整月）",
+          f'if notice_date = null or {requested} = null then null '
+          f'else age_months(date(notice_date), date({requested} + "-01"))', "number", None),
+         ("employer_decision", "用人单位意见", "employer_decision", "string", '"agree","disagree",null'),
+         ("agreement_lead_months", "书面协议至法定退休时间（整月）",
+          f'if agreement_date = null then null else age_months(date(agreement_date), date({statutory_month} + "-01"))',
+          "number", None)],
+        [("outcome", "结论", "string", '"accepted","rejected","confirmation_needed"'),
+         ("retirement_month", "退休时间 (YYYY-MM)", "string", None),
+         ("minimum_year", "适用最低缴费年限的年份 [U]", "integer", None),
+         ("reason", "说明", "string", None)],
+        rules)
+
+
 def early_retirement_route():
     since = '>= date("2025-01-01")'
     u = "[U] 2025年后年龄依据未核实"
@@ -186,6 +269,9 @@ def early_retirement_route():
                 (['"special_work"', f'"{sex}"', types, f">= {months}", f">= {years}", "-", "< 0", since],
                  ['"not_eligible"', *req, '"缴费年限不足（含视同缴费年限）"'], ""),
             ]
+    rules.append((['"special_work"', "-", "null", "-", "-", "-", "-", since],
+                  ['"not_eligible"', "null", "null", "false", '"档案中没有国家特殊工种名录内的工种记载"'],
+                  "原始档案中无名录内特殊工种：不符合特殊工种提前退休条件"))
     for sex, zh_sex, age in (("male", "男", 50), ("female", "女", 45)):
         months = age * 12
         req = [str(months), "null", "true"]
@@ -313,7 +399,7 @@ def deadline_roll():
     return table(
         "deadline_roll", "Deadline roll", "期限遇休息日的处理",
         "民法典第二百零三条：期间最后一日是法定休假日的，以休假日结束的次日为最后一日（domain.md §7.1）。"
-        "[U] 柘阳“每月5日前/15日前”报送没有顺延条款，默认顺延至下一工作日（周末按法定休假日对待）；"
+        "[U] 枞阳“每月5日前/15日前”报送没有顺延条款，默认顺延至下一工作日（周末按法定休假日对待）；"
         "提前书面告知类期限（如弹性提前退休至少提前3个月告知）提前到上一工作日，保证“至少提前”。"
         "roll_policy 取值：next_workday, previous_workday, none, extend_by_holidays（税收征管式：期内连续3日以上休假日按天数顺延）。"
         "截止日当天计入（inclusive = true，民法典第一千二百五十九条）。",
@@ -328,17 +414,21 @@ def deadline_roll():
 
 
 BUILDERS = [statutory_retirement_age, minimum_contribution_months, flexible_retirement_window,
-            early_retirement_route, birth_date_source, pension_divisor, retiree_medical_eligibility,
+            flexible_retirement_request, early_retirement_route, birth_date_source, pension_divisor, retiree_medical_eligibility,
             deadline_roll]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "processes" / "000000"))
+    parser.add_argument("--only", nargs="*", metavar="DECISION_ID",
+                        help="write only these tables (leaves the others, which officers may have edited)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for build in BUILDERS:
+        if args.only and build.__name__ not in args.only:
+            continue
         decision_id, xml = build()
         (out / f"{decision_id}.dmn").write_bytes(xml)
         print(out / f"{decision_id}.dmn")

@@ -11,7 +11,7 @@ from marshmallow import fields
 
 from engine import queries
 from engine.errors import InvalidInput
-from engine.forms import validate_submission
+from engine.forms import defaults_of, validate_submission
 from engine.store.models import Application
 
 from ..auth import check_scope, current, require
@@ -68,7 +68,7 @@ class ApplicationOut(Ordered):
 
 def application_variables(data: dict) -> dict:
     """Process variables derived from the form: birth month and sex from the ID number."""
-    variables = dict(data)
+    variables = {"requested_retirement_month": None, **data}
     born = birth_date_from_id(data["id_number"])
     variables.setdefault("sex", sex_from_id(data["id_number"]))
     variables["birth_date_id_card"] = born.isoformat()
@@ -79,6 +79,28 @@ def application_variables(data: dict) -> dict:
         raise InvalidInput("1 field(s) are not valid", errors={
             "category": ["女职工须选择原法定退休年龄类别: female_cadre (原55周岁) 或 female_worker (原50周岁)"]})
     return variables
+
+
+FLEXIBLE_CHOICES = ("early", "deferred")
+
+
+def check_flexible_request(eng, locality: str, variables: dict) -> None:
+    """Pre-check an early or deferred retirement date with the locality's decision tables, before the case starts.
+
+    What needs the department's records (contributions) or the employer (written notice, agreement) is decided
+    in the case; a request the tables already refuse is a 422 on ``requested_retirement_month``.
+    """
+    if variables.get("retirement_choice") not in FLEXIBLE_CHOICES:
+        return
+    statutory = eng.decide("statutory_retirement_age", locality, variables)
+    window = eng.decide("flexible_retirement_window", locality, {
+        **variables, "retirement_age_months": statutory["retirement_age_months"],
+        "contribution_months": None, "minimum_months": None})
+    verdict = eng.decide("flexible_retirement_request", locality, {
+        **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
+        "employer_decision": None, "agreement_date": None})
+    if verdict["outcome"] == "rejected":
+        raise InvalidInput("1 field(s) are not valid", errors={"requested_retirement_month": [verdict["reason"]]})
 
 
 @blp.route("")
@@ -96,8 +118,9 @@ class Applications(MethodView):
             form = queries.form_for(eng, session, "application_form", locality)
         if form is None:
             abort(404, message=f"no application form is deployed for locality {locality}")
-        data = validate_submission(form, body["data"])
+        data = validate_submission(form, {**defaults_of(form), **body["data"]})
         variables = application_variables(data)
+        check_flexible_request(eng, locality, variables)
         now = eng.now()
         business_key = f"{locality}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
         with eng.transaction() as session:

@@ -72,6 +72,13 @@ def add_months(value, months: int) -> str:
     return date(year, month, day).isoformat()
 
 
+def age_in_months(birth, on) -> int:
+    """Whole months of age on a day: ``age_in_months("1970-06-15", "2030-06-01")`` → 719."""
+    born, day = _to_date(birth), _to_date(on)
+    months = (day.year - born.year) * 12 + day.month - born.month
+    return months - 1 if day.day < born.day else months
+
+
 def add_days(value, days: int) -> str:
     return (_to_date(value) + timedelta(days=int(days))).isoformat()
 
@@ -113,6 +120,7 @@ def previous_month(value) -> str:
 HELPERS = {
     "add_months": add_months,
     "add_days": add_days,
+    "age_in_months": age_in_months,
     "month_start": month_start,
     "today": today,
     "now": now,

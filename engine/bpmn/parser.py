@@ -11,6 +11,8 @@ from SpiffWorkflow.bpmn.parser.event_parsers import CONDITIONAL_EVENT_XPATH, MES
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.bpmn.specs.defaults import ManualTask, ScriptTask
+from SpiffWorkflow.bpmn.parser.task_parsers import CallActivityParser
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     CAMUNDA_MODEL_NS,
@@ -59,6 +61,10 @@ class ScriptParser(_ExtensionsMixin, ScriptTaskParser):
     pass
 
 
+class CallParser(_ExtensionsMixin, CallActivityParser):
+    """A call activity keeps its properties, so it can carry a joint item while the called process runs."""
+
+
 class DecisionTaskParser(_ExtensionsMixin, CamundaTaskParser):
     @staticmethod
     def get_decision_ref(node):
@@ -78,9 +84,10 @@ class ServiceParser(_ExtensionsMixin, CamundaTaskParser):
         return ExternalServiceTask(self.spec, self.bpmn_id, **self.bpmn_attributes)
 
 
-class StartParser(CamundaStartEventParser):
+class StartParser(_ExtensionsMixin, CamundaStartEventParser):
     """Timer start events are fired by the engine's scheduler (engine.timer_starts), once per time and
-    locality; inside the case the start event is a plain one, so a started case never waits on it."""
+    locality; inside the case the start event is a plain one, so a started case never waits on it.
+    ``camunda:formRef`` names the start form: its fields' default values fill the variables a start omits."""
 
     def create_task(self):
         event_definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, CONDITIONAL_EVENT_XPATH])
@@ -102,4 +109,5 @@ class RetireParser(CamundaParser):
         full_tag("serviceTask"): (ServiceParser, ExternalServiceTask),
         full_tag("sendTask"): (ServiceParser, ExternalServiceTask),
         full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
+        full_tag("callActivity"): (CallParser, CallActivity),
     }

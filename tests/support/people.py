@@ -39,9 +39,9 @@ def person(*, county: str, born: date, sex: str = "male", category: str | None =
     return p
 
 
-def application_data(p: dict, *, channel: str, retirement_type: str = "normal") -> dict:
+def application_data(p: dict, *, channel: str, retirement_type: str = "normal", **extra) -> dict:
     data = {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "channel": channel,
-            "retirement_type": retirement_type, "bank_card": p["bank_card"], "consent": True}
+            "retirement_type": retirement_type, "bank_card": p["bank_card"], "consent": True, **extra}
     if p["sex"] == "female":
         data["category"] = p["category"]
     return data

@@ -6,12 +6,12 @@ from lxml import etree
 from dmn_builders import NATIONAL, national
 
 TABLES = ["statutory_retirement_age", "minimum_contribution_months", "flexible_retirement_window",
-          "early_retirement_route", "birth_date_source", "pension_divisor", "retiree_medical_eligibility",
+          "flexible_retirement_request", "early_retirement_route", "birth_date_source", "pension_divisor", "retiree_medical_eligibility",
           "deadline_roll"]
 DMNDI = "https://www.omg.org/spec/DMN/20191111/DMNDI/"
 
 
-def test_the_national_folder_holds_the_eight_tables_one_per_file():
+def test_the_national_folder_holds_the_nine_tables_one_per_file():
     assert set(TABLES) <= {p.stem for p in NATIONAL.glob("*.dmn")}
 
 
