@@ -75,7 +75,7 @@ def pick_persons(n: int, today: date, seed: int) -> list[dict]:
 
 def start_variables(p: dict) -> dict:
     return {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "channel": CHANNEL,
-            "retirement_type": "normal", "bank_card": p["bank_card"], "category": p["category"], "sex": p["sex"],
+            "retirement_type": "normal", "retirement_choice": "statutory", "bank_card": p["bank_card"], "category": p["category"], "sex": p["sex"],
             "birth_month": p["birth_date_id_card"].isoformat()[:7],
             "birth_date_id_card": p["birth_date_id_card"].isoformat(), "employer_name": p["employer"] or ""}
 
@@ -97,6 +97,7 @@ class PlainRunner:
         install_clock_hook()
         parser = RetireParser()
         parser.add_bpmn_file(str(PROCESS))
+        parser.add_bpmn_files([str(f) for f in sorted((ROOT / "processes" / "000000").glob("*.bpmn"))])  # called
         self.spec = parser.get_spec("retirement")
         self.subs = parser.get_subprocess_specs("retirement")
         decisions = {}
