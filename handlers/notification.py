@@ -6,7 +6,7 @@ import logging
 import string
 
 from .context import HandlerError
-from .personal import is_valid_phone, mask_id, mask_phone
+from .personal import is_valid_phone, mask_id, mask_phone, masked
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,9 @@ def notify_upcoming(ctx) -> dict:
         if not is_valid_phone(person.get("phone")):
             bad.append(_bad(person))
             continue
+        values = {"name": person["name"], "retirement_month": person["retirement_month"], "quarter": quarter}
         messages.append({"phone": person["phone"], "business_key": ctx.business_key, "template": "notify_upcoming",
-                         "text": render(template, {"name": person["name"],
-                                                   "retirement_month": person["retirement_month"],
-                                                   "quarter": quarter}),
+                         "text": render(template, values), "masked_text": render(template, masked(values)),
                          "idempotency_key": upcoming_key(quarter, person["id_number"])})
         sent_to.append(person)
     results = ctx.ports.sms.send_many(messages)
@@ -73,8 +72,9 @@ def send_sms(ctx) -> dict:
         log.info("applicant phone %s is not a mobile number; %s not sent", mask_phone(phone), name)
         return {"sms": {"template": name, "status": "invalid_phone"}}
     values = {"business_key": ctx.business_key, "locality": ctx.locality, **ctx.variables, **ctx.inputs}
-    text = render(_template(ctx, name), values)
-    result = ctx.ports.sms.send(phone, text, ctx.business_key, ctx.idempotency_key, template=name)
+    template = _template(ctx, name)
+    result = ctx.ports.sms.send(phone, render(template, values), ctx.business_key, ctx.idempotency_key,
+                                template=name, masked_text=render(template, masked(values)))
     return {"sms": {"template": name, "status": result["status"]}}
 
 

@@ -116,6 +116,23 @@ def mask_card(card: str | None) -> str:
     return "*" * (len(value) - 4) + value[-4:]
 
 
+PERSONAL_MASKS = {"id_number": mask_id, "name": mask_name, "phone": mask_phone, "bank_card": mask_card,
+                  "applicant_name": mask_name, "spouse_name": mask_name}
+
+
+def masked(data: dict | None) -> dict:
+    """A copy of ``data`` with personal fields masked (lists, summaries, the outbox as listed)."""
+    out = {}
+    for key, value in (data or {}).items():
+        if key in PERSONAL_MASKS and isinstance(value, str):
+            out[key] = PERSONAL_MASKS[key](value)
+        elif isinstance(value, dict):
+            out[key] = masked(value)
+        else:
+            out[key] = value
+    return out
+
+
 _COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
     "夏侯", "轩辕", "令狐", "端木", "西门", "南宫", "独孤", "澹台",

@@ -125,13 +125,15 @@ class SmsGateway(ABC):
 
     @abstractmethod
     def send_many(self, messages: Iterable[Record]) -> list[Record]:
-        """Send each {phone, text, business_key, template, idempotency_key} once per key; return
-        per message {idempotency_key, status 'sent'|'undeliverable', created_at}."""
+        """Send each {phone, text, masked_text, business_key, template, idempotency_key} once per key
+        (masked_text: the same text with personal data masked, kept for lists); return per message
+        {idempotency_key, status 'sent'|'undeliverable', created_at}."""
 
     def send(self, phone: str, text: str, business_key: str, idempotency_key: str,
-             template: str | None = None) -> Record:
-        return self.send_many([{"phone": phone, "text": text, "business_key": business_key,
-                                "template": template, "idempotency_key": idempotency_key}])[0]
+             template: str | None = None, masked_text: str | None = None) -> Record:
+        return self.send_many([{"phone": phone, "text": text, "masked_text": masked_text,
+                                "business_key": business_key, "template": template,
+                                "idempotency_key": idempotency_key}])[0]
 
 
 class DataExchange(ABC):

@@ -13,11 +13,11 @@ from engine import queries
 from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
 from engine.store.models import Application
+from handlers.personal import birth_date_from_id, masked, sex_from_id
 
 from ..auth import check_scope, current, require
 from ..schemas import Ordered
-from .common import audit, engine, masked
-from handlers.personal import birth_date_from_id, sex_from_id
+from .common import audit, engine
 
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
 

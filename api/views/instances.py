@@ -7,9 +7,11 @@ from flask_smorest import Blueprint, abort
 from engine import queries
 from engine.store.models import Definition, Instance
 
+from handlers.personal import masked
+
 from ..auth import check_scope, current, require
 from ..schemas import CancelRequest, InstanceArgs, InstanceDetail, InstanceList, StartRequest
-from .common import audit, engine, masked
+from .common import audit, engine
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Process instances")
 

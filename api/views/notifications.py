@@ -25,7 +25,7 @@ class Notifications(MethodView):
     @require("admin", "clerk", "auditor", "channel")
     @blp.arguments(NotificationArgs, location="query")
     def get(self, args):
-        """SMS written to the outbox, newest first"""
+        """SMS written to the outbox, newest first (phones and the personal data in each text masked)"""
         q = sa.select(sms_outbox)
         if args.get("business_key"):
             q = q.where(sms_outbox.c.business_key == args["business_key"])
@@ -35,5 +35,6 @@ class Notifications(MethodView):
                                 .offset((args["page"] - 1) * args["page_size"])).mappings().all()
         return {"total": total, "items": [
             {"id": r["id"], "business_key": r["business_key"], "template": r["template"],
-             "phone": mask_phone(r["phone"]), "text": r["text"], "status": r["status"],
+             "phone": mask_phone(r["phone"]), "text": r["text_masked"] or "（含个人信息，不在列表中显示）",
+             "status": r["status"],
              "created_at": r["created_at"].isoformat() if r["created_at"] else None} for r in rows]}

@@ -9,10 +9,11 @@ from marshmallow import fields, validate
 
 from engine import queries
 from engine.clock import SHANGHAI
+from handlers.personal import masked
 
 from ..auth import check_scope, current, require
 from ..schemas import Ordered
-from .common import engine, masked
+from .common import engine
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Reports")
 

@@ -7,10 +7,11 @@ from flask_smorest import Blueprint, abort
 from engine import queries
 from engine.forms import validate_submission
 from engine.store.models import HumanTask, Instance
+from handlers.personal import masked
 
 from ..auth import check_scope, current, require
 from ..schemas import CompleteRequest, InstanceDetail, TaskArgs, TaskDetail, TaskList
-from .common import audit, engine, masked
+from .common import audit, engine
 from .instances import detail_out
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks")

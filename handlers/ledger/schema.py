@@ -163,6 +163,7 @@ sms_outbox = sa.Table(
     sa.Column("template", sa.String(64)),
     sa.Column("phone", sa.String(20), nullable=False),
     sa.Column("text", sa.String(1000), nullable=False),
+    sa.Column("text_masked", sa.String(1000)),            # the text with personal data masked, for lists
     sa.Column("status", sa.String(16), nullable=False),  # sent | undeliverable
     sa.Column("created_at", TIMESTAMP, nullable=False),
 )

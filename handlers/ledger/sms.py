@@ -37,7 +37,8 @@ class LedgerSms(ports.SmsGateway):
                 unreachable = self._unreachable(conn, {m["phone"] for m in new})
                 now = datetime.now(timezone.utc)
                 rows = [{"idempotency_key": m["idempotency_key"], "business_key": m.get("business_key"),
-                         "template": m.get("template"), "phone": m["phone"], "text": m["text"], "created_at": now,
+                         "template": m.get("template"), "phone": m["phone"], "text": m["text"],
+                         "text_masked": m.get("masked_text"), "created_at": now,
                          "status": "sent" if is_valid_phone(m["phone"]) and m["phone"] not in unreachable
                          else "undeliverable"} for m in new]
                 if rows:

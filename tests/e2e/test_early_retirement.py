@@ -103,4 +103,5 @@ def test_resignation_goes_to_a_clerk_who_decides_with_a_reason(eng, clock, clien
     prog = progress(client, hrss, app_id)
     assert item_states(prog)["pension_claim"] == "rejected"
     assert _texts(client, admin, bk, "early_rejected") == [
-        "【人社】退职甲您好，您的提前退休（退职）申请未获准：不符合本省退职条件。如有疑问请联系经办机构。"]
+        "【人社】退**您好，您的提前退休（退职）申请未获准：不符合本省退职条件。如有疑问请联系经办机构。"], \
+        "the outbox as listed masks the name"

@@ -73,6 +73,7 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
     assert [w["activity_id"] for w in case["waiting_in"]] == ["Timer_window"]
     texts = [n for n in _outbox(client, admin, bk) if n["template"] == "flexible_accepted"]
     assert len(texts) == 1 and "2027-03" in texts[0]["text"]
+    assert texts[0]["text"].startswith("【人社】钱*您好"), "the outbox list masks the name it sent"
     prog = progress(client, hrss, rv.json["id"])
     assert prog["next"][0]["type"] == "timer"
     assert prog["next"][0]["due"].startswith("2027-01-31T16:00"), "the window opens one month before March"

@@ -19,6 +19,7 @@ def test_each_person_is_told_once_and_bad_phones_are_reported(make_ctx):
     assert result["notified"] == 1
     assert [b["name"] for b in result["bad_phones"]] == ["李秀英", "赵强"]
     assert ports.sms.sent[0]["text"] == "王建国您好：您将于2027-02达到法定退休年龄，可申请办理退休一件事。"
+    assert ports.sms.sent[0]["masked_text"] == "王**您好：您将于2027-02达到法定退休年龄，可申请办理退休一件事。"
     assert notification.notify_upcoming(make_ctx(ports=ports, key="another-run",
                                                  variables={"upcoming": UPCOMING, "quarter": "2027Q1"})) == result
     assert len(ports.sms.sent) == 1
