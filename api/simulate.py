@@ -74,6 +74,14 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"guidance_outcome": "defer" if short else "recheck", "arrears_settled": True,
                 "accounts_consolidated": True,
                 "guidance_note": "已告知补缴欠费并办理关系转移与个人账户归集"}
+    if form_ref == "flexible_early_notice_form":   # the person gave notice four months ahead
+        requested = _month_start(data["requested_retirement_month"])
+        return {"notice_date": (_add_months(requested, -4) + timedelta(days=rng.randrange(20))).isoformat(),
+                "notice_copy_kept": True, "employer_note": "已收到职工书面告知"}
+    if form_ref == "flexible_deferral_agreement_form":   # agreed about two months before the statutory date
+        statutory = _month_start((data.get("statutory") or {})["retirement_month"])
+        return {"employer_decision": "agree", "agreement_date": (_add_months(statutory, -2)).isoformat(),
+                "employer_note": "双方协商一致"}
     raise KeyError(f"no simulated clerk knows the form {form_ref!r}")
 
 
@@ -81,6 +89,8 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
 
 ZONGYANG_CHANNELS = (("community", 35), ("agency", 20), ("employer", 25), ("online", 20))
 APPLY_WITHIN_DAYS = 5          # persons apply in the first days of their window
+FLEXIBLE_SHARE = {"early": 0.04, "deferred": 0.04}   # who asks for an early or deferred month
+FLEXIBLE_MONTHS = {"early": -6, "deferred": 12}      # how far from the statutory month they ask
 LAUNCH_WITHIN_DAYS = 3         # Jilin: the formal launch comes within a few days of the launch window opening
 QUIET_LOGGERS = ("retire", "handlers", "engine", "spiff", "alembic")
 
@@ -130,6 +140,10 @@ class _Simulation:
             retirement = _month_start(out["retirement_month"])
             if retirement <= self.start:
                 continue
+            choice = self._flexible_choice()
+            requested = _add_months(retirement, FLEXIBLE_MONTHS[choice]) if choice != "statutory" else None
+            if choice == "early":      # asking for an earlier month means applying before that month's window
+                retirement = requested
             if self.jilin:   # the employer (or the file agency, for flexible workers) declares 6 months before
                 opens = _add_months(retirement, -6)
                 channel = "archive_agency" if p.get("flexible") else "employer"
@@ -139,8 +153,21 @@ class _Simulation:
             day = max(opens, self.start) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
             if day >= end:
                 continue
+            if choice == "early":
+                day = max(self.start, _add_months(requested, -3)) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
+                if day >= end:
+                    continue
             self.plan.setdefault(day, []).append({"person": p, "channel": channel, "birth_month": birth_month,
-                                                  "retirement_month": out["retirement_month"]})
+                                                  "retirement_month": out["retirement_month"], "choice": choice,
+                                                  "requested": requested.isoformat()[:7] if requested else None})
+
+    def _flexible_choice(self) -> str:
+        roll = self.rng.random()
+        for choice, share in FLEXIBLE_SHARE.items():
+            if roll < share:
+                return choice
+            roll -= share
+        return "statutory"
 
     def variables(self, entry: dict) -> dict:
         p = entry["person"]
@@ -149,7 +176,9 @@ class _Simulation:
                 "sex": p["sex"], "birth_month": entry["birth_month"],
                 "birth_date_id_card": p["birth_date_id_card"].isoformat(),
                 "employer_name": p.get("employer") or "", "address": p.get("hukou_address") or "",
-                "applicant_locality": p["locality"], "consent": True}
+                "applicant_locality": p["locality"], "consent": True,
+                "retirement_choice": entry.get("choice", "statutory"),
+                "requested_retirement_month": entry.get("requested")}
 
     # -- one day --
     def run_jobs(self) -> None:
@@ -217,7 +246,8 @@ class _Simulation:
             work = []
             for t in tasks:
                 needs_data = t.form_ref in ("birth_check_form", "medical_top_up_form", "phone_correction_form",
-                                            "batch_submission_form", "contribution_guidance_form")
+                                            "batch_submission_form", "contribution_guidance_form",
+                                            "flexible_early_notice_form", "flexible_deferral_agreement_form")
                 data = queries.task_data(self.eng, s, t) if needs_data else {}
                 count = self._batch_count(s, t, data) if t.form_ref == "batch_submission_form" else 0
                 work.append((t, clerk_form_data(t.form_ref, data, rng=self.rng, case_count=count), data))
