@@ -15,29 +15,39 @@ def _account(ctx, number):
     return account
 
 
+PARAMETERS = ("min_total_months_male", "min_total_months_female", "min_actual_months", "min_local_months",
+              "deemed_counts", "lump_sum_allowed")
+DEFAULTS = {"min_actual_months": 0, "min_local_months": 0, "deemed_counts": True, "lump_sum_allowed": True}
+
+
 def check_retiree_years(ctx) -> dict:
+    """The retiree_medical_eligibility table over the locality's parameters in force on the retirement date."""
     number = id_number(ctx)
     account = _account(ctx, number)
-    rules = ctx.settings.get("medical") or {}
     sex = ctx.variables.get("sex") or sex_from_id(number)
+    params = {name: setting(ctx, "medical", name, DEFAULTS.get(name, ...)) for name in PARAMETERS}
     actual, deemed, local = (int(account.get(k) or 0) for k in ("actual_months", "deemed_months", "local_months"))
-    total = actual + (deemed if rules.get("deemed_counts", True) else 0)
-    minimum_total = int(setting(ctx, "medical", f"min_total_months_{'male' if sex == 'male' else 'female'}"))
-    shortfall = max(minimum_total - total, int(rules.get("min_actual_months", 0)) - actual,
-                    int(rules.get("min_local_months", 0)) - local, 0)
-    base = rules.get("top_up_base_monthly") or (ctx.settings.get("pension") or {}).get("base_monthly")
+    try:
+        verdict = ctx.decide("retiree_medical_eligibility", {
+            **params, "sex": "male" if sex == "male" else "female",
+            "actual_months": actual, "deemed_months": deemed, "local_months": local})
+    except LookupError as exc:
+        raise HandlerError(f"decision retiree_medical_eligibility unavailable for {ctx.locality}: {exc}") from exc
+    shortfall = int(verdict["shortfall_months"] or 0)
+    base = setting(ctx, "medical", "top_up_base_monthly", None) or setting(ctx, "pension", "base_monthly", None)
     if shortfall and base is None:
         raise HandlerError("locality setting medical.top_up_base_monthly (or pension.base_monthly) is missing")
-    due = to_fen(dec(base or 0) * dec(rules.get("monthly_top_up_rate", 0)) * shortfall)
-    return {"medical": {"total_months": total, "actual_months": actual, "local_months": local,
-                        "minimum_total_months": minimum_total, "shortfall_months": shortfall,
-                        "top_up_due": str(due), "lump_sum_allowed": bool(rules.get("lump_sum_allowed", True)),
-                        "eligible": shortfall == 0}}
+    due = to_fen(dec(base or 0) * dec(setting(ctx, "medical", "monthly_top_up_rate", 0)) * shortfall)
+    minimum_total = params[f"min_total_months_{'male' if sex == 'male' else 'female'}"]
+    return {"medical": {"total_months": actual + (deemed if params["deemed_counts"] else 0), "actual_months": actual,
+                        "local_months": local, "minimum_total_months": int(minimum_total),
+                        "shortfall_months": shortfall, "top_up_due": str(due), "outcome": verdict["outcome"],
+                        "lump_sum_allowed": bool(params["lump_sum_allowed"]), "eligible": bool(verdict["eligible"])}}
 
 
 def record_top_up(ctx) -> dict:
     medical = require(ctx, "medical")
-    if not (ctx.settings.get("medical") or {}).get("lump_sum_allowed", True):
+    if not setting(ctx, "medical", "lump_sum_allowed", True):
         raise BusinessRuleViolation("lump_sum_not_allowed", "this locality does not accept a lump-sum top-up")
     row = ctx.ports.medical.record_top_up({
         "reference": reference("YB", ctx.locality, ctx.business_key), "business_key": ctx.business_key,

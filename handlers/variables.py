@@ -18,11 +18,25 @@ def require(ctx, name: str):
     return value
 
 
-def setting(ctx, section: str, key: str, default=...):
+def setting(ctx, section: str, key: str, default=..., *, on: date | None = None):
+    """A locality parameter; a dated one (a list of ``{from: YYYY-MM-DD, value: …}``) gives the value in force
+    on ``on`` — by default the case's retirement date, else today."""
     value = (ctx.settings.get(section) or {}).get(key, default)
     if value is ...:
         raise HandlerError(f"{ctx.topic}: locality setting {section}.{key} is missing for {ctx.locality}")
-    return value
+    if not is_dated(value):
+        return value
+    day = on or as_date(ctx.variables.get("retirement_date")) or local_today(ctx)
+    in_force = [v for v in value if as_date(v["from"]) <= day]
+    if not in_force:
+        first = min(as_date(v["from"]) for v in value)
+        raise HandlerError(f"{ctx.topic}: locality setting {section}.{key} of {ctx.locality} has no value in force "
+                           f"on {day.isoformat()} (the first applies from {first.isoformat()})")
+    return max(in_force, key=lambda v: as_date(v["from"]))["value"]
+
+
+def is_dated(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) and "from" in v for v in value)
 
 
 def local_today(ctx) -> date:

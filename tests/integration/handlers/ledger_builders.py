@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from handlers import build_ports
 from handlers.context import HandlerContext
 from handlers.ledger.demo_roster import statutory_retirement_month
+from tests.support.decisions import decide_national
 
 SETTINGS = {
     "pension": {"base_monthly": "7999", "transitional_coefficient": "0.013"},
@@ -27,6 +28,8 @@ class CountingDecide:
         self.calls += 1
         if decision_id == "statutory_retirement_age":
             return {"retirement_month": statutory_retirement_month(inputs["category"], inputs["birth_month"])}
+        if decision_id == "retiree_medical_eligibility":
+            return decide_national(decision_id, inputs)
         raise LookupError(decision_id)
 
 

@@ -1,13 +1,12 @@
 """Build small DMN 1.3 tables inline, so each test shows the whole table it uses."""
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from engine.dmn import Decision, load_decisions
+from tests.support.decisions import NATIONAL, national_decision  # noqa: F401  (NATIONAL: the folder)
 
 DMN13 = "https://www.omg.org/spec/DMN/20191111/MODEL/"
-NATIONAL = Path(__file__).resolve().parents[3] / "processes" / "000000"
 
 
 def table_xml(rules, *, inputs=(("x", "number"),), outputs=(("result", "string"),), hit_policy="UNIQUE",
@@ -56,11 +55,5 @@ def matches(entry: str, value, type_ref: str = "") -> bool:
         return False
 
 
-_cache: dict[str, Decision] = {}
-
-
 def national(decision_id: str) -> Decision:
-    if decision_id not in _cache:
-        path = NATIONAL / f"{decision_id}.dmn"
-        _cache[decision_id] = load_decisions(path.read_bytes(), str(path))[0]
-    return _cache[decision_id]
+    return national_decision(decision_id)

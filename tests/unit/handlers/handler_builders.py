@@ -5,6 +5,7 @@ from datetime import date
 
 from handlers.ledger.demo_roster import statutory_retirement_month
 from handlers.personal import make_id_number
+from tests.support.decisions import decide_national
 
 WANG = make_id_number("340722", date(1966, 3, 15), 17)      # male, retires 2026-07 (60y4m)
 LI = make_id_number("340722", date(1976, 5, 9), 28)         # female worker, retires 2027-02 (50y9m)
@@ -28,9 +29,14 @@ def statutory_decision(inputs):
     return {"retirement_month": month, "delay_months": None, "retirement_age_months": None}
 
 
+NATIONAL_TABLES = ("retiree_medical_eligibility",)   # evaluated from processes/000000, as the engine does
+
+
 def default_decide(decision_id, inputs):
     if decision_id == "statutory_retirement_age":
         return statutory_decision(inputs)
+    if decision_id in NATIONAL_TABLES:
+        return decide_national(decision_id, inputs)
     raise LookupError(f"no decision {decision_id}")
 
 
