@@ -276,7 +276,8 @@ def instances():
 @instances.command("migrate")
 @click.option("--from", "from_definition", required=True, type=int, help="definition id the cases run on")
 @click.option("--to", "to_definition", required=True, type=int, help="definition id to move them to")
-@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW", help="element mapping, repeatable")
+@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW",
+              help="element mapping, repeatable; OLD may be PROCESS:OLD when an id is in several processes")
 @click.option("--run", is_flag=True, help="really move them (default: a dry run)")
 def instances_migrate(from_definition, to_definition, mappings, run):
     """Move running cases to another version; prints one line per case (dry run unless --run)."""

@@ -1,10 +1,14 @@
 """Moving running cases to a newer version of their process, in bulk.
 
-Elements map by id unless a mapping renames them. A case moves when every element its state refers to
-(wait states and history) exists in the target version with the same kind, and its wait states are in
-the main process (not inside a sub-process or multi-instance body). The moved case keeps its data and
-history; what follows each wait state is predicted again from the target version. Each refusal names
-the reason; each move is recorded in the case's history.
+The target version's called processes are resolved for the case's locality as at a start. Elements map by
+id unless a mapping renames them (``{old: new}``; ``{"process:old": new}`` when an id is used by more than
+one process of the version). A case moves when every element its state refers to (wait states and history,
+in the main process and in each sub-process or called process it started) exists in the spec it will run
+under in the target (the main process, the embedded sub-process, or the called process's target version),
+with the same kind where the case is at it; a multi-instance or loop body moves only if the target counts
+its instances the same way. The moved case keeps its data, history and open task / job ids; what follows
+each wait state is predicted again from the target. Each refusal names the reason and where the element
+was; each move is recorded in the case's history.
 """
 from __future__ import annotations
 
@@ -15,10 +19,9 @@ import sqlalchemy as sa
 from SpiffWorkflow import TaskState
 
 from .errors import InvalidInput, NotFound
+from .migration_state import Refusal, Target, rewrite_state
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job
-from .sync import activity_label, sync_instance, waiting_states
-
-_PREDICTED = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
+from .sync import activity_label, all_tasks, sync_instance, waiting_states
 
 
 @dataclass
@@ -61,39 +64,27 @@ class MigrationOps:
     def _migrate_one(self, session, instance_id, target: Definition, mappings, actor) -> MigrationOutcome:
         row = session.get(Instance, instance_id)
         human, external, timers, messages = waiting_states(self.load(session, instance_id, row=row)[1])
-        waiting = [t.task_spec.bpmn_id for t in (*human, *external, *timers, *messages)]
-        outcome = MigrationOutcome(row.id, row.business_key, waiting)
+        waiting = (*human, *external, *timers, *messages)
+        outcome = MigrationOutcome(row.id, row.business_key, [t.task_spec.bpmn_id for t in waiting])
         seq = self.definitions.latest_seq(session)
         subs = self.resolve_called(session, target, row.locality, seq)
         old_subs = row.subprocess_definitions
-        moved = Instance(id=row.id, definition_id=target.id, subprocess_definitions=subs)
-        pspec = self.process_spec(session, moved)
-        specs = pspec.spec.task_specs
+        pspec = self.process_spec(session, Instance(id=row.id, definition_id=target.id, subprocess_definitions=subs))
+        called_versions = {key: session.get(Definition, def_id).version for key, def_id in subs.items()}
         state = json.loads(row.state)
-        if state.get("subprocesses"):
-            outcome.outcome, outcome.reason = "refuse", "the case waits inside a sub-process or multi-instance body"
+        try:
+            rewrite_state(state, self.process_spec(session, row),
+                          Target(pspec.spec, pspec.subprocess_specs, target.version, called_versions),
+                          mappings, {str(t.id) for t in waiting})
+        except Refusal as refusal:
+            outcome.outcome, outcome.reason = "refuse", str(refusal)
             return outcome
-        old_row_spec = self.process_spec(session, row).spec.task_specs
-        _prune_predicted(state)
-        for task in state["tasks"].values():
-            old_name = task["task_spec"]
-            new_name = mappings.get(old_name, old_name)
-            if new_name not in specs:
-                where = "a wait state" if old_name in waiting else "an element the case already passed"
-                outcome.outcome = "refuse"
-                outcome.reason = f"{old_name} ({where}) does not exist in version {target.version}; map it to an element"
-                return outcome
-            old_type = type(old_row_spec[old_name]).__name__ if old_name in old_row_spec else None
-            if old_name in waiting and old_type and type(specs[new_name]).__name__ != old_type:
-                outcome.outcome = "refuse"
-                outcome.reason = f"{old_name} is a {old_type} but {new_name} is a {type(specs[new_name]).__name__}"
-                return outcome
-            task["task_spec"] = new_name
         wf = self.serializer.loads(json.dumps(state), pspec.spec, pspec.subprocess_specs)
         wf.script_engine = se = self.script_engine(session, row)
         for task in list(wf.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)):
             task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
-        outcome.to_activities = [mappings.get(a, a) for a in waiting]
+        now_waiting = waiting_states(wf)
+        outcome.to_activities = [t.task_spec.bpmn_id for group in now_waiting for t in group]
         now = self.now()
         row.definition_id, row.subprocess_definitions = target.id, subs
         sync_instance(self, session, row, wf, pspec, se, now, actor)
@@ -101,29 +92,19 @@ class MigrationOps:
         row.state = self.serializer.dumps(wf)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="migrated", actor=actor, details={
             "to_definition": target.id, "to_version": target.version, "mappings": mappings,
-            "from_subprocesses": old_subs}))
+            "from_subprocesses": old_subs, "to_subprocesses": subs}))
         return outcome
 
 
-def _prune_predicted(state: dict) -> None:
-    """Forget the tasks Spiff only predicted (not reached yet): the target version predicts its own."""
-    tasks = state["tasks"]
-    gone = {tid for tid, t in tasks.items() if t["state"] & _PREDICTED}
-    for tid in gone:
-        tasks.pop(tid)
-    for t in tasks.values():
-        t["children"] = [c for c in t["children"] if c not in gone]
-
-
 def _rename_open_rows(session, instance_id: str, wf) -> None:
-    """Open task and job rows keep their ids across a move; give them the target version's element."""
-    from uuid import UUID
-
+    """Open task and job rows keep their ids across a move; give them the target version's element
+    (in the main process or any sub-process)."""
+    tasks = {str(t.id): t for t in all_tasks(wf)}
     for model in (HumanTask, Job):
         rows = session.scalars(sa.select(model).where(model.instance_id == instance_id,
                                                       model.status.in_(("open", "ready", "running", "incident"))))
         for r in rows:
-            task = wf.get_task_from_id(UUID(r.task_id if model is Job else r.id))
+            task = tasks.get(r.task_id if model is Job else r.id)
             if task is None:
                 continue
             r.activity_id = task.task_spec.bpmn_id

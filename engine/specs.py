@@ -7,6 +7,7 @@ from io import BytesIO
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
 from .bpmn.parser import RetireParser
 from .errors import InvalidDefinition
@@ -48,11 +49,25 @@ def parse_process(key: str, files: list[tuple[str, str]]) -> ProcessSpec:
                                             "message": f"called process {exc} is not deployed"}]) from exc
     items = {}
     for s in [spec, *subs.values()]:
+        _connect_loop_bodies(s)
         for name, ts in s.task_specs.items():
             props = (getattr(ts, "extensions", None) or {}).get("properties") or {}
             if props.get("item"):
                 items[name] = props
     return ProcessSpec(key=key, spec=spec, subprocess_specs=subs, item_specs=items)
+
+
+def _connect_loop_bodies(spec) -> None:
+    """Connect each loop / multi-instance body to its merge now, as Spiff's spec deserializer does.
+
+    A freshly parsed spec connects it only when it creates a first instance itself, so a case restored onto
+    it (after a restart, or moved to another version) would complete its instances without ever merging.
+    """
+    for ts in spec.task_specs.values():
+        if isinstance(ts, LoopTask):
+            body = spec.task_specs[ts.task_spec]
+            if not body.completed_event.is_connected(ts.merge_child):
+                body.completed_event.connect(ts.merge_child)
 
 
 def _problem(exc: ValidationException, default_file: str) -> dict:

@@ -17,7 +17,9 @@ blp = Blueprint("migrations", __name__, url_prefix="/api/migrations", descriptio
 class MigrationIn(Ordered):
     from_definition = fields.Integer(required=True)
     to_definition = fields.Integer(required=True)
-    mappings = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    mappings = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, metadata={
+        "description": "old element id → new element id, in the main process or any called or embedded "
+                       "sub-process; write the old id as process:element when it is in several processes"})
     dry_run = fields.Boolean(load_default=True)
     instance_ids = fields.List(fields.String(), load_default=None)
 
