@@ -124,25 +124,36 @@ def deploy(paths, locality, note, check, author):
             for r in eng.sync_folders(author):
                 click.echo(f"deployment {r.deployment_id}: {len(r.deployed)} new, {len(r.unchanged)} unchanged")
             return
-        files, target = [], locality
+        groups: dict[str, list] = {}       # each folder goes to its own locality unless --locality says one
         for p in paths:
             chosen = sorted(p.iterdir()) if p.is_dir() else [p]
-            files += [DefinitionFile(f.name, f.read_text(encoding="utf-8")) for f in chosen if kind_of(f.name)]
-            target = target or (p.name if p.is_dir() else p.parent.name)
+            target = locality or (p.name if p.is_dir() else p.parent.name)
+            groups.setdefault(target, []).extend(
+                DefinitionFile(f.name, f.read_text(encoding="utf-8")) for f in chosen if kind_of(f.name))
+        for target in groups:
+            if target not in eng.localities():
+                _fail(f"unknown locality {target}: name it with --locality, or load the locality tree first "
+                      f"(retire deploy with no path, or retire demo)")
+        order = sorted(groups, key=lambda code: len(eng.chain(code)))   # parents first
         if check:
-            problems = eng.validate(target, files)
-            for pr in problems:
-                click.echo(f"{pr['severity']}: {pr['file']}: {pr.get('element_id') or '-'}: {pr['message']}")
-            errors = [pr for pr in problems if pr["severity"] == "error"]
+            errors = 0
+            for target in order:
+                problems = eng.validate(target, groups[target])
+                for pr in problems:
+                    click.echo(f"{pr['severity']}: {target}/{pr['file']}: {pr.get('element_id') or '-'}: "
+                               f"{pr['message']}")
+                errors += sum(1 for pr in problems if pr["severity"] == "error")
+            count = sum(len(files) for files in groups.values())
             if errors:
-                _fail(f"{len(errors)} problem(s) in {len(files)} file(s)")
-            click.echo(f"ok: {len(files)} file(s) valid for {target}")
+                _fail(f"{errors} problem(s) in {count} file(s)")
+            click.echo(f"ok: {count} file(s) valid for {', '.join(order)}")
             return
-        r = eng.deploy(target, files, author, note)
-        for d in r.deployed:
-            click.echo(f"deployed {d.kind} {d.key} v{d.version} at {d.locality}")
-        for d in r.unchanged:
-            click.echo(f"unchanged {d.kind} {d.key} v{d.version}")
+        for target in order:
+            r = eng.deploy(target, groups[target], author, note)
+            for d in r.deployed:
+                click.echo(f"deployed {d.kind} {d.key} v{d.version} at {d.locality}")
+            for d in r.unchanged:
+                click.echo(f"unchanged {d.kind} {d.key} v{d.version} at {d.locality}")
     except InvalidDefinition as exc:
         for pr in exc.problems:
             click.echo(f"{pr.get('severity', 'error')}: {pr['file']}: {pr.get('element_id') or '-'}: {pr['message']}",
