@@ -32,6 +32,8 @@ def main(verbose: bool):
     """退休一件事一次办 — the retirement 'one thing' engine."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:   # every 2-second poll would be two lines; the worker logs what it did itself
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @main.command()

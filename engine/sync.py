@@ -19,7 +19,8 @@ from .jsonable import jsonable
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
-SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "period", "quarter")
+SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
+                  "requested_retirement_month", "period", "quarter")
 
 
 def parse_due(value) -> datetime | None:

@@ -64,6 +64,8 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
     # the employer confirms the date the written notice reached it: 2026-11-20 is at least 3 months before March
     notice = the_task(client, employer, "Task_flex_notice", bk)
     assert notice["candidate_groups"] == ["employer", "archive_agency"]
+    assert (notice["summary"]["retirement_choice"], notice["summary"]["requested_retirement_month"]) == \
+        ("early", "2027-03"), "the employer's inbox shows what was asked for"
     bad = client.post(f"/api/tasks/{notice['id']}/complete", headers=employer, json={"data": {}})
     assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"notice_date", "notice_copy_kept"}
     complete(client, employer, notice, {"notice_date": "2026-11-20", "notice_copy_kept": True})
