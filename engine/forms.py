@@ -1,6 +1,6 @@
 """Server-side validation of form-js submissions: every field the form declares, checked before a task moves.
 
-Supported: ``validate.required``, ``minLength``/``maxLength``, ``min``/``max``, ``pattern``; select,
+Supported: ``conditional.hide`` (FEEL), ``validate.required``, ``minLength``/``maxLength``, ``min``/``max``, ``pattern``; select,
 radio and checklist ``values`` (enumerations); ``datetime`` with ``subtype: date``; and the
 ``properties.format`` of a component: ``id_number`` (GB 11643 with check digit), ``phone``,
 ``bank_card``, ``year_month``.
@@ -37,12 +37,35 @@ def defaults_of(form: dict) -> dict:
     return {c["key"]: c["defaultValue"] for c in fields_of(form) if "defaultValue" in c}
 
 
+class _Blank(dict):
+    def __missing__(self, key):   # form-js reads a field nobody filled as null
+        return None
+
+
+def is_hidden(component: dict, data: dict) -> bool:
+    """form-js ``conditional.hide``: a FEEL expression (``=retirement_choice = "statutory"``) over the data."""
+    from .dmn.feel import compile_expression, parse_expression
+
+    rule = ((component.get("conditional") or {}).get("hide") or "").strip()
+    if not rule:
+        return False
+    expression = rule[1:] if rule.startswith("=") else rule
+    try:
+        return compile_expression(parse_expression(expression)).fn(_Blank(data), None) is True
+    except Exception:  # checked at deploy (engine.validation); if it still fails, the field is validated as shown
+        return False
+
+
 def validate_submission(form: dict, data: dict, *, partial: bool = False) -> dict:
-    """Return the cleaned data, or raise InvalidInput naming every field at fault."""
+    """Return the cleaned data, or raise InvalidInput naming every field at fault. A field its condition hides
+    is neither required nor kept, as form-js submits it."""
     errors: dict[str, list[str]] = {}
     clean = dict(data)
     for c in fields_of(form):
         key, label = c["key"], c.get("label") or c["key"]
+        if is_hidden(c, data):
+            clean.pop(key, None)
+            continue
         rules = c.get("validate") or {}
         value = data.get(key)
         empty = value is None or value == "" or value == [] or (c.get("type") == "checkbox" and value is False)

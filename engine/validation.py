@@ -193,6 +193,12 @@ def _check_form(f) -> list[dict]:
             ctype = c.get("type")
             if ctype not in FORM_COMPONENTS:
                 out.append(_p(f.name, c.get("id"), f"unknown form component type '{ctype}'"))
+            hide = ((c.get("conditional") or {}).get("hide") or "").strip()
+            if hide:
+                problem = _feel_problem(hide[1:] if hide.startswith("=") else hide)
+                if problem:
+                    out.append(_p(f.name, c.get("id"), f"the condition that hides '{c.get('key') or c.get('id')}' "
+                                                       f"is not a FEEL expression: {problem}"))
             key = c.get("key")
             if key:
                 if key in keys:
@@ -202,3 +208,14 @@ def _check_form(f) -> list[dict]:
 
     walk(form.get("components"))
     return out
+
+
+def _feel_problem(expression: str) -> str | None:
+    from .dmn.feel import compile_expression, parse_expression
+    from .dmn.lexer import FeelSyntaxError
+
+    try:
+        compile_expression(parse_expression(expression))
+    except FeelSyntaxError as exc:
+        return str(exc)
+    return None
