@@ -8,7 +8,8 @@ import json
 
 from lxml import etree
 
-from .bpmn.expressions import UnsafeExpression, check_expression
+from .bpmn.expressions import (DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, UnsafeExpression, check_expression,
+                               check_time_value)
 from .definitions import BPMN_NS, DefinitionFile, identify
 from .errors import InvalidDefinition
 from .specs import parse_process
@@ -134,7 +135,7 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         if cam("formRef") and not resolves("form", form):
             out.append(_p(file, eid, f"form '{form}' is not deployed for this locality or its parents"))
         if cam("dueDate"):
-            out.extend(_expr(file, eid, cam("dueDate"), "due date"))
+            out.extend(_expr(file, eid, cam("dueDate"), "due date", DUE_DATE_KINDS))
     if tag == "businessRuleTask":
         ref = cam("decisionRef")
         if not ref:
@@ -146,20 +147,26 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         is_start = etree.QName(parent).localname == "startEvent"
         text = (el.text or "").strip()
         if not is_start:
-            out.extend(_expr(file, parent.get("id"), text, "timer"))
+            out.extend(_expr(file, parent.get("id"), text, "timer", TIMER_KINDS[tag]))
     if tag == "conditionExpression":
         parent_id = el.getparent().get("id")
         out.extend(_expr(file, parent_id, el.text or "", "condition"))
     return out
 
 
-def _expr(file, eid, text, what) -> list[dict]:
+def _expr(file, eid, text, what, time_kinds=None) -> list[dict]:
+    """Problems of an expression; with ``time_kinds``, of a value that may also be an ISO 8601 literal."""
     try:
-        check_expression(text)
+        if time_kinds:
+            check_time_value(text, time_kinds)
+        else:
+            check_expression(text)
     except SyntaxError as exc:
         return [_p(file, eid, f"the {what} expression does not compile: {exc.msg} in {text!r}")]
     except UnsafeExpression as exc:
         return [_p(file, eid, f"the {what} expression is not allowed: {exc}")]
+    except InvalidTimeValue as exc:
+        return [_p(file, eid, f"the {what} value {exc}")]
     return []
 
 
