@@ -5,6 +5,7 @@ Each problem names the file, the element id and the reason.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from lxml import etree
 
@@ -146,7 +147,9 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         parent = el.getparent().getparent()
         is_start = etree.QName(parent).localname == "startEvent"
         text = (el.text or "").strip()
-        if not is_start:
+        if is_start:
+            out.extend(_start_timer(file, parent.get("id"), tag, text))
+        else:
             out.extend(_expr(file, parent.get("id"), text, "timer", TIMER_KINDS[tag]))
     if tag == "conditionExpression":
         parent_id = el.getparent().get("id")
@@ -167,6 +170,22 @@ def _expr(file, eid, text, what, time_kinds=None) -> list[dict]:
         return [_p(file, eid, f"the {what} expression is not allowed: {exc}")]
     except InvalidTimeValue as exc:
         return [_p(file, eid, f"the {what} value {exc}")]
+    return []
+
+
+def _start_timer(file, eid, tag, text) -> list[dict]:
+    """A timer start event is fired by the scheduler (engine.timer_starts) from an ISO 8601 value."""
+    from .timer_starts import fire_times, start_timer_value
+
+    if tag == "timeDuration":
+        return [_p(file, eid, "a timer start event fires on a timeCycle (R[n]/<start>/<period> or R[n]/<period>) "
+                              "or a timeDate; a timeDuration is not supported")]
+    epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    try:
+        fire_times(tag, start_timer_value(text), None, epoch, deployed_at=epoch)
+    except (ValueError, TypeError):
+        wanted = "an ISO 8601 date-time" if tag == "timeDate" else "an ISO 8601 cycle R[n]/<start>/<period> or R[n]/<period>"
+        return [_p(file, eid, f"the timer start value {text!r} is not {wanted}")]
     return []
 
 

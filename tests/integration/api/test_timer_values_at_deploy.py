@@ -64,3 +64,48 @@ def test_a_broken_value_is_refused_at_deploy_with_its_element(client, login, tim
     deploy = client.post("/api/definitions", headers=login("policy"), json={
         "locality": "000000", "files": [{"name": "timer_values.bpmn", "content": _process(timer_tag, timer_value, due_date)}]})
     assert deploy.status_code == 422
+
+
+def _start_process(timer_tag: str, value: str) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="daily_check" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_daily"><bpmn:outgoing>f1</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="TimerEventDefinition_1"><bpmn:{timer_tag}>{value}</bpmn:{timer_tag}></bpmn:timerEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:endEvent id="Event_end"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_daily" targetRef="Event_end" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+@pytest.mark.parametrize("timer_tag, value, message", [
+    ("timeCycle", "R/P1X", "the timer start value 'R/P1X' is not an ISO 8601 cycle"),
+    ("timeCycle", "0 0 9 * * ?", "the timer start value '0 0 9 * * ?' is not an ISO 8601 cycle"),
+    ("timeDate", "tomorrow", "the timer start value 'tomorrow' is not an ISO 8601 date-time"),
+    ("timeDuration", "PT5M", "a timer start event fires on a timeCycle"),
+])
+def test_a_timer_start_value_the_scheduler_cannot_read_is_refused_with_its_start_event(
+        client, login, timer_tag, value, message):
+    result = _validate(client, login, _start_process(timer_tag, value))
+    assert [(p["element_id"], p["message"][:len(message)]) for p in result["problems"]] == [("StartEvent_daily", message)]
+
+
+def test_a_start_cycle_without_a_start_fires_counted_from_its_deployment(eng, clock, client, login):
+    from tests.e2e.helpers import at
+
+    at(clock, eng, "2027-03-01T10:00:00")
+    rv = client.post("/api/definitions", headers=login("policy_zy"), json={
+        "locality": "340722", "files": [{"name": "daily_check.bpmn", "content": _start_process("timeCycle", "R2/P1D")}]})
+    assert rv.status_code == 201, rv.json
+
+    def started() -> list[str]:
+        items = client.get("/api/instances", headers=login("admin"), query_string={"key": "daily_check"}).json["items"]
+        return sorted(i["business_key"] for i in items)   # <key>-<locality>-<fire time, Beijing>
+
+    at(clock, eng, "2027-03-02T09:59:00")
+    assert started() == []
+    at(clock, eng, "2027-03-02T10:00:30")
+    assert started() == ["daily_check-340722-202703021000"]
+    at(clock, eng, "2027-03-05T10:00:00")
+    assert started() == ["daily_check-340722-202703021000", "daily_check-340722-202703031000"], "R2: twice"
