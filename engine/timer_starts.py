@@ -7,16 +7,14 @@ one insert wins and only the winner's transaction starts the case.
 """
 from __future__ import annotations
 
-import calendar
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.exc import IntegrityError
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .bpmn.expressions import unwrap
+from .bpmn.expressions import add_period, parse_duration, unwrap
 from .clock import SHANGHAI
 from .definitions import BPMN_NS
 from .store.models import Definition, TimerStart
@@ -68,17 +66,10 @@ def fire_times(kind: str, expression: str, after: datetime | None, until: dateti
         start, period, first = _aware(deployed_at).astimezone(SHANGHAI), parts[1], 1
     else:
         start, period, first = _aware(datetime.fromisoformat(parts[1])), parts[2], 0
-    try:
-        duration = TimerEventDefinition.parse_iso_duration(period)
-    except Exception as exc:  # Spiff raises a bare Exception for a malformed duration
-        raise ValueError(f"{period!r} is not an ISO 8601 duration") from exc
-    months = int(duration.pop("years", 0)) * 12 + int(duration.pop("months", 0))
-    rest = timedelta(**duration)
+    months, rest = parse_duration(period)
     out, k = [], first
     while repeat < 0 or k < repeat + first:
-        year, month = divmod(start.year * 12 + start.month - 1 + months * k, 12)
-        day = min(start.day, calendar.monthrange(year, month + 1)[1])   # 31 Jan + P1M: the end of February
-        at = start.replace(year=year, month=month + 1, day=day) + k * rest
+        at = add_period(start, months * k, rest * k)   # from the start each time: no month-end drift
         if at > until:
             break
         if after is None or at > after:

@@ -120,16 +120,31 @@ def check_time_value(text: str, kinds: tuple[str, ...]) -> None:
     check_expression(text)
 
 
-def add_duration(start: datetime, duration: str) -> datetime:
-    """``start`` plus an ISO 8601 duration, years and months by the calendar as in Camunda 7
-    (``P1M`` from 31 January is the last day of February)."""
+def parse_duration(duration: str) -> tuple[int, timedelta]:
+    """An ISO 8601 duration as (whole months, the rest); raise ValueError when it is not one."""
     from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-    parsed = TimerEventDefinition.parse_iso_duration(duration.strip())
-    months = int(parsed.pop("years", 0)) * 12 + int(parsed.pop("months", 0))   # iso_literal: whole numbers
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(duration.strip())
+    except Exception as exc:  # Spiff raises a bare Exception for a malformed duration
+        raise ValueError(f"{duration!r} is not an ISO 8601 duration") from exc
+    months = parsed.pop("years", 0) * 12 + parsed.pop("months", 0)
+    if months != int(months):
+        raise ValueError(f"{duration!r}: fractions of months or years are not supported")
+    return int(months), timedelta(**parsed)
+
+
+def add_period(start: datetime, months: int, rest: timedelta = timedelta()) -> datetime:
+    """``start`` plus whole months by the calendar, as Camunda 7 counts them (31 January + 1 month is the
+    last day of February), plus ``rest``."""
     year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-    shifted = start.replace(year=year, month=month + 1, day=min(start.day, calendar.monthrange(year, month + 1)[1]))
-    return shifted + timedelta(**parsed)
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return start.replace(year=year, month=month + 1, day=day) + rest
+
+
+def add_duration(start: datetime, duration: str) -> datetime:
+    """``start`` plus an ISO 8601 duration (``P5D``, ``P1M``, ``PT4H``), months by the calendar."""
+    return add_period(start, *parse_duration(duration))
 
 
 # ---- helpers available to every expression -------------------------------------------------

@@ -187,11 +187,6 @@ Object.assign(window.fixture, {
     return service('canvas').getRootElement().id;
   },
 
-  property(id, name) {
-    const element = service('elementRegistry').get(id);
-    return element && element.businessObject.get(name);
-  },
-
   async saveBpmn() {
     const { xml } = await window.bpmn.saveXML({ format: true });
     return xml;
