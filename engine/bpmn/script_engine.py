@@ -30,14 +30,12 @@ class CaseScriptEngine(PythonScriptEngine):
         return self.environment.evaluate(unwrap(expression), dict(data))
 
     def due_date(self, data: dict, text: str, now):
-        """A user task's ``camunda:dueDate`` read as Camunda 7 reads it: an ISO 8601 date or date-time as
-        written, an ISO 8601 duration counted from ``now`` (the task's creation), else an expression."""
-        kind = iso_literal(text)
-        if kind == "duration":
-            return add_duration(now.astimezone(SHANGHAI), text)
-        if kind in ("date", "datetime"):
-            return text.strip()
-        return self.evaluate_in(data, text)
+        """A user task's ``camunda:dueDate`` read as Camunda 7 reads it: an ISO 8601 literal or an expression
+        giving one; a date or date-time as it is, a duration counted from ``now`` (the task's creation)."""
+        value = text.strip() if iso_literal(text) else self.evaluate_in(data, text)
+        if isinstance(value, str) and iso_literal(value) == "duration":
+            return add_duration(now.astimezone(SHANGHAI), value)
+        return value
 
     def decide_for_task(self, task, decision_ref: str):
         mapping = (task.task_spec.extensions or {}).get("mapDecisionResult")

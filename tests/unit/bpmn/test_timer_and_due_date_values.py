@@ -131,10 +131,11 @@ def test_boundary_timers_read_literals_too():
     ("2027-02-10", datetime(2027, 2, 10, 23, 59, 59, tzinfo=SHANGHAI)),   # due by the end of that day
     ("2027-02-10T17:30:00+08:00", datetime(2027, 2, 10, 17, 30, tzinfo=SHANGHAI)),
     ("${add_days(received_on, 3)}", datetime(2027, 2, 4, 23, 59, 59, tzinfo=SHANGHAI)),
+    ("${review_period}", NOW + timedelta(days=2)),              # an expression giving a duration
 ])
 def test_a_due_date_is_a_literal_date_a_duration_from_the_task_s_creation_or_an_expression(text, due):
     engine = CaseScriptEngine(decide=lambda *_: {})
-    value = engine.due_date({"received_on": "2027-02-01"}, text, NOW.astimezone(timezone.utc))
+    value = engine.due_date({"received_on": "2027-02-01", "review_period": "P2D"}, text, NOW.astimezone(timezone.utc))
     assert parse_due(value) == due
 
 
