@@ -50,7 +50,7 @@ from engine.clock import FakeClock, install_clock_hook, using  # noqa: E402
 from engine.dmn import load_decisions  # noqa: E402
 from engine.jsonable import jsonable  # noqa: E402
 from engine.store.models import Base, HumanTask, Instance, Job  # noqa: E402
-from engine.sync import parse_due, waiting_states  # noqa: E402
+from engine.sync import timer_due, waiting_states  # noqa: E402
 from handlers.ledger.demo_roster import generate_roster, load_roster  # noqa: E402
 from handlers.ledger.schema import metadata as ledger_md  # noqa: E402
 
@@ -135,7 +135,7 @@ class PlainRunner:
                     return {"status": "completed"}
                 if not timers:
                     raise RuntimeError(f"(a) stuck for {business_key(p)}")
-                due = min(parse_due(t._get_internal_data("event_value")) for t in timers)
+                due = min(timer_due(t._get_internal_data("event_value")) for t in timers)
                 clock.set(max(clock.now(), due) + STEP)
         raise RuntimeError(f"(a) did not finish for {business_key(p)}")
 

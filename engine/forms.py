@@ -1,9 +1,9 @@
 """Server-side validation of form-js submissions: every field the form declares, checked before a task moves.
 
-Supported: ``conditional.hide`` (FEEL), ``validate.required``, ``minLength``/``maxLength``, ``min``/``max``, ``pattern``; select,
-radio and checklist ``values`` (enumerations); ``datetime`` with ``subtype: date``; and the
-``properties.format`` of a component: ``id_number`` (GB 11643 with check digit), ``phone``,
-``bank_card``, ``year_month``.
+Supported: ``conditional.hide`` (FEEL), ``validate.required``, ``minLength``/``maxLength``, ``min``/``max``, ``pattern`` (with form-js's
+``patternErrorMessage``); select, radio and checklist ``values`` (enumerations); ``datetime`` with
+``subtype: date``; and the ``properties.format`` of a component: ``id_number`` (GB 11643 with check
+digit), ``phone``, ``bank_card``, ``year_month``.
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def validate_submission(form: dict, data: dict, *, partial: bool = False) -> dic
     errors: dict[str, list[str]] = {}
     clean = dict(data)
     for c in fields_of(form):
-        key, label = c["key"], c.get("label") or c["key"]
+        key, label = c["key"], c.get("label") or c.get("dateLabel") or c["key"]
         if is_hidden(c, data):
             clean.pop(key, None)
             continue
@@ -119,7 +119,8 @@ def _check(c: dict, value) -> str | None:
     if rules.get("maxLength") is not None and len(text) > int(rules["maxLength"]):
         return f"must have at most {rules['maxLength']} characters"
     if rules.get("pattern") and not re.fullmatch(rules["pattern"], text):
-        return c.get("properties", {}).get("patternMessage") or f"does not match the pattern {rules['pattern']}"
+        return (rules.get("patternErrorMessage") or (c.get("properties") or {}).get("patternMessage")
+                or f"does not match the pattern {rules['pattern']}")
     if fmt == "id_number":
         return id_number_problem(text)
     if fmt == "phone" and not PHONE.match(text):

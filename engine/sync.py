@@ -24,11 +24,10 @@ SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement
 
 
 def parse_due(value) -> datetime | None:
-    """A due date or timer value (date, naive or aware ISO string) → aware UTC datetime."""
+    """A user task's due date (date, naive or aware ISO string) → aware UTC datetime; a date alone is due
+    at the end of that day."""
     if value in (None, ""):
         return None
-    if isinstance(value, dict):  # cycle timers
-        value = value.get("next")
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
@@ -42,6 +41,16 @@ def parse_due(value) -> datetime | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=SHANGHAI)
     return dt.astimezone(timezone.utc)
+
+
+def timer_due(value) -> datetime | None:
+    """When Spiff fires a waiting timer, read from its stored value as Spiff reads it: a date alone is its
+    midnight, a naive time is Beijing time (see clock.install_clock_hook); a cycle's next firing."""
+    if isinstance(value, dict):
+        value = value.get("next")
+    if value in (None, ""):
+        return None
+    return TimerEventDefinition.get_datetime(str(value))
 
 
 def all_tasks(wf):
@@ -105,7 +114,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now):
             groups = [t.task_spec.lane]
         due, provisional = None, False
         if ext.get("dueDate"):
-            value = script_engine.evaluate_in(t.data, ext["dueDate"])
+            value = script_engine.due_date(t.data, ext["dueDate"], now)
             due = parse_due(value)
             provisional = bool(getattr(value, "provisional", False)) or (
                 due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
@@ -132,7 +141,7 @@ def _sync_jobs(session, row, external, timers, now):
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
     for t in timers:
-        due = parse_due(t._get_internal_data("event_value"))
+        due = timer_due(t._get_internal_data("event_value"))
         if due is None:
             continue
         wanted[(str(t.id), "timer")] = (t, due, None)

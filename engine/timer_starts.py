@@ -1,8 +1,9 @@
 """Timer start events (e.g. Zongyang's quarterly notification): fired by the worker, once per time.
 
-A cycle ``R[n]/<start>/<period>`` is expanded with calendar-true month arithmetic. Each firing is a
-row with a unique (process, locality, fire time): when two workers race, one insert wins and only the
-winner's transaction starts the case.
+A cycle ``R[n]/<start>/<period>`` is expanded with calendar-true month arithmetic; ``R[n]/<period>``
+(as Camunda Modeler users type it) first fires one period after the definition was deployed, as in
+Camunda 7. Each firing is a row with a unique (process, locality, fire time): when two workers race,
+one insert wins and only the winner's transaction starts the case.
 """
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.exc import IntegrityError
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .bpmn.expressions import unwrap
+from .bpmn.expressions import add_period, parse_duration, unwrap
 from .clock import SHANGHAI
 from .definitions import BPMN_NS
 from .store.models import Definition, TimerStart
@@ -23,7 +23,7 @@ log = logging.getLogger("retire.timers")
 
 
 def start_timers(content: str) -> list[tuple[str, str]]:
-    """(kind, expression) of each timer start event of the executable process."""
+    """(kind, value) of each timer start event of the executable process."""
     root = etree.fromstring(content.encode("utf-8"))
     out = []
     for proc in root.findall(f"{{{BPMN_NS}}}process"):
@@ -32,12 +32,13 @@ def start_timers(content: str) -> list[tuple[str, str]]:
                 for kind in ("timeCycle", "timeDate"):
                     el = timer.find(f"{{{BPMN_NS}}}{kind}")
                     if el is not None and (el.text or "").strip():
-                        out.append((kind, _literal(el.text)))
+                        out.append((kind, start_timer_value(el.text)))
         break
     return out
 
 
-def _literal(text: str) -> str:
+def start_timer_value(text: str) -> str:
+    """The ISO 8601 value of a timer start event, as written, ``${...}``-wrapped or quoted."""
     value = unwrap(text.strip())
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1]
@@ -48,24 +49,27 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=SHANGHAI)
 
 
-def fire_times(kind: str, expression: str, after: datetime | None, until: datetime) -> list[datetime]:
+def fire_times(kind: str, expression: str, after: datetime | None, until: datetime,
+               deployed_at: datetime | None = None) -> list[datetime]:
+    """The firing times in (after, until] of a timeDate or timeCycle value; raise ValueError when it is
+    neither ``<date-time>``, ``R[n]/<start>/<period>`` nor ``R[n]/<period>`` (counted from ``deployed_at``)."""
     if kind == "timeDate":
         at = _aware(datetime.fromisoformat(expression))
         return [at] if at <= until and (after is None or at > after) else []
     parts = expression.upper().split("/")
+    if kind != "timeCycle" or len(parts) not in (2, 3) or not parts[0].startswith("R"):
+        raise ValueError(f"{expression!r} is not an ISO 8601 cycle R[n]/<start>/<period> or R[n]/<period>")
     repeat = int(parts[0][1:]) if parts[0][1:] else -1
-    start = _aware(datetime.fromisoformat(parts[1]))
-    duration = TimerEventDefinition.parse_iso_duration(parts[2])
-    months = int(duration.get("years", 0)) * 12 + int(duration.get("months", 0))
-    out, k = [], 0
-    while repeat < 0 or k < repeat:
-        total = start.year * 12 + start.month - 1 + months * k
-        at = start.replace(year=total // 12, month=total % 12 + 1)
-        if months == 0:
-            from datetime import timedelta
-            at = start + k * timedelta(days=duration.get("days", 0), weeks=duration.get("weeks", 0),
-                                       hours=duration.get("hours", 0), minutes=duration.get("minutes", 0),
-                                       seconds=duration.get("seconds", 0))
+    if len(parts) == 2:
+        if deployed_at is None:
+            raise ValueError(f"{expression!r} has no start; it counts from the deployment")
+        start, period, first = _aware(deployed_at).astimezone(SHANGHAI), parts[1], 1
+    else:
+        start, period, first = _aware(datetime.fromisoformat(parts[1])), parts[2], 0
+    months, rest = parse_duration(period)
+    out, k = [], first
+    while repeat < 0 or k < repeat + first:
+        at = add_period(start, months * k, rest * k)   # from the start each time: no month-end drift
         if at > until:
             break
         if after is None or at > after:
@@ -111,7 +115,7 @@ class TimerStartOps:
             after = last or d.deployed_at
             for kind, expression in timers:
                 try:
-                    times = fire_times(kind, expression, after, now)
+                    times = fire_times(kind, expression, after, now, deployed_at=d.deployed_at)
                 except ValueError as exc:
                     log.error("timer start of %s in %s cannot be read: %s", d.key, locality, exc)
                     continue

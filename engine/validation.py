@@ -5,10 +5,12 @@ Each problem names the file, the element id and the reason.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from lxml import etree
 
-from .bpmn.expressions import UnsafeExpression, check_expression
+from .bpmn.expressions import (DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, UnsafeExpression, check_expression,
+                               check_time_value)
 from .definitions import BPMN_NS, DefinitionFile, identify
 from .errors import InvalidDefinition
 from .specs import parse_process
@@ -131,7 +133,7 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
             if g not in DEPARTMENTS:
                 out.append(_p(file, eid, f"candidate group '{g}' is not a department code ({', '.join(DEPARTMENTS)})"))
         if cam("dueDate"):
-            out.extend(_expr(file, eid, cam("dueDate"), "due date"))
+            out.extend(_expr(file, eid, cam("dueDate"), "due date", DUE_DATE_KINDS))
     if tag in ("userTask", "startEvent") and cam("formRef") and not resolves("form", cam("formRef")):
         out.append(_p(file, eid, f"form '{cam('formRef')}' is not deployed for this locality or its parents"))
     if tag == "businessRuleTask":
@@ -144,21 +146,45 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         parent = el.getparent().getparent()
         is_start = etree.QName(parent).localname == "startEvent"
         text = (el.text or "").strip()
-        if not is_start:
-            out.extend(_expr(file, parent.get("id"), text, "timer"))
+        if is_start:
+            out.extend(_start_timer(file, parent.get("id"), tag, text))
+        else:
+            out.extend(_expr(file, parent.get("id"), text, "timer", TIMER_KINDS[tag]))
     if tag == "conditionExpression":
         parent_id = el.getparent().get("id")
         out.extend(_expr(file, parent_id, el.text or "", "condition"))
     return out
 
 
-def _expr(file, eid, text, what) -> list[dict]:
+def _expr(file, eid, text, what, time_kinds=None) -> list[dict]:
+    """Problems of an expression; with ``time_kinds``, of a value that may also be an ISO 8601 literal."""
     try:
-        check_expression(text)
+        if time_kinds:
+            check_time_value(text, time_kinds)
+        else:
+            check_expression(text)
     except SyntaxError as exc:
         return [_p(file, eid, f"the {what} expression does not compile: {exc.msg} in {text!r}")]
     except UnsafeExpression as exc:
         return [_p(file, eid, f"the {what} expression is not allowed: {exc}")]
+    except InvalidTimeValue as exc:
+        return [_p(file, eid, f"the {what} value {exc}")]
+    return []
+
+
+def _start_timer(file, eid, tag, text) -> list[dict]:
+    """A timer start event is fired by the scheduler (engine.timer_starts) from an ISO 8601 value."""
+    from .timer_starts import fire_times, start_timer_value
+
+    if tag == "timeDuration":
+        return [_p(file, eid, "a timer start event fires on a timeCycle (R[n]/<start>/<period> or R[n]/<period>) "
+                              "or a timeDate; a timeDuration is not supported")]
+    epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    try:
+        fire_times(tag, start_timer_value(text), None, epoch, deployed_at=epoch)
+    except (ValueError, TypeError):
+        wanted = "an ISO 8601 date-time" if tag == "timeDate" else "an ISO 8601 cycle R[n]/<start>/<period> or R[n]/<period>"
+        return [_p(file, eid, f"the timer start value {text!r} is not {wanted}")]
     return []
 
 

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import CONDITIONAL_EVENT_XPATH, MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH
-from SpiffWorkflow.bpmn.specs.defaults import StartEvent
-from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
-from SpiffWorkflow.bpmn.specs.defaults import ManualTask, ScriptTask
 from SpiffWorkflow.bpmn.parser.task_parsers import CallActivityParser
-from SpiffWorkflow.bpmn.specs.defaults import CallActivity
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    CallActivity,
+    IntermediateCatchEvent,
+    ManualTask,
+    ScriptTask,
+    StartEvent,
+)
+from SpiffWorkflow.camunda.parser.event_parsers import (
+    CamundaBoundaryEventParser,
+    CamundaIntermediateCatchEventParser,
+    CamundaStartEventParser,
+)
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     CAMUNDA_MODEL_NS,
@@ -22,6 +31,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .expressions import timer_expression
 from .task_specs import DecisionTask, ExternalServiceTask, PassThroughTask
 
 _CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
@@ -96,12 +106,32 @@ class StartParser(_ExtensionsMixin, CamundaStartEventParser):
         return task
 
 
+class _LiteralTimers:
+    """A timer value typed as an ISO 8601 literal (``PT5M``, ``2027-01-01T09:00:00+08:00``, ``R3/PT10M``) is
+    that literal, as in Camunda 7; any other value stays a Python expression."""
+
+    def parse_timer_event(self, event):
+        definition = super().parse_timer_event(event)
+        definition.expression = timer_expression(definition.expression)
+        return definition
+
+
+class CatchEventParser(_LiteralTimers, CamundaIntermediateCatchEventParser):
+    pass
+
+
+class BoundaryParser(_LiteralTimers, CamundaBoundaryEventParser):
+    pass
+
+
 class RetireParser(CamundaParser):
     """The one parser the engine uses; DMN files are evaluated by engine.dmn, not by Spiff."""
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("startEvent"): (StartParser, StartEvent),
+        full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
+        full_tag("boundaryEvent"): (BoundaryParser, BoundaryEvent),
         full_tag("userTask"): (UserParser, UserTask),
         full_tag("task"): (TaskParser, PassThroughTask),
         full_tag("manualTask"): (TaskParser, ManualTask),

@@ -5,7 +5,8 @@ from typing import Any, Callable
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from .expressions import HELPERS, SAFE_BUILTINS, unwrap
+from ..clock import SHANGHAI
+from .expressions import HELPERS, SAFE_BUILTINS, add_duration, iso_literal, unwrap
 
 
 class CaseScriptEngine(PythonScriptEngine):
@@ -27,6 +28,14 @@ class CaseScriptEngine(PythonScriptEngine):
     def evaluate_in(self, data: dict, expression: str):
         """Evaluate an expression over a plain dict of variables (dueDate, input parameters)."""
         return self.environment.evaluate(unwrap(expression), dict(data))
+
+    def due_date(self, data: dict, text: str, now):
+        """A user task's ``camunda:dueDate`` read as Camunda 7 reads it: an ISO 8601 literal or an expression
+        giving one; a date or date-time as it is, a duration counted from ``now`` (the task's creation)."""
+        value = text.strip() if iso_literal(text) else self.evaluate_in(data, text)
+        if isinstance(value, str) and iso_literal(value) == "duration":
+            return add_duration(now.astimezone(SHANGHAI), value)
+        return value
 
     def decide_for_task(self, task, decision_ref: str):
         mapping = (task.task_spec.extensions or {}).get("mapDecisionResult")
