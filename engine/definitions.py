@@ -63,7 +63,8 @@ def identify(f: DefinitionFile) -> tuple[str, str, list[str]]:
             if not decisions:
                 raise InvalidDefinition(f"{f.name}: no decision", [
                     {"file": f.name, "element_id": None, "message": "the file defines no decision"}])
-            return decisions[0].get("id"), decisions[0].get("name") or decisions[0].get("id"), [
+            first = decisions[0]   # DMN 1.3 label (the Chinese title policy staff read) before the name
+            return first.get("id"), first.get("label") or first.get("name") or first.get("id"), [
                 d.get("id") for d in decisions[1:]]
         if kind == "form":
             data = json.loads(f.content)

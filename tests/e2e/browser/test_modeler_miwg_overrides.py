@@ -7,7 +7,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from modeler_browser import (  # noqa: E402
-    browser, page, browser_marks, login, select_locality, open_definition, shot, confirm, wait_editor,
+    browser, page, browser_marks, login, select_locality, open_definition, shot, confirm, wait_editor, validate,
+    deploy,
 )
 
 pytestmark = browser_marks
@@ -120,4 +121,33 @@ def test_diagram_without_di_or_broken_xml_says_why(miwg_page, tmp_path, name, co
     message.wait_for()
     assert name in message.inner_text()
     shot(page, f"import-{path.stem}")
+    assert not page.errors, page.errors
+
+
+CAMUNDA = Path(__file__).resolve().parents[2] / "fixtures" / "camunda_modeler"
+
+
+def test_the_camunda_modeler_process_opens_validates_and_deploys_from_the_modeler(miwg_page, live_server):
+    page = miwg_page
+    page.errors.clear()
+    select_locality(page, ZONGYANG)
+    files = [{"name": p.name, "content": p.read_text(encoding="utf-8")}
+             for p in (CAMUNDA / "retiree_medical_route.dmn", CAMUNDA / "retiree_medical_intake.form")]
+    status = page.evaluate(
+        """async (body) => {
+            const r = await fetch('/api/definitions', {method: 'POST', body: JSON.stringify(body), headers: {
+                'Content-Type': 'application/json', Authorization: 'Bearer ' + sessionStorage.getItem('modeler.token')}});
+            return r.status;
+        }""", {"locality": ZONGYANG, "note": "Camunda Modeler 的决策表与表单", "files": files})
+    assert status == 201
+    page.evaluate("document.querySelector('[data-testid=editor-pane]').dataset.editorState = 'none'")
+    page.get_by_test_id("file-input").set_input_files(str(CAMUNDA / "retiree_medical_switch.bpmn"))
+    wait_editor(page, "bpmn")
+    validate(page)
+    server = page.locator('[data-testid="problems-panel"] [data-testid="problem"][data-source="server"]')
+    assert server.count() == 0, server.all_inner_texts()
+    assert page.get_by_test_id("validation-status").get_attribute("class").endswith("status-valid")
+    shot(page, "camunda-modeler-process")
+    kind, text = deploy(page, "Camunda Modeler 绘制的医保衔接流程")
+    assert kind == "toast-success", text
     assert not page.errors, page.errors
