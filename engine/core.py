@@ -45,6 +45,8 @@ class EngineBase:
         self._decision_cache: dict[int, dict] = {}
         self._calendars: dict[str, object] = {}
         self._settings: dict[str, dict] = {}
+        self._called: dict[tuple, dict[str, int]] = {}
+        self._form_defaults_cache: dict[int, dict] = {}
 
     # ---- time and transactions ----------------------------------------------------------
     def now(self):
@@ -124,6 +126,16 @@ class EngineBase:
         return self.specs.get((row.definition_id, subs), build)
 
     def resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
+        """{called process key: definition id} for every process ``definition`` calls, recursively, at ``seq``."""
+        cache_key = (definition.id, locality, seq)
+        found = self._called.get(cache_key)
+        if found is None:
+            found = self._resolve_called(session, definition, locality, seq)
+            if seq <= self.definitions.latest_seq(session):  # as DefinitionStore.resolve: a seq that has passed
+                self._called[cache_key] = found
+        return dict(found)
+
+    def _resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
         found: dict[str, int] = {}
         pending = list(called_elements(definition.content))
         while pending:
@@ -136,23 +148,31 @@ class EngineBase:
         return found
 
     def decision(self, session, decision_id: str, locality: str, seq: int):
+        d = self.definitions.require(session, "dmn", decision_id, locality, seq)
+        return d, self._parsed_decision(session, d.id, decision_id)
+
+    def _parsed_decision(self, session, definition_id: int, decision_id: str):
         from .dmn import load_decisions
 
-        d = self.definitions.require(session, "dmn", decision_id, locality, seq)
-        parsed = self._decision_cache.get(d.id)
+        parsed = self._decision_cache.get(definition_id)
         if parsed is None:
+            d = session.get(Definition, definition_id)
             parsed = {dec.id: dec for dec in load_decisions(d.content, d.file_name)}
-            self._decision_cache[d.id] = parsed
-        return d, parsed[decision_id]
+            self._decision_cache[definition_id] = parsed
+        return parsed[decision_id]
 
     def decide(self, decision_id: str, locality: str, variables: dict, *, seq: int | None = None,
                session=None, with_rules: bool = False):
         """Evaluate a DMN decision in force for ``locality`` (as of deployment ``seq``; default latest)."""
         def run(s):
             at = seq if seq is not None else self.definitions.latest_seq(s)
-            _definition, dec = self.decision(s, decision_id, locality, at)
-            result = dec.evaluate(variables)
-            return (result, _definition) if with_rules else result.outputs
+            if with_rules:
+                definition, dec = self.decision(s, decision_id, locality, at)
+                return dec.evaluate(variables), definition
+            # a case's decisions: the parsed table is cached by definition id, so the row is not loaded
+            dec = self._parsed_decision(s, self.definitions.require_id(s, "dmn", decision_id, locality, at),
+                                        decision_id)
+            return dec.evaluate(variables).outputs
 
         if session is not None:
             return run(session)

@@ -1,6 +1,7 @@
 """Starting cases, completing human tasks, claiming, messages and cancelling: one transaction each."""
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 
@@ -15,7 +16,7 @@ from .clock import SHANGHAI
 from .errors import Conflict, NotFound
 from .forms import defaults_of
 from .jsonable import jsonable
-from .store.models import HistoryEvent, HumanTask, Instance, Job, Subscription
+from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
 
 
 class InstanceOps:
@@ -58,10 +59,17 @@ class InstanceOps:
         for ts in pspec.spec.task_specs.values():
             form_ref = isinstance(ts, StartEvent) and (getattr(ts, "extensions", None) or {}).get("formRef")
             if form_ref:
-                found = self.definitions.resolve(session, "form", form_ref, locality, seq)
+                found = self.definitions.resolve_id(session, "form", form_ref, locality, seq)
                 if found is not None:
-                    defaults.update(defaults_of(json.loads(found.content)))
-        return defaults
+                    defaults.update(self._form_defaults(session, found))
+        return copy.deepcopy(defaults)  # the values go into the new case's data: never share them
+
+    def _form_defaults(self, session, form_definition_id: int) -> dict:
+        found = self._form_defaults_cache.get(form_definition_id)  # a definition id's content never changes
+        if found is None:
+            form = session.get(Definition, form_definition_id)
+            found = self._form_defaults_cache[form_definition_id] = defaults_of(json.loads(form.content))
+        return found
 
     def claim(self, task_id: str, username: str) -> None:
         with self.transaction() as session:
