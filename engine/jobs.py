@@ -1,9 +1,10 @@
 """Jobs: external service tasks, timers and outgoing messages, run by any worker under a lease.
 
-Claiming is a compare-and-set on the row (plus ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two
-workers never run a job at once; a job whose worker died is claimed again when its lease expires.
-A handler runs outside the instance transaction and must be idempotent for (instance, task); its
-result is applied in one transaction with the job marked done.
+Claiming is a compare-and-set on the rows (plus ``FOR UPDATE SKIP LOCKED`` on PostgreSQL) that leases a
+small batch in one statement, so two workers never run a job at once; a job whose worker died is
+claimed again when its lease expires. A handler runs outside the instance transaction and must be
+idempotent for (instance, task); its result is applied in one transaction with the job marked done,
+only while this worker still holds the lease.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import logging
 import os
 import traceback
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from SpiffWorkflow import TaskState
@@ -25,72 +27,99 @@ from .store.models import HistoryEvent, Job
 log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
+CLAIM_BATCH = int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "10"))  # jobs leased per claim statement
 BACKOFF_SECONDS = (30, 120, 600, 1800)
 
 
-class JobOps:
-    def due_job_ids(self, limit: int = 50) -> list[int]:
-        now = self.now()
-        with self.transaction() as session:
-            q = (sa.select(Job.id).where(
-                sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
-                       sa.and_(Job.status == "running", Job.lease_until < now)))
-                 .order_by(Job.due_at).limit(limit))
-            if self.db.dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True)
-            return list(session.scalars(q))
+@dataclass
+class ClaimedJob:
+    """A job this worker holds the lease of: the columns a run needs, as the claim returned them."""
+    id: int
+    instance_id: str | None
+    task_id: str
+    kind: str
+    topic: str | None
+    activity_id: str
+    activity_name: str
+    payload: dict
+    due_at: datetime
+    lease_until: datetime
 
-    def claim_job(self, job_id: int) -> bool:
+
+class JobOps:
+    def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
+        """Lease up to ``limit`` due jobs (ready and due, or running on an expired lease) in one statement.
+
+        One compare-and-set UPDATE … RETURNING: the due condition is checked again on each row it changes,
+        so two workers never get the same job; on PostgreSQL the candidates are locked with
+        ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
+        """
         now = self.now()
-        with self.transaction() as session:
-            result = session.execute(
-                sa.update(Job).where(Job.id == job_id, sa.or_(
-                    sa.and_(Job.status == "ready", Job.due_at < now),
-                    sa.and_(Job.status == "running", Job.lease_until < now)))
-                .values(status="running", lease_owner=self.worker_id, lease_until=now + LEASE, updated_at=now)
+        due = sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
+                     sa.and_(Job.status == "running", Job.lease_until < now))
+        candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(limit)
+        if self.db.dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        picked = candidates.cte("picked")
+        if self.db.dialect.name == "postgresql":
+            picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+        lease_until = now + LEASE
+        stmt = (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), due)
+                .values(status="running", lease_owner=self.worker_id, lease_until=lease_until, updated_at=now)
+                .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
+                           Job.activity_name, Job.payload, Job.due_at)
                 .execution_options(synchronize_session=False))
-            return result.rowcount == 1
+        with self.transaction() as session:
+            rows = session.execute(stmt).all()
+        jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
+        return sorted(jobs, key=lambda j: (j.due_at, j.id))
 
     def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20) -> int:
         """Run every job due now (and the ones their completion makes due) → how many ran."""
         ran = 0
         for _ in range(max_rounds):
-            ids = self.due_job_ids(limit)
-            if not ids:
+            claimed = self.claim_due_jobs(min(limit, CLAIM_BATCH))
+            if not claimed:
                 break
-            for job_id in ids:
-                if self.claim_job(job_id):
-                    self.run_job(job_id)
-                    ran += 1
+            for i, job in enumerate(claimed):
+                if self.now() > job.lease_until - LEASE / 2:
+                    # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
+                    self._release([j.id for j in claimed[i:]])
+                    break
+                self.run_job(job)
+                ran += 1
         return ran
 
-    def run_job(self, job_id: int) -> None:
-        with self.reading() as session:
-            job = session.get(Job, job_id)
-            kind, task_id, topic = job.kind, job.task_id, job.topic
-            payload = dict(job.payload or {})
+    def _release(self, job_ids: list[int]) -> None:
+        with self.transaction() as session:
+            session.execute(sa.update(Job).where(Job.id.in_(job_ids), Job.status == "running",
+                                                 Job.lease_owner == self.worker_id)
+                            .values(status="ready", lease_owner=None, lease_until=None, updated_at=self.now())
+                            .execution_options(synchronize_session=False))
+
+    def run_job(self, job: ClaimedJob) -> None:
+        kind, task_id, topic, payload = job.kind, job.task_id, job.topic, job.payload
         try:
             if kind == "service":
-                result, messages = self._call_handler(job_id)
-                self._finish(job_id, lambda s, row, wf: _complete_external(wf, task_id, result), messages)
+                result, messages = self._call_handler(job)
+                self._finish(job, lambda s, row, wf: _complete_external(wf, task_id, result), messages)
             elif kind == "timer":
-                self._finish(job_id, lambda s, row, wf: None, [])
+                self._finish(job, lambda s, row, wf: None, [])
             elif kind == "message":
                 self.deliver_message(payload["name"], payload["business_key"], payload.get("payload"),
-                                     locality=payload.get("locality"), actor=f"job:{job_id}")
-                self._mark_done(job_id)
+                                     locality=payload.get("locality"), actor=f"job:{job.id}")
+                self._mark_done(job.id)
         except BusinessRuleViolation as exc:
-            self._fail(job_id, f"{exc.code}: {exc}", final=True)
+            self._fail(job.id, f"{exc.code}: {exc}", final=True)
         except Conflict as exc:
-            self._fail(job_id, str(exc), final=False, delay=timedelta(seconds=1), count=False)
+            self._fail(job.id, str(exc), final=False, delay=timedelta(seconds=1), count=False)
         except Exception as exc:  # every failure is retried, then becomes an incident
-            log.warning("job %s (%s %s) failed: %s", job_id, kind, topic, exc)
-            self._fail(job_id, f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+            log.warning("job %s (%s %s) failed: %s", job.id, kind, topic, exc)
+            self._fail(job.id, f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
 
-    def _call_handler(self, job_id: int):
+    def _call_handler(self, job: ClaimedJob):
         with self.reading() as session:
-            job = session.get(Job, job_id)
-            row, wf, _pspec, se = self.load(session, job.instance_id)
+            row, wf, pspec, se = self.load(session, job.instance_id)
             task = wf.get_task_from_id(uuid.UUID(job.task_id))
             if task is None or task.state != TaskState.STARTED:
                 raise Conflict("the service task is no longer waiting")
@@ -109,18 +138,21 @@ class JobOps:
             result = handler(ctx) or {}
             return jsonable(result), list(ctx.outgoing_messages)
 
-    def _finish(self, job_id: int, apply, messages) -> None:
+    def _finish(self, job: ClaimedJob, apply, messages) -> None:
         for attempt in range(5):
             try:
                 with self.transaction() as session:
-                    job = session.get(Job, job_id)
-                    if job.status != "running" or job.lease_owner != self.worker_id:
-                        return  # another worker took over after our lease expired
+                    now = self.now()
+                    # still ours? (another worker may have taken over after our lease expired) - and done
+                    taken = session.execute(
+                        sa.update(Job).where(Job.id == job.id, Job.status == "running",
+                                             Job.lease_owner == self.worker_id)
+                        .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
+                        .execution_options(synchronize_session=False))
+                    if taken.rowcount != 1:
+                        return
                     row, wf, pspec, se = self.load(session, job.instance_id)
                     apply(session, row, wf)
-                    now = self.now()
-                    job.status, job.completed_at, job.updated_at = "done", now, now
-                    job.lease_owner = job.lease_until = None
                     session.add(HistoryEvent(
                         instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
                         activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self.worker_id}",
