@@ -4,7 +4,8 @@ Claiming is a compare-and-set on the rows (plus ``FOR UPDATE SKIP LOCKED`` on Po
 small batch in one statement, so two workers never run a job at once; a job whose worker died is
 claimed again when its lease expires. A handler runs outside the instance transaction and must be
 idempotent for (instance, task); its result is applied in one transaction with the job marked done,
-only while this worker still holds the lease.
+only while this worker still holds the lease. The workflow the handler was called with is reused for
+that transaction when the instance's version has not moved since, and restored again when it has.
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 from SpiffWorkflow import TaskState
 
 from handlers.context import BusinessRuleViolation, HandlerContext
 
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
-from .store.models import HistoryEvent, Job
+from .store.models import HistoryEvent, Instance, Job
 
 log = logging.getLogger("retire.jobs")
 
@@ -44,6 +46,14 @@ class ClaimedJob:
     payload: dict
     due_at: datetime
     lease_until: datetime
+
+
+@dataclass
+class _Loaded:
+    """The workflow a handler was called with, and the instance version it was read at."""
+    version: int
+    wf: object
+    pspec: object
 
 
 class JobOps:
@@ -101,8 +111,8 @@ class JobOps:
         kind, task_id, topic, payload = job.kind, job.task_id, job.topic, job.payload
         try:
             if kind == "service":
-                result, messages = self._call_handler(job)
-                self._finish(job, lambda s, row, wf: _complete_external(wf, task_id, result), messages)
+                result, messages, loaded = self._call_handler(job)
+                self._finish(job, lambda s, row, wf: _complete_external(wf, task_id, result), messages, loaded)
             elif kind == "timer":
                 self._finish(job, lambda s, row, wf: None, [])
             elif kind == "message":
@@ -136,9 +146,10 @@ class JobOps:
                                                                seq=row.snapshot_seq, session=session),
                 idempotency_key=f"{row.id}:{job.task_id}", inputs=inputs)
             result = handler(ctx) or {}
-            return jsonable(result), list(ctx.outgoing_messages)
+            # the handler saw copies only, so wf is still exactly the state stored at row.version
+            return jsonable(result), list(ctx.outgoing_messages), _Loaded(row.version, wf, pspec)
 
-    def _finish(self, job: ClaimedJob, apply, messages) -> None:
+    def _finish(self, job: ClaimedJob, apply, messages, loaded: _Loaded | None = None) -> None:
         for attempt in range(5):
             try:
                 with self.transaction() as session:
@@ -151,7 +162,8 @@ class JobOps:
                         .execution_options(synchronize_session=False))
                     if taken.rowcount != 1:
                         return
-                    row, wf, pspec, se = self.load(session, job.instance_id)
+                    row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
+                    loaded = None  # a retry after a conflict reads the instance again
                     apply(session, row, wf)
                     session.add(HistoryEvent(
                         instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
@@ -169,6 +181,19 @@ class JobOps:
             except Conflict:
                 if attempt == 4:
                     raise
+
+    def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
+        """The instance in this transaction; the handler's workflow when the row is still at its version."""
+        if loaded is None:
+            return self.load(session, instance_id)
+        row = session.get(Instance, instance_id, options=[so.defer(Instance.state)])
+        if row is None or row.version != loaded.version:
+            return self.load(session, instance_id, row=row)
+        # the version column changes with every write of the state, so the stored state is the one the
+        # handler's workflow was restored from: reuse it instead of restoring it again
+        se = self.script_engine(session, row)
+        loaded.wf.script_engine = se
+        return row, loaded.wf, loaded.pspec, se
 
     def _mark_done(self, job_id: int) -> None:
         with self.transaction() as session:
