@@ -64,6 +64,10 @@ class JobOps:
         so two workers never get the same job; on PostgreSQL the candidates are locked with
         ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
         """
+        with self.transaction() as session:
+            return self._claim(session, limit)
+
+    def _claim(self, session, limit: int) -> list[ClaimedJob]:
         now = self.now()
         due = sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
                      sa.and_(Job.status == "running", Job.lease_until < now))
@@ -79,25 +83,34 @@ class JobOps:
                 .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
                            Job.activity_name, Job.payload, Job.due_at)
                 .execution_options(synchronize_session=False))
-        with self.transaction() as session:
-            rows = session.execute(stmt).all()
+        session.flush()  # jobs this transaction created are candidates too
+        rows = session.execute(stmt).all()
         jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
         return sorted(jobs, key=lambda j: (j.due_at, j.id))
 
     def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20) -> int:
-        """Run every job due now (and the ones their completion makes due) → how many ran."""
-        ran = 0
-        for _ in range(max_rounds):
-            claimed = self.claim_due_jobs(min(limit, CLAIM_BATCH))
-            if not claimed:
-                break
-            for i, job in enumerate(claimed):
-                if self.now() > job.lease_until - LEASE / 2:
-                    # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
-                    self._release([j.id for j in claimed[i:]])
+        """Run every job due now (and the ones their completion makes due) → how many ran.
+
+        Jobs are leased in batches; the next batch is leased in the transaction that finishes the last job
+        of the current one (one commit fewer per batch), or on its own. At most ``limit × max_rounds`` run.
+        """
+        ran, queue, batch = 0, [], min(limit, CLAIM_BATCH)
+        nothing_due = False  # the last finish leased the next batch and found none
+        while ran < limit * max_rounds:
+            if not queue:
+                queue = [] if nothing_due else self.claim_due_jobs(batch)
+                if not queue:
                     break
-                self.run_job(job)
-                ran += 1
+            job = queue.pop(0)
+            if self.now() > job.lease_until - LEASE / 2:
+                # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
+                self._release([job.id] + [j.id for j in queue])
+                queue = []
+                continue
+            leased = self.run_job(job, claim_next=0 if queue else batch)
+            nothing_due = leased == []
+            queue.extend(leased or [])
+            ran += 1
         return ran
 
     def _release(self, job_ids: list[int]) -> None:
@@ -107,14 +120,17 @@ class JobOps:
                             .values(status="ready", lease_owner=None, lease_until=None, updated_at=self.now())
                             .execution_options(synchronize_session=False))
 
-    def run_job(self, job: ClaimedJob) -> None:
+    def run_job(self, job: ClaimedJob, *, claim_next: int = 0) -> list[ClaimedJob] | None:
+        """Run one leased job → the jobs leased in the transaction that finished it (up to ``claim_next``),
+        or None when that transaction leased none (claim_next 0, a failure, a message, a lost lease)."""
         kind, task_id, topic, payload = job.kind, job.task_id, job.topic, job.payload
         try:
             if kind == "service":
                 result, messages, loaded = self._call_handler(job)
-                self._finish(job, lambda s, row, wf: _complete_external(wf, task_id, result), messages, loaded)
+                return self._finish(job, lambda s, row, wf: _complete_external(wf, task_id, result), messages,
+                                    loaded, claim_next=claim_next)
             elif kind == "timer":
-                self._finish(job, lambda s, row, wf: None, [])
+                return self._finish(job, lambda s, row, wf: None, [], claim_next=claim_next)
             elif kind == "message":
                 self.deliver_message(payload["name"], payload["business_key"], payload.get("payload"),
                                      locality=payload.get("locality"), actor=f"job:{job.id}")
@@ -126,6 +142,7 @@ class JobOps:
         except Exception as exc:  # every failure is retried, then becomes an incident
             log.warning("job %s (%s %s) failed: %s", job.id, kind, topic, exc)
             self._fail(job.id, f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+        return None
 
     def _call_handler(self, job: ClaimedJob):
         with self.reading() as session:
@@ -149,7 +166,8 @@ class JobOps:
             # the handler saw copies only, so wf is still exactly the state stored at row.version
             return jsonable(result), list(ctx.outgoing_messages), _Loaded(row.version, wf, pspec)
 
-    def _finish(self, job: ClaimedJob, apply, messages, loaded: _Loaded | None = None) -> None:
+    def _finish(self, job: ClaimedJob, apply, messages, loaded: _Loaded | None = None, *,
+                claim_next: int = 0) -> list[ClaimedJob] | None:
         for attempt in range(5):
             try:
                 with self.transaction() as session:
@@ -161,7 +179,7 @@ class JobOps:
                         .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
                         .execution_options(synchronize_session=False))
                     if taken.rowcount != 1:
-                        return
+                        return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
                     apply(session, row, wf)
@@ -177,7 +195,7 @@ class JobOps:
                                         locality_path=self.locality_path(m.get("locality") or row.locality),
                                         due_at=now - timedelta(microseconds=1), status="ready", max_attempts=5,
                                         payload=m, created_at=now, updated_at=now))
-                return
+                    return self._claim(session, claim_next) if claim_next else None
             except Conflict:
                 if attempt == 4:
                     raise

@@ -159,3 +159,47 @@ def test_a_case_changed_while_its_handler_ran_gets_the_result_on_top_of_the_chan
     end = next(t for t in wf.get_tasks() if t.task_spec.name == "EndEvent_1")
     assert end.data.get("note") == "by the clerk", "the clerk's completion was kept"
     assert end.data["housing_fund"]["status"] == "sealed", "and the handler's result on top"
+
+
+def test_two_workers_running_jobs_at_once_run_each_job_once_and_finish_every_case(eng, database_url, clock,
+                                                                                   roster, probe):
+    from engine.bootstrap import bootstrap
+
+    cases = _approved_cases(eng, roster, probe, 8)
+    other = bootstrap(database_url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
+                      worker_id="other-worker")
+    calls, lock = [], threading.Lock()
+
+    def counting(engine):
+        for topic, handler in list(engine.handlers.items()):
+            def call(ctx, handler=handler, topic=topic):
+                with lock:
+                    calls.append((topic, ctx.idempotency_key, engine.worker_id))
+                return handler(ctx)
+            engine.handlers[topic] = call
+
+    counting(eng)
+    counting(other)
+    try:
+        barrier = threading.Barrier(2)
+
+        def work(engine):
+            barrier.wait()
+            engine.run_due_jobs(limit=3)
+
+        threads = [threading.Thread(target=work, args=(e,)) for e in (eng, other)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        eng.run_due_jobs()  # anything a Conflict put back (1 s back-off) once it is due
+        clock.advance(seconds=5)
+        eng.run_due_jobs()
+    finally:
+        other.db.dispose()
+    keys = [(topic, key) for topic, key, _w in calls]
+    assert len(keys) == len(set(keys)) == 2 * len(cases), "every seal and withdrawal ran exactly once"
+    with eng.reading() as s:
+        assert [s.get(Instance, c).status for c in cases] == ["completed"] * len(cases)
+        assert s.scalar(sa.select(sa.func.count()).select_from(HistoryEvent).where(
+            HistoryEvent.kind == "job_completed", HistoryEvent.instance_id.in_(cases))) == 2 * len(cases)
