@@ -20,7 +20,7 @@ from .localities import LocalityInfo, chain as chain_of, merged_settings, path_o
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
 from .store.models import Definition, Instance, Locality
-from .sync import sync_instance
+from .sync import Mirror, sync_instance
 
 log = logging.getLogger("retire.engine")
 
@@ -222,8 +222,12 @@ class EngineBase:
         wf.script_engine = se
         return row, wf, pspec, se
 
-    def advance(self, session, row: Instance, wf, pspec, se, actor: str | None = None) -> None:
-        """Run the workflow to its next wait states, mirror them in the tables, store the state."""
+    def advance(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
+                stored: Mirror | None = None) -> None:
+        """Run the workflow to its next wait states, mirror them in the tables, store the state.
+
+        ``stored``: the Mirror of the state ``wf`` was restored from (sync then skips the kinds of row that
+        did not change); None makes sync read every kind."""
         now = self.now()
         try:
             for _ in range(200):
@@ -237,7 +241,7 @@ class EngineBase:
             raise _process_failed(exc) from exc
         except (NameError, KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
             raise ProcessFailed(f"the process failed: {type(exc).__name__}: {exc}") from exc
-        sync_instance(self, session, row, wf, pspec, se, now, actor)
+        sync_instance(self, session, row, wf, pspec, se, now, actor, stored=stored)
         row.state = self.serializer.dumps(wf)
 
 

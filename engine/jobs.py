@@ -25,6 +25,7 @@ from handlers.context import BusinessRuleViolation, HandlerContext
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
+from .sync import mirror_of
 
 log = logging.getLogger("retire.jobs")
 
@@ -182,12 +183,13 @@ class JobOps:
                         return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
+                    stored = mirror_of(wf, pspec)
                     apply(session, row, wf)
                     session.add(HistoryEvent(
                         instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
                         activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self.worker_id}",
                         details={"topic": job.topic} if job.topic else {}))
-                    self.advance(session, row, wf, pspec, se, actor=f"worker:{self.worker_id}")
+                    self.advance(session, row, wf, pspec, se, actor=f"worker:{self.worker_id}", stored=stored)
                     for m in messages:
                         session.add(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message",
                                         topic=m["name"], activity_id=job.activity_id, activity_name=job.activity_name,
