@@ -169,9 +169,6 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
 
 
 def _sync_jobs(session, row, external, timers, now, nothing_stored=False):
-    every = {} if nothing_stored else {
-        (j.task_id, j.kind): j for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id))}
-    stored = {k: j for k, j in every.items() if j.status in OPEN_JOB_STATES}
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
@@ -180,6 +177,11 @@ def _sync_jobs(session, row, external, timers, now, nothing_stored=False):
         if due is None:
             continue
         wanted[(str(t.id), "timer")] = (t, due, None)
+    # the open jobs, and any closed one of a task still waiting; the case's other finished jobs play no part
+    every = {} if nothing_stored else {(j.task_id, j.kind): j for j in session.scalars(sa.select(Job).where(
+        Job.instance_id == row.id,
+        sa.or_(Job.status.in_(OPEN_JOB_STATES), Job.task_id.in_(sorted({k[0] for k in wanted})))))}
+    stored = {k: j for k, j in every.items() if j.status in OPEN_JOB_STATES}
     for key, (t, due, topic) in wanted.items():
         job = every.get(key)
         if job is not None:
