@@ -9,6 +9,7 @@ that transaction when the instance's version has not moved since, and restored a
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import traceback
@@ -70,22 +71,10 @@ class JobOps:
 
     def _claim(self, session, limit: int) -> list[ClaimedJob]:
         now = self.now()
-        due = sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
-                     sa.and_(Job.status == "running", Job.lease_until < now))
-        candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(limit)
-        if self.db.dialect.name == "postgresql":
-            candidates = candidates.with_for_update(skip_locked=True)
-        picked = candidates.cte("picked")
-        if self.db.dialect.name == "postgresql":
-            picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
         lease_until = now + LEASE
-        stmt = (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), due)
-                .values(status="running", lease_owner=self.worker_id, lease_until=lease_until, updated_at=now)
-                .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
-                           Job.activity_name, Job.payload, Job.due_at)
-                .execution_options(synchronize_session=False))
         session.flush()  # jobs this transaction created are candidates too
-        rows = session.execute(stmt).all()
+        rows = session.execute(_claim_statement(self.db.dialect.name == "postgresql"),
+                               {"now": now, "owner": self.worker_id, "until": lease_until, "batch": limit}).all()
         jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
         return sorted(jobs, key=lambda j: (j.due_at, j.id))
 
@@ -256,6 +245,26 @@ class JobOps:
                 session.add(HistoryEvent(instance_id=job.instance_id, at=now, kind="incident_retried",
                                          activity_id=job.activity_id, activity_name=job.activity_name, actor=actor,
                                          details={"job_id": job.id}))
+
+
+@functools.cache
+def _claim_statement(postgresql: bool):
+    """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters."""
+    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
+    due = sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
+                 sa.and_(Job.status == "running", Job.lease_until < now))
+    candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(sa.bindparam("batch"))
+    if postgresql:
+        candidates = candidates.with_for_update(skip_locked=True)
+    picked = candidates.cte("picked")
+    if postgresql:
+        picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), due)
+            .values(status="running", lease_owner=sa.bindparam("owner"), lease_until=sa.bindparam("until"),
+                    updated_at=now)
+            .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
+                       Job.activity_name, Job.payload, Job.due_at)
+            .execution_options(synchronize_session=False))
 
 
 def _complete_external(wf, task_id: str, result: dict) -> None:
