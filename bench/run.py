@@ -359,8 +359,10 @@ class Database:
 # ---- measuring -------------------------------------------------------------------------------
 
 class Result:
-    def __init__(self, label: str, seconds: list[float], wall: float, sizes=None, db_bytes=None, extra=""):
+    def __init__(self, label: str, seconds: list[float], wall: float, sizes=None, db_bytes=None, extra="",
+                 cpu: list[float] | None = None):
         self.label, self.seconds, self.wall = label, seconds, wall
+        self.cpu = cpu or []
         self.sizes, self.db_bytes, self.extra = sizes or {}, db_bytes, extra
 
     @property
@@ -377,6 +379,10 @@ class Result:
         return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))] * 1000
 
     @property
+    def cpu_median_ms(self):
+        return statistics.median(self.cpu) * 1000 if self.cpu else float("nan")
+
+    @property
     def per_second(self):
         return len(self.seconds) / self.wall
 
@@ -385,13 +391,15 @@ def measure(label, persons, warmup, run_one, progress) -> Result:
     for p in warmup:
         run_one(p)
     gc.collect()
-    seconds = []
+    seconds, cpu = [], []
     began = time.perf_counter()
     for i, p in enumerate(persons, 1):
+        c = time.process_time()
         seconds.append(run_one(p))
+        cpu.append(time.process_time() - c)
         if progress and i % max(1, len(persons) // 4) == 0:
             print(f"  {label}: {i}/{len(persons)}", file=sys.stderr, flush=True)
-    return Result(label, seconds, time.perf_counter() - began)
+    return Result(label, seconds, time.perf_counter() - began, cpu=cpu)
 
 
 def timed(fn):
@@ -430,12 +438,16 @@ def print_report(results: list[Result], args, elapsed_total: float) -> None:
     print()
     print(f"Zongyang retirement (processes/{LOCALITY}/retirement.bpmn), channel '{CHANNEL}', "
           f"n={args.n} per mode after {args.warmup} warm-up, roster seed {args.seed}")
-    head = f"{'mode':<40} {'mean ms':>9} {'median ms':>10} {'p95 ms':>9} {'retire/s':>9} {'mean ×(a)':>10} {'median ×(a)':>12}"
+    head = (f"{'mode':<40} {'mean ms':>9} {'median ms':>10} {'p95 ms':>9} {'retire/s':>9} {'mean ×(a)':>10} "
+            f"{'median ×(a)':>12} {'cpu ms':>8} {'cpu ×(a)':>9}")
     print(head)
     print("-" * len(head))
     for r in results:
         print(f"{r.label:<40} {r.mean_ms:>9.2f} {r.median_ms:>10.2f} {r.p95_ms:>9.2f} {r.per_second:>9.1f} "
-              f"{r.mean_ms / ref.mean_ms:>10.1f} {r.median_ms / ref.median_ms:>12.1f}")
+              f"{r.mean_ms / ref.mean_ms:>10.1f} {r.median_ms / ref.median_ms:>12.1f} "
+              f"{r.cpu_median_ms:>8.2f} {r.cpu_median_ms / ref.cpu_median_ms:>9.1f}")
+    print("cpu ms: median CPU time of this process per retirement (steadier than wall time on a busy machine;"
+          " PostgreSQL's own work is not in it)")
     print()
     print("storage: bytes of instances.state (mean per instance) and whole database growth per finished retirement")
     head2 = f"{'mode':<40} {'waiting at timer':>17} {'waiting at task':>16} {'finished':>10} {'db / retirement':>16}"

@@ -1,6 +1,7 @@
 """The Engine: one object that the API, the worker and the CLI build the same way (see bootstrap)."""
 from __future__ import annotations
 
+import copy
 import logging
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from .localities import LocalityInfo, chain as chain_of, merged_settings, path_o
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
 from .store.models import Definition, Instance, Locality
-from .sync import sync_instance
+from .sync import Mirror, sync_instance
 
 log = logging.getLogger("retire.engine")
 
@@ -43,6 +44,9 @@ class EngineBase:
         self._localities: dict[str, LocalityInfo] | None = None
         self._decision_cache: dict[int, dict] = {}
         self._calendars: dict[str, object] = {}
+        self._settings: dict[str, dict] = {}
+        self._called: dict[tuple, dict[str, int]] = {}
+        self._form_defaults_cache: dict[int, dict] = {}
 
     # ---- time and transactions ----------------------------------------------------------
     def now(self):
@@ -75,6 +79,7 @@ class EngineBase:
     def forget_localities(self):
         self._localities = None
         self._calendars.clear()
+        self._settings.clear()
 
     def locality(self, code: str) -> LocalityInfo:
         found = self.localities().get(str(code))
@@ -89,10 +94,19 @@ class EngineBase:
         return path_of(self.localities(), code)
 
     def settings(self, code: str) -> dict:
-        return merged_settings(self.localities(), code)
+        """The locality's parameters merged along its chain: a fresh copy the caller may change."""
+        return copy.deepcopy(self._merged_settings(code))
+
+    def _merged_settings(self, code: str) -> dict:
+        # merging deep-copies every level of the chain (about 0.5 ms); the result only changes on a deploy,
+        # which calls forget_localities(). Read-only for the engine's own use.
+        found = self._settings.get(code)
+        if found is None:
+            found = self._settings[code] = merged_settings(self.localities(), code)
+        return found
 
     def item_catalog(self, code: str) -> dict:
-        return {i["code"]: i for i in (self.settings(code).get("items") or [])}
+        return {i["code"]: dict(i) for i in (self._merged_settings(code).get("items") or [])}
 
     def in_scope(self, scope_locality: str, code: str) -> bool:
         return scope_locality in self.chain(code)
@@ -112,6 +126,16 @@ class EngineBase:
         return self.specs.get((row.definition_id, subs), build)
 
     def resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
+        """{called process key: definition id} for every process ``definition`` calls, recursively, at ``seq``."""
+        cache_key = (definition.id, locality, seq)
+        found = self._called.get(cache_key)
+        if found is None:
+            found = self._resolve_called(session, definition, locality, seq)
+            if seq <= self.definitions.latest_seq(session):  # as DefinitionStore.resolve: a seq that has passed
+                self._called[cache_key] = found
+        return dict(found)
+
+    def _resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
         found: dict[str, int] = {}
         pending = list(called_elements(definition.content))
         while pending:
@@ -124,23 +148,31 @@ class EngineBase:
         return found
 
     def decision(self, session, decision_id: str, locality: str, seq: int):
+        d = self.definitions.require(session, "dmn", decision_id, locality, seq)
+        return d, self._parsed_decision(session, d.id, decision_id)
+
+    def _parsed_decision(self, session, definition_id: int, decision_id: str):
         from .dmn import load_decisions
 
-        d = self.definitions.require(session, "dmn", decision_id, locality, seq)
-        parsed = self._decision_cache.get(d.id)
+        parsed = self._decision_cache.get(definition_id)
         if parsed is None:
+            d = session.get(Definition, definition_id)
             parsed = {dec.id: dec for dec in load_decisions(d.content, d.file_name)}
-            self._decision_cache[d.id] = parsed
-        return d, parsed[decision_id]
+            self._decision_cache[definition_id] = parsed
+        return parsed[decision_id]
 
     def decide(self, decision_id: str, locality: str, variables: dict, *, seq: int | None = None,
                session=None, with_rules: bool = False):
         """Evaluate a DMN decision in force for ``locality`` (as of deployment ``seq``; default latest)."""
         def run(s):
             at = seq if seq is not None else self.definitions.latest_seq(s)
-            _definition, dec = self.decision(s, decision_id, locality, at)
-            result = dec.evaluate(variables)
-            return (result, _definition) if with_rules else result.outputs
+            if with_rules:
+                definition, dec = self.decision(s, decision_id, locality, at)
+                return dec.evaluate(variables), definition
+            # a case's decisions: the parsed table is cached by definition id, so the row is not loaded
+            dec = self._parsed_decision(s, self.definitions.require_id(s, "dmn", decision_id, locality, at),
+                                        decision_id)
+            return dec.evaluate(variables).outputs
 
         if session is not None:
             return run(session)
@@ -155,7 +187,7 @@ class EngineBase:
             files = []
             for code in reversed(self.chain(locality)):
                 files.extend(sorted((self.processes_dir / code / "holidays").glob("*.yaml")))
-            fallback = (self.settings(locality).get("calendar") or {}).get("fallback", "error")
+            fallback = (self._merged_settings(locality).get("calendar") or {}).get("fallback", "error")
             cal = WorkingCalendar(files, fallback=fallback)
             self._calendars[locality] = cal
         return cal
@@ -190,8 +222,12 @@ class EngineBase:
         wf.script_engine = se
         return row, wf, pspec, se
 
-    def advance(self, session, row: Instance, wf, pspec, se, actor: str | None = None) -> None:
-        """Run the workflow to its next wait states, mirror them in the tables, store the state."""
+    def advance(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
+                stored: Mirror | None = None) -> None:
+        """Run the workflow to its next wait states, mirror them in the tables, store the state.
+
+        ``stored``: the Mirror of the state ``wf`` was restored from (sync then skips the kinds of row that
+        did not change); None makes sync read every kind."""
         now = self.now()
         try:
             for _ in range(200):
@@ -205,7 +241,7 @@ class EngineBase:
             raise _process_failed(exc) from exc
         except (NameError, KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
             raise ProcessFailed(f"the process failed: {type(exc).__name__}: {exc}") from exc
-        sync_instance(self, session, row, wf, pspec, se, now, actor)
+        sync_instance(self, session, row, wf, pspec, se, now, actor, stored=stored)
         row.state = self.serializer.dumps(wf)
 
 

@@ -98,6 +98,18 @@ class DefinitionStore:
         if cache_key in self._resolved:
             def_id = self._resolved[cache_key]
             return session.get(Definition, def_id) if def_id else None
+        return self._resolve(session, cache_key)
+
+    def resolve_id(self, session: so.Session, kind: str, key: str, locality: str, seq: int) -> int | None:
+        """The id ``resolve`` would give, without loading the row (and its content) once the answer is cached."""
+        cache_key = (kind, key, locality, seq)
+        if cache_key in self._resolved:
+            return self._resolved[cache_key]
+        found = self._resolve(session, cache_key)
+        return found.id if found is not None else None
+
+    def _resolve(self, session, cache_key: tuple) -> Definition | None:
+        kind, key, locality, seq = cache_key
         found = None
         for code in self._chain_of(locality):
             found = self._latest_at(session, kind, key, code, seq)
@@ -122,8 +134,13 @@ class DefinitionStore:
     def require(self, session, kind, key, locality, seq) -> Definition:
         found = self.resolve(session, kind, key, locality, seq)
         if found is None:
-            raise DefinitionNotDeployed(
-                f"no {kind} definition '{key}' is deployed for locality {locality} or its parents", field="key")
+            raise _not_deployed(kind, key, locality)
+        return found
+
+    def require_id(self, session, kind, key, locality, seq) -> int:
+        found = self.resolve_id(session, kind, key, locality, seq)
+        if found is None:
+            raise _not_deployed(kind, key, locality)
         return found
 
     def current_at(self, session, code: str, seq: int) -> list[Definition]:
@@ -170,3 +187,8 @@ class DefinitionStore:
         session.add(definition)
         session.flush()
         return definition, True
+
+
+def _not_deployed(kind: str, key: str, locality: str) -> DefinitionNotDeployed:
+    return DefinitionNotDeployed(f"no {kind} definition '{key}' is deployed for locality {locality} or its parents",
+                                 field="key")

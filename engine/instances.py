@@ -1,8 +1,10 @@
 """Starting cases, completing human tasks, claiming, messages and cancelling: one transaction each."""
 from __future__ import annotations
 
+import copy
 import json
 import uuid
+from dataclasses import replace
 
 import sqlalchemy as sa
 from SpiffWorkflow import TaskState
@@ -15,7 +17,8 @@ from .clock import SHANGHAI
 from .errors import Conflict, NotFound
 from .forms import defaults_of
 from .jsonable import jsonable
-from .store.models import HistoryEvent, HumanTask, Instance, Job, Subscription
+from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
+from .sync import Mirror, mirror_of
 
 
 class InstanceOps:
@@ -49,7 +52,7 @@ class InstanceOps:
             t.data.update(data)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
                                  details={"definition_id": definition.id, "version": definition.version}))
-        self.advance(session, row, wf, pspec, se, actor)
+        self.advance(session, row, wf, pspec, se, actor, stored=Mirror.nothing())
         return row.id
 
     def _start_form_defaults(self, session, pspec, locality: str, seq: int) -> dict:
@@ -58,10 +61,17 @@ class InstanceOps:
         for ts in pspec.spec.task_specs.values():
             form_ref = isinstance(ts, StartEvent) and (getattr(ts, "extensions", None) or {}).get("formRef")
             if form_ref:
-                found = self.definitions.resolve(session, "form", form_ref, locality, seq)
+                found = self.definitions.resolve_id(session, "form", form_ref, locality, seq)
                 if found is not None:
-                    defaults.update(defaults_of(json.loads(found.content)))
-        return defaults
+                    defaults.update(self._form_defaults(session, found))
+        return copy.deepcopy(defaults)  # the values go into the new case's data: never share them
+
+    def _form_defaults(self, session, form_definition_id: int) -> dict:
+        found = self._form_defaults_cache.get(form_definition_id)  # a definition id's content never changes
+        if found is None:
+            form = session.get(Definition, form_definition_id)
+            found = self._form_defaults_cache[form_definition_id] = defaults_of(json.loads(form.content))
+        return found
 
     def claim(self, task_id: str, username: str) -> None:
         with self.transaction() as session:
@@ -87,6 +97,7 @@ class InstanceOps:
             if validate is not None:
                 data = validate(task_row, data) or data
             row, wf, pspec, se = self.load(session, task_row.instance_id)
+            stored = replace(mirror_of(wf, pspec), human=None)  # this transaction completes an open task row
             wf.refresh_timers()
             task = wf.get_task_from_id(uuid.UUID(task_id))
             if task is None or task.state != TaskState.READY or _interrupting_timer_ready(wf):
@@ -98,7 +109,7 @@ class InstanceOps:
             session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
                                      activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
                                      details={"task_id": task_id, "fields": sorted(data)}))
-            self.advance(session, row, wf, pspec, se, actor)
+            self.advance(session, row, wf, pspec, se, actor, stored=stored)
             session.flush()
             return row.id
 
@@ -117,12 +128,13 @@ class InstanceOps:
                                field="business_key")
             for instance_id in instance_ids:
                 row, wf, pspec, se = self.load(session, instance_id)
+                stored = mirror_of(wf, pspec)
                 event = BpmnEvent(MessageEventDefinition(name), {"payload": jsonable(payload or {}),
                                                                  "result_var": name})
                 wf.catch(event)
                 session.add(HistoryEvent(instance_id=row.id, at=self.now(), kind="message_received",
                                          activity_name=name, actor=actor, details={"message": name}))
-                self.advance(session, row, wf, pspec, se, actor)
+                self.advance(session, row, wf, pspec, se, actor, stored=stored)
             return instance_ids
 
     def cancel(self, instance_id: str, reason: str, actor: str) -> None:

@@ -1,96 +1,142 @@
 """Jobs: external service tasks, timers and outgoing messages, run by any worker under a lease.
 
-Claiming is a compare-and-set on the row (plus ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two
-workers never run a job at once; a job whose worker died is claimed again when its lease expires.
-A handler runs outside the instance transaction and must be idempotent for (instance, task); its
-result is applied in one transaction with the job marked done.
+Claiming is a compare-and-set on the rows (plus ``FOR UPDATE SKIP LOCKED`` on PostgreSQL) that leases a
+small batch in one statement, so two workers never run a job at once; a job whose worker died is
+claimed again when its lease expires. A handler runs outside the instance transaction and must be
+idempotent for (instance, task); its result is applied in one transaction with the job marked done,
+only while this worker still holds the lease. The workflow the handler was called with is reused for
+that transaction when the instance's version has not moved since, and restored again when it has.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import traceback
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 from SpiffWorkflow import TaskState
 
 from handlers.context import BusinessRuleViolation, HandlerContext
 
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
-from .store.models import HistoryEvent, Job
+from .store.models import HistoryEvent, Instance, Job
+from .sync import mirror_of
 
 log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
+CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "10")))  # jobs leased per claim statement
 BACKOFF_SECONDS = (30, 120, 600, 1800)
 
 
-class JobOps:
-    def due_job_ids(self, limit: int = 50) -> list[int]:
-        now = self.now()
-        with self.transaction() as session:
-            q = (sa.select(Job.id).where(
-                sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
-                       sa.and_(Job.status == "running", Job.lease_until < now)))
-                 .order_by(Job.due_at).limit(limit))
-            if self.db.dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True)
-            return list(session.scalars(q))
+@dataclass
+class ClaimedJob:
+    """A job this worker holds the lease of: the columns a run needs, as the claim returned them."""
+    id: int
+    instance_id: str | None
+    task_id: str
+    kind: str
+    topic: str | None
+    activity_id: str
+    activity_name: str
+    payload: dict
+    due_at: datetime
+    lease_until: datetime
 
-    def claim_job(self, job_id: int) -> bool:
-        now = self.now()
+
+@dataclass
+class _Loaded:
+    """The workflow a handler was called with, and the instance version it was read at."""
+    version: int
+    wf: object
+    pspec: object
+
+
+class JobOps:
+    def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
+        """Lease up to ``limit`` due jobs (ready and due, or running on an expired lease) in one statement.
+
+        One compare-and-set UPDATE … RETURNING: the due condition is checked again on each row it changes,
+        so two workers never get the same job; on PostgreSQL the candidates are locked with
+        ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
+        """
         with self.transaction() as session:
-            result = session.execute(
-                sa.update(Job).where(Job.id == job_id, sa.or_(
-                    sa.and_(Job.status == "ready", Job.due_at < now),
-                    sa.and_(Job.status == "running", Job.lease_until < now)))
-                .values(status="running", lease_owner=self.worker_id, lease_until=now + LEASE, updated_at=now)
-                .execution_options(synchronize_session=False))
-            return result.rowcount == 1
+            return self._claim(session, limit)
+
+    def _claim(self, session, limit: int) -> list[ClaimedJob]:
+        now = self.now()
+        lease_until = now + LEASE
+        session.flush()  # jobs this transaction created are candidates too
+        rows = session.execute(_claim_statement(self.db.dialect.name == "postgresql"),
+                               {"now": now, "owner": self.worker_id, "until": lease_until, "batch": limit}).all()
+        jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
+        return sorted(jobs, key=lambda j: (j.due_at, j.id))
 
     def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20) -> int:
-        """Run every job due now (and the ones their completion makes due) → how many ran."""
-        ran = 0
-        for _ in range(max_rounds):
-            ids = self.due_job_ids(limit)
-            if not ids:
-                break
-            for job_id in ids:
-                if self.claim_job(job_id):
-                    self.run_job(job_id)
-                    ran += 1
+        """Run every job due now (and the ones their completion makes due) → how many ran.
+
+        Jobs are leased in batches; the next batch is leased in the transaction that finishes the last job
+        of the current one (one commit fewer per batch), or on its own. At most ``limit × max_rounds`` run.
+        """
+        ran, queue, batch = 0, [], min(limit, CLAIM_BATCH)
+        nothing_due = False  # the last finish leased the next batch and found none
+        while ran < limit * max_rounds:
+            if not queue:
+                queue = [] if nothing_due else self.claim_due_jobs(batch)
+                if not queue:
+                    break
+            job = queue.pop(0)
+            if self.now() > job.lease_until - LEASE / 2:
+                # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
+                self._release([job.id] + [j.id for j in queue])
+                queue = []
+                continue
+            leased = self.run_job(job, claim_next=0 if queue else batch)
+            nothing_due = leased == []
+            queue.extend(leased or [])
+            ran += 1
         return ran
 
-    def run_job(self, job_id: int) -> None:
-        with self.reading() as session:
-            job = session.get(Job, job_id)
-            kind, task_id, topic = job.kind, job.task_id, job.topic
-            payload = dict(job.payload or {})
+    def _release(self, job_ids: list[int]) -> None:
+        with self.transaction() as session:
+            session.execute(sa.update(Job).where(Job.id.in_(job_ids), Job.status == "running",
+                                                 Job.lease_owner == self.worker_id)
+                            .values(status="ready", lease_owner=None, lease_until=None, updated_at=self.now())
+                            .execution_options(synchronize_session=False))
+
+    def run_job(self, job: ClaimedJob, *, claim_next: int = 0) -> list[ClaimedJob] | None:
+        """Run one leased job → the jobs leased in the transaction that finished it (up to ``claim_next``),
+        or None when that transaction leased none (claim_next 0, a failure, a message, a lost lease)."""
+        kind, task_id, topic, payload = job.kind, job.task_id, job.topic, job.payload
         try:
             if kind == "service":
-                result, messages = self._call_handler(job_id)
-                self._finish(job_id, lambda s, row, wf: _complete_external(wf, task_id, result), messages)
+                result, messages, loaded = self._call_handler(job)
+                return self._finish(job, lambda s, row, wf: _complete_external(wf, task_id, result), messages,
+                                    loaded, claim_next=claim_next)
             elif kind == "timer":
-                self._finish(job_id, lambda s, row, wf: None, [])
+                return self._finish(job, lambda s, row, wf: None, [], claim_next=claim_next)
             elif kind == "message":
                 self.deliver_message(payload["name"], payload["business_key"], payload.get("payload"),
-                                     locality=payload.get("locality"), actor=f"job:{job_id}")
-                self._mark_done(job_id)
+                                     locality=payload.get("locality"), actor=f"job:{job.id}")
+                self._mark_done(job.id)
         except BusinessRuleViolation as exc:
-            self._fail(job_id, f"{exc.code}: {exc}", final=True)
+            self._fail(job.id, f"{exc.code}: {exc}", final=True)
         except Conflict as exc:
-            self._fail(job_id, str(exc), final=False, delay=timedelta(seconds=1), count=False)
+            self._fail(job.id, str(exc), final=False, delay=timedelta(seconds=1), count=False)
         except Exception as exc:  # every failure is retried, then becomes an incident
-            log.warning("job %s (%s %s) failed: %s", job_id, kind, topic, exc)
-            self._fail(job_id, f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+            log.warning("job %s (%s %s) failed: %s", job.id, kind, topic, exc)
+            self._fail(job.id, f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+        return None
 
-    def _call_handler(self, job_id: int):
+    def _call_handler(self, job: ClaimedJob):
         with self.reading() as session:
-            job = session.get(Job, job_id)
-            row, wf, _pspec, se = self.load(session, job.instance_id)
+            row, wf, pspec, se = self.load(session, job.instance_id)
             task = wf.get_task_from_id(uuid.UUID(job.task_id))
             if task is None or task.state != TaskState.STARTED:
                 raise Conflict("the service task is no longer waiting")
@@ -107,25 +153,32 @@ class JobOps:
                                                                seq=row.snapshot_seq, session=session),
                 idempotency_key=f"{row.id}:{job.task_id}", inputs=inputs)
             result = handler(ctx) or {}
-            return jsonable(result), list(ctx.outgoing_messages)
+            # the handler saw copies only, so wf is still exactly the state stored at row.version
+            return jsonable(result), list(ctx.outgoing_messages), _Loaded(row.version, wf, pspec)
 
-    def _finish(self, job_id: int, apply, messages) -> None:
+    def _finish(self, job: ClaimedJob, apply, messages, loaded: _Loaded | None = None, *,
+                claim_next: int = 0) -> list[ClaimedJob] | None:
         for attempt in range(5):
             try:
                 with self.transaction() as session:
-                    job = session.get(Job, job_id)
-                    if job.status != "running" or job.lease_owner != self.worker_id:
-                        return  # another worker took over after our lease expired
-                    row, wf, pspec, se = self.load(session, job.instance_id)
-                    apply(session, row, wf)
                     now = self.now()
-                    job.status, job.completed_at, job.updated_at = "done", now, now
-                    job.lease_owner = job.lease_until = None
+                    # still ours? (another worker may have taken over after our lease expired) - and done
+                    taken = session.execute(
+                        sa.update(Job).where(Job.id == job.id, Job.status == "running",
+                                             Job.lease_owner == self.worker_id)
+                        .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
+                        .execution_options(synchronize_session=False))
+                    if taken.rowcount != 1:
+                        return None
+                    row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
+                    loaded = None  # a retry after a conflict reads the instance again
+                    stored = mirror_of(wf, pspec)
+                    apply(session, row, wf)
                     session.add(HistoryEvent(
                         instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
                         activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self.worker_id}",
                         details={"topic": job.topic} if job.topic else {}))
-                    self.advance(session, row, wf, pspec, se, actor=f"worker:{self.worker_id}")
+                    self.advance(session, row, wf, pspec, se, actor=f"worker:{self.worker_id}", stored=stored)
                     for m in messages:
                         session.add(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message",
                                         topic=m["name"], activity_id=job.activity_id, activity_name=job.activity_name,
@@ -133,10 +186,23 @@ class JobOps:
                                         locality_path=self.locality_path(m.get("locality") or row.locality),
                                         due_at=now - timedelta(microseconds=1), status="ready", max_attempts=5,
                                         payload=m, created_at=now, updated_at=now))
-                return
+                    return self._claim(session, claim_next) if claim_next else None
             except Conflict:
                 if attempt == 4:
                     raise
+
+    def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
+        """The instance in this transaction; the handler's workflow when the row is still at its version."""
+        if loaded is None:
+            return self.load(session, instance_id)
+        row = session.get(Instance, instance_id, options=[so.defer(Instance.state)])
+        if row is None or row.version != loaded.version:
+            return self.load(session, instance_id, row=row)
+        # the version column changes with every write of the state, so the stored state is the one the
+        # handler's workflow was restored from: reuse it instead of restoring it again
+        se = self.script_engine(session, row)
+        loaded.wf.script_engine = se
+        return row, loaded.wf, loaded.pspec, se
 
     def _mark_done(self, job_id: int) -> None:
         with self.transaction() as session:
@@ -179,6 +245,26 @@ class JobOps:
                 session.add(HistoryEvent(instance_id=job.instance_id, at=now, kind="incident_retried",
                                          activity_id=job.activity_id, activity_name=job.activity_name, actor=actor,
                                          details={"job_id": job.id}))
+
+
+@functools.cache
+def _claim_statement(postgresql: bool):
+    """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters."""
+    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
+    due = sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
+                 sa.and_(Job.status == "running", Job.lease_until < now))
+    candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(sa.bindparam("batch"))
+    if postgresql:
+        candidates = candidates.with_for_update(skip_locked=True)
+    picked = candidates.cte("picked")
+    if postgresql:
+        picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), due)
+            .values(status="running", lease_owner=sa.bindparam("owner"), lease_until=sa.bindparam("until"),
+                    updated_at=now)
+            .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
+                       Job.activity_name, Job.payload, Job.due_at)
+            .execution_options(synchronize_session=False))
 
 
 def _complete_external(wf, task_id: str, result: dict) -> None:

@@ -6,6 +6,7 @@ workflows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
@@ -84,12 +85,55 @@ def waiting_states(wf):
     return human, external, timers, messages
 
 
-def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=None):
+@dataclass(frozen=True)
+class Mirror:
+    """What the indexed tables hold for one case, as implied by a stored state (see ``mirror_of``).
+
+    Every write of a case's state runs ``sync_instance`` in the same transaction, so the open human tasks,
+    the message subscriptions and the joint items stored for it are a function of that state; the other
+    writers of those tables keep to it (claim and unclaim change only the assignee; cancel ends the case).
+    ``human`` is None when the transaction itself changed an open human task (completing it).
+    Jobs are not mirrored: their rows also change outside the state (claims, failures, back-off, done).
+    """
+    human: frozenset | None
+    subscriptions: frozenset
+    items: tuple
+    new: bool = False  # an instance created in this transaction: nothing is stored for it yet
+
+    @classmethod
+    def nothing(cls) -> "Mirror":
+        return cls(frozenset(), frozenset(), (), new=True)
+
+
+def mirror_of(wf, pspec) -> Mirror:
+    """The Mirror of ``wf``: take it right after restoring a state, before changing the workflow."""
+    human, _external, _timers, messages = waiting_states(wf)
+    return _mirror(human, messages, observe_items(wf, pspec))
+
+
+def _mirror(human, messages, observed_items: dict) -> Mirror:
+    return Mirror(frozenset(str(t.id) for t in human), _subscription_keys(messages),
+                  tuple(sorted((code, state) for code, (state, _t) in observed_items.items())))
+
+
+def _subscription_keys(waiting) -> frozenset:
+    return frozenset((str(t.id), _event_definition(t).name) for t in waiting)
+
+
+def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=None, stored: Mirror | None = None):
+    """Mirror ``wf``'s wait states into the tables. With ``stored`` (the Mirror of the state the case was
+    restored from), a kind of row whose mirror has not changed is known to be right and is not queried."""
     human, external, timers, messages = waiting_states(wf)
-    _sync_human_tasks(engine, session, row, human, script_engine, now)
-    _sync_jobs(session, row, external, timers, now)
-    _sync_subscriptions(session, row, messages, now)
-    _sync_items(engine, session, row, wf, pspec, now)
+    new = stored is not None and stored.new
+    current_items = observe_items(wf, pspec)
+    current = _mirror(human, messages, current_items) if stored is not None else None
+    if stored is None or stored.human is None or stored.human != current.human:
+        _sync_human_tasks(engine, session, row, human, script_engine, now, nothing_stored=new)
+    _sync_jobs(session, row, external, timers, now, nothing_stored=new)
+    if stored is None or stored.subscriptions != current.subscriptions:
+        _sync_subscriptions(session, row, messages, now, nothing_stored=new)
+    if stored is None or stored.items != current.items:
+        _sync_items(engine, session, row, wf, pspec, now, nothing_stored=new, observed=current_items)
     row.waiting_in = [
         {"activity_id": t.task_spec.bpmn_id, "name": activity_label(t),
          "type": kind} for kind, tasks in (("user_task", human), ("service_task", external), ("timer", timers),
@@ -101,8 +145,8 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="completed", actor=actor, details={}))
 
 
-def _sync_human_tasks(engine, session, row, ready, script_engine, now):
-    stored = {t.id: t for t in session.scalars(sa.select(HumanTask).where(
+def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_stored=False):
+    stored = {} if nothing_stored else {t.id: t for t in session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == row.id, HumanTask.status == "open"))}
     wanted = {str(t.id): t for t in ready}
     for task_id, t in wanted.items():
@@ -134,9 +178,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now):
             stale.completed_at = now
 
 
-def _sync_jobs(session, row, external, timers, now):
-    every = {(j.task_id, j.kind): j for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id))}
-    stored = {k: j for k, j in every.items() if j.status in OPEN_JOB_STATES}
+def _sync_jobs(session, row, external, timers, now, nothing_stored=False):
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
@@ -145,6 +187,11 @@ def _sync_jobs(session, row, external, timers, now):
         if due is None:
             continue
         wanted[(str(t.id), "timer")] = (t, due, None)
+    # the open jobs, and any closed one of a task still waiting; the case's other finished jobs play no part
+    every = {} if nothing_stored else {(j.task_id, j.kind): j for j in session.scalars(sa.select(Job).where(
+        Job.instance_id == row.id,
+        sa.or_(Job.status.in_(OPEN_JOB_STATES), Job.task_id.in_(sorted({k[0] for k in wanted})))))}
+    stored = {k: j for k, j in every.items() if j.status in OPEN_JOB_STATES}
     for key, (t, due, topic) in wanted.items():
         job = every.get(key)
         if job is not None:
@@ -163,10 +210,10 @@ def _sync_jobs(session, row, external, timers, now):
             job.status, job.updated_at, job.lease_owner, job.lease_until = "cancelled", now, None, None
 
 
-def _sync_subscriptions(session, row, waiting, now):
-    stored = {(s.task_id, s.message_name): s for s in session.scalars(
+def _sync_subscriptions(session, row, waiting, now, nothing_stored=False):
+    stored = {} if nothing_stored else {(s.task_id, s.message_name): s for s in session.scalars(
         sa.select(Subscription).where(Subscription.instance_id == row.id))}
-    wanted = {(str(t.id), _event_definition(t).name) for t in waiting}
+    wanted = set(_subscription_keys(waiting))
     for task_id, name in wanted - set(stored):
         session.add(Subscription(instance_id=row.id, task_id=task_id, message_name=name,
                                  business_key=row.business_key, locality_path=row.locality_path, created_at=now))
@@ -177,10 +224,11 @@ def _sync_subscriptions(session, row, waiting, now):
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
-def _sync_items(engine, session, row, wf, pspec, now):
-    if not pspec.item_specs:
-        return
+def observe_items(wf, pspec) -> dict[str, tuple[str, object]]:
+    """{item code: (state, the task that decides it)} as the workflow shows them now."""
     observed: dict[str, tuple[str, object]] = {}
+    if not pspec.item_specs:
+        return observed
     for t in all_tasks(wf):
         props = pspec.item_specs.get(t.task_spec.name)
         if not props:
@@ -195,9 +243,15 @@ def _sync_items(engine, session, row, wf, pspec, now):
         previous = observed.get(code)
         if previous is None or _rank(state) >= _rank(previous[0]):
             observed[code] = (state, t)
+    return observed
+
+
+def _sync_items(engine, session, row, wf, pspec, now, nothing_stored=False, observed=None):
+    observed = observe_items(wf, pspec) if observed is None else observed
     if not observed:
         return
-    stored = {i.item: i for i in session.scalars(sa.select(Item).where(Item.instance_id == row.id))}
+    stored = {} if nothing_stored else {
+        i.item: i for i in session.scalars(sa.select(Item).where(Item.instance_id == row.id))}
     catalog = engine.item_catalog(row.locality)
     for code, (state, t) in observed.items():
         item = stored.get(code)
