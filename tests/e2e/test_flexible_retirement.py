@@ -22,6 +22,15 @@ def _instance(client, headers, business_key):
     return rv.json
 
 
+def _apply(client, headers, p, choice, month, *, locality):
+    """The employer's application for ``p`` with a flexible choice (month None: left empty)."""
+    extra = {"retirement_choice": choice}
+    if month:
+        extra["requested_retirement_month"] = month
+    return client.post("/api/applications", headers=headers, json={
+        "locality": locality, "data": application_data(p, channel="employer", **extra)})
+
+
 def _outbox(client, headers, business_key):
     rv = client.get("/api/notifications", headers=headers, query_string={"business_key": business_key})
     assert rv.status_code == 200, rv.json
@@ -32,17 +41,14 @@ def test_a_date_outside_the_window_is_refused_at_the_window_with_the_earliest_mo
     p = roster(person(county="340722", born=BORN))
     employer = login("zy_hrss")
     at(clock, eng, "2026-11-23T09:00:00")
-    rv = client.post("/api/applications", headers=employer, json={"locality": "340722", "data": application_data(
-        p, channel="employer", retirement_choice="early", requested_retirement_month="2026-10")})
+    rv = _apply(client, employer, p, "early", "2026-10", locality="340722")
     assert rv.status_code == 422, rv.json
     assert rv.json["errors"]["json"]["requested_retirement_month"] == [
         "最早可于2026-12弹性提前退休（提前最长3年，且不低于原法定退休年龄）"]
-    rv = client.post("/api/applications", headers=employer, json={"locality": "340722", "data": application_data(
-        p, channel="employer", retirement_choice="deferred", requested_retirement_month="2027-06")})
+    rv = _apply(client, employer, p, "deferred", "2027-06", locality="340722")
     assert rv.status_code == 422
     assert "须晚于法定退休时间2027-06" in rv.json["errors"]["json"]["requested_retirement_month"][0]
-    rv = client.post("/api/applications", headers=employer, json={"locality": "340722", "data": application_data(
-        p, channel="employer", retirement_choice="early")})
+    rv = _apply(client, employer, p, "early", None, locality="340722")
     assert rv.status_code == 422
     assert "须填写申请的退休时间" in rv.json["errors"]["json"]["requested_retirement_month"][0]
     with eng.reading() as s:
@@ -55,8 +61,7 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
     p = roster(person(county="340722", born=BORN, name="钱进"))
     hrss, employer, admin = login("zy_hrss"), login("zy_employer"), login("admin")
     at(clock, eng, "2026-11-23T09:00:00")
-    rv = client.post("/api/applications", headers=hrss, json={"locality": "340722", "data": application_data(
-        p, channel="employer", retirement_choice="early", requested_retirement_month="2027-03")})
+    rv = _apply(client, hrss, p, "early", "2027-03", locality="340722")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)
@@ -99,8 +104,7 @@ def test_notice_given_too_late_keeps_the_statutory_date_and_tells_the_applicant_
     p = roster(person(county="340722", born=BORN, name="孙立"))
     hrss, employer, admin = login("zy_hrss"), login("zy_employer"), login("admin")
     at(clock, eng, "2026-11-23T09:00:00")
-    rv = client.post("/api/applications", headers=hrss, json={"locality": "340722", "data": application_data(
-        p, channel="employer", retirement_choice="early", requested_retirement_month="2027-02")})
+    rv = _apply(client, hrss, p, "early", "2027-02", locality="340722")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)
@@ -121,8 +125,7 @@ def test_early_choice_without_the_minimum_contribution_is_refused_by_the_table_i
     roster(short)
     hrss, employer, admin = login("zy_hrss"), login("zy_employer"), login("admin")
     at(clock, eng, "2026-11-23T09:00:00")
-    rv = client.post("/api/applications", headers=hrss, json={"locality": "340722", "data": application_data(
-        short, channel="employer", retirement_choice="early", requested_retirement_month="2027-03")})
+    rv = _apply(client, hrss, short, "early", "2027-03", locality="340722")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)
@@ -137,8 +140,7 @@ def test_a_deferral_agreed_in_writing_moves_the_jilin_prereview_six_months_befor
     p = roster(person(county="220102", born=date(1967, 3, 15), name="吴延"))
     employer, hrss, admin = login("jl_employer"), login("jl_hrss"), login("admin")
     at(clock, eng, "2027-03-01T09:00:00")
-    rv = client.post("/api/applications", headers=employer, json={"locality": "220000", "data": application_data(
-        p, channel="employer", retirement_choice="deferred", requested_retirement_month="2028-05")})
+    rv = _apply(client, employer, p, "deferred", "2028-05", locality="220000")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)
@@ -155,8 +157,7 @@ def test_a_deferral_the_employer_refuses_keeps_the_jilin_statutory_timeline(eng,
     p = roster(person(county="220102", born=date(1967, 3, 15), name="郑拒"))
     employer, hrss, admin = login("jl_employer"), login("jl_hrss"), login("admin")
     at(clock, eng, "2027-03-01T09:00:00")
-    rv = client.post("/api/applications", headers=employer, json={"locality": "220000", "data": application_data(
-        p, channel="employer", retirement_choice="deferred", requested_retirement_month="2028-05")})
+    rv = _apply(client, employer, p, "deferred", "2028-05", locality="220000")
     bk = rv.json["business_key"]
     tick(eng)
     complete(client, employer, the_task(client, employer, "Task_flex_agreement", bk),
