@@ -42,17 +42,22 @@ class _Blank(dict):
         return None
 
 
-def is_hidden(component: dict, data: dict) -> bool:
-    """form-js ``conditional.hide``: a FEEL expression (``=retirement_choice = "statutory"``) over the data."""
+def hide_condition(component: dict):
+    """The compiled form-js ``conditional.hide`` of a component (``=retirement_choice = "statutory"``), or None;
+    raises FeelSyntaxError when it is not FEEL (engine.validation refuses such a form at deploy)."""
     from .dmn.feel import compile_expression, parse_expression
 
     rule = ((component.get("conditional") or {}).get("hide") or "").strip()
     if not rule:
-        return False
-    expression = rule[1:] if rule.startswith("=") else rule
+        return None
+    return compile_expression(parse_expression(rule[1:] if rule.startswith("=") else rule))
+
+
+def is_hidden(component: dict, data: dict) -> bool:
     try:
-        return compile_expression(parse_expression(expression)).fn(_Blank(data), None) is True
-    except Exception:  # checked at deploy (engine.validation); if it still fails, the field is validated as shown
+        condition = hide_condition(component)
+        return condition is not None and condition.fn(_Blank(data), None) is True
+    except Exception:  # refused at deploy; should one still fail here, the field is validated as shown
         return False
 
 

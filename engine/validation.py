@@ -12,7 +12,9 @@ from lxml import etree
 from .bpmn.expressions import (DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, UnsafeExpression, check_expression,
                                check_time_value)
 from .definitions import BPMN_NS, DefinitionFile, identify
+from .dmn.lexer import FeelSyntaxError
 from .errors import InvalidDefinition
+from .forms import hide_condition
 from .specs import parse_process
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -219,12 +221,11 @@ def _check_form(f) -> list[dict]:
             ctype = c.get("type")
             if ctype not in FORM_COMPONENTS:
                 out.append(_p(f.name, c.get("id"), f"unknown form component type '{ctype}'"))
-            hide = ((c.get("conditional") or {}).get("hide") or "").strip()
-            if hide:
-                problem = _feel_problem(hide[1:] if hide.startswith("=") else hide)
-                if problem:
-                    out.append(_p(f.name, c.get("id"), f"the condition that hides '{c.get('key') or c.get('id')}' "
-                                                       f"is not a FEEL expression: {problem}"))
+            try:
+                hide_condition(c)
+            except FeelSyntaxError as exc:
+                out.append(_p(f.name, c.get("id"), f"the condition that hides '{c.get('key') or c.get('id')}' "
+                                                   f"is not a FEEL expression: {exc}"))
             key = c.get("key")
             if key:
                 if key in keys:
@@ -235,13 +236,3 @@ def _check_form(f) -> list[dict]:
     walk(form.get("components"))
     return out
 
-
-def _feel_problem(expression: str) -> str | None:
-    from .dmn.feel import compile_expression, parse_expression
-    from .dmn.lexer import FeelSyntaxError
-
-    try:
-        compile_expression(parse_expression(expression))
-    except FeelSyntaxError as exc:
-        return str(exc)
-    return None
