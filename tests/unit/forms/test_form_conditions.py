@@ -9,7 +9,7 @@ import pytest
 from engine.definitions import DefinitionFile
 from engine.errors import InvalidInput
 from engine.forms import validate_submission
-from engine.validation import _check_form  # noqa: F401
+from engine.validation import _check_form
 
 FORM = {"id": "f", "type": "default", "components": [
     {"type": "radio", "key": "employer_decision", "id": "Field_decision", "validate": {"required": True},
