@@ -28,11 +28,11 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                            forms_dir=app.config["FORMS_DIR"], ports_kind=app.config["PORTS"], worker_id="api")
     app.extensions["retire_engine"] = engine
     api = Api(app)
-    from .views import (applications, decisions, definitions, drafts, health, incidents, instances, localities,
-                        messages, migrations, notifications, persons, reports, tasks, tokens, users)
+    from .views import (applications, audit, decisions, definitions, drafts, health, incidents, instances,
+                        localities, messages, migrations, notifications, persons, reports, tasks, tokens, users)
 
     for module in (health, tokens, localities, definitions, drafts, instances, tasks, messages, incidents,
-                   applications, persons, reports, notifications, decisions, users, migrations):
+                   applications, persons, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
     _static_routes(app)

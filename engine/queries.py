@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .errors import NotFound
-from .store.models import (Application, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance, Item, Job,
+from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance, Item, Job,
                            Subscription)
 
 
@@ -134,3 +134,40 @@ def completions(session, scope_like: str, start: datetime, end: datetime):
          .group_by(Item.department, Item.item, Item.locality)
          .order_by(Item.department, Item.item, Item.locality))
     return [{"department": d, "item": i, "locality": loc, "completed": n} for d, i, loc, n in session.execute(q)]
+
+
+def outbox(session, scope_like: str, *, whole_tree: bool = False, business_key=None, page_no: int = 1, size: int = 50):
+    """SMS outbox rows of the cases whose locality path matches ``scope_like`` (each SMS carries its case's business
+    key), newest first. A row of no case is seen only with ``whole_tree`` (a caller at the root of the tree)."""
+    from handlers.ledger.schema import sms_outbox
+
+    q = sa.select(sms_outbox)
+    if not whole_tree:
+        q = q.where(sa.exists().where(Instance.business_key == sms_outbox.c.business_key,
+                                      Instance.locality_path.like(scope_like)))
+    if business_key:
+        q = q.where(sms_outbox.c.business_key == business_key)
+    total = session.scalar(sa.select(sa.func.count()).select_from(q.subquery()))
+    rows = session.execute(q.order_by(sms_outbox.c.id.desc()).limit(size).offset((page_no - 1) * size)).mappings().all()
+    return rows, total
+
+
+def audit_query(scope_like: str, *, actor=None, instance_id=None, action=None, resource=None, start=None, end=None,
+                before_id=None):
+    """Audit rows of a locality subtree, newest first (the (locality_path, id) index serves scope and order)."""
+    q = sa.select(AuditEvent).where(AuditEvent.locality_path.like(scope_like))
+    if actor:
+        q = q.where(AuditEvent.username == actor)
+    if instance_id:
+        q = q.where(AuditEvent.instance_id == instance_id)
+    if action:
+        q = q.where(AuditEvent.action == action)
+    if resource:
+        q = q.where(AuditEvent.resource == resource)
+    if start:
+        q = q.where(AuditEvent.at >= start)
+    if end:
+        q = q.where(AuditEvent.at < end)
+    if before_id:
+        q = q.where(AuditEvent.id < before_id)
+    return q.order_by(AuditEvent.id.desc())

@@ -7,9 +7,10 @@ from marshmallow import fields
 
 from engine.dmn.errors import DecisionError
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import Ordered
 from .common import engine
+from .scope import locality_allowed
 
 blp = Blueprint("decisions", __name__, url_prefix="/api/decisions", description="Decision tables")
 
@@ -27,7 +28,7 @@ class Evaluate(MethodView):
         """Evaluate the decision in force for a locality with the given inputs"""
         eng = engine()
         locality = body.get("locality") or current().locality
-        check_scope(eng, locality, "locality")
+        locality_allowed(locality)
         try:
             result, definition = eng.decide(decision_id, locality, body["inputs"], with_rules=True)
         except DecisionError as exc:

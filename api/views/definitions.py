@@ -9,10 +9,19 @@ from flask_smorest import Blueprint, abort
 from engine.definitions import DefinitionFile
 from engine.store.models import Definition
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import (DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
                        ValidateResponse)
-from .common import engine
+from .common import audit, engine
+from .scope import locality_allowed, visible_localities
+
+
+def found_definition(session, definition_id) -> Definition:
+    """A definition the caller may read: their own subtree's, or one they inherit from an ancestor; else 404."""
+    d = session.get(Definition, definition_id)
+    if d is None or d.locality not in visible_localities():
+        abort(404, message=f"没有这个定义：no definition {definition_id} for your locality")
+    return d
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/definitions", description="Process, decision and form definitions")
 
@@ -45,16 +54,19 @@ class Definitions(MethodView):
     @blp.arguments(DefinitionArgs, location="query")
     @blp.response(200, DefinitionList)
     def get(self, args):
-        """Deployed definitions; with effective=true, the set in force for a locality"""
+        """Deployed definitions of your locality's subtree and those it inherits from its ancestors;
+        with effective=true, the set in force for a locality"""
         eng = engine()
         locality = args.get("locality") or current().locality
-        check_scope(eng, locality, "locality") if args.get("locality") else None
+        visible = visible_localities()
+        if locality not in visible:
+            locality_allowed(locality)  # 404 for an unknown code; otherwise another branch of the tree: 403
         with eng.reading() as session:
             if args["effective"]:
                 rows = [_out(d, inh, ovr) for d, inh, ovr in eng.definitions.effective(session, locality)
                         if (not args.get("kind") or d.kind == args["kind"]) and (not args.get("key") or d.key == args["key"])]
                 return {"items": rows, "total": len(rows)}
-            q = sa.select(Definition)
+            q = sa.select(Definition).where(Definition.locality.in_(sorted(visible)))
             if args.get("locality"):
                 q = q.where(Definition.locality == locality)
             for col in ("key", "kind"):
@@ -72,8 +84,15 @@ class Definitions(MethodView):
         """Deploy BPMN / DMN / form files to a locality as a new version"""
         body = _multipart_body() or DeployRequest().load(request.get_json(silent=True) or {})
         eng = engine()
-        check_scope(eng, body["locality"], "locality")
+        if not body.get("locality"):
+            abort(422, message="请指定部署到哪个地区：the locality to deploy to is missing",
+                  errors={"form": {"locality": ["required"]}})
+        locality_allowed(body["locality"], "deploy target")
         result = eng.deploy(body["locality"], _files(body), current().username, body.get("note", ""))
+        with eng.transaction() as session:
+            if result.deployed:
+                audit(session, current().username, "deploy", "deployment", result.deployment_id,
+                      locality=body["locality"], files=[f["name"] for f in body["files"]])
         return {"deployment_id": result.deployment_id, "deployed": [_out(d) for d in result.deployed],
                 "unchanged": [_out(d) for d in result.unchanged], "problems": result.warnings}
 
@@ -86,7 +105,7 @@ class Validate(MethodView):
     def post(self, body):
         """Run every deploy check without deploying"""
         eng = engine()
-        check_scope(eng, body["locality"], "locality")
+        locality_allowed(body["locality"], "deploy target")
         problems = eng.validate(body["locality"], _files(body))
         return {"valid": not any(p.get("severity", "error") == "error" for p in problems), "problems": problems}
 
@@ -95,12 +114,11 @@ class Validate(MethodView):
 class DefinitionById(MethodView):
     @require()
     @blp.response(200, DefinitionDetail)
+    @blp.alt_response(404, description="no such definition in your locality's subtree or its ancestors")
     def get(self, definition_id):
         """One version, with its XML or form JSON"""
         with engine().reading() as session:
-            d = session.get(Definition, definition_id)
-            if d is None:
-                abort(404, message=f"no definition {definition_id}")
+            d = found_definition(session, definition_id)
             return {**_out(d), "content": d.content}
 
 
@@ -118,9 +136,7 @@ class Diff(MethodView):
             abort(422, message="give the version to compare with as ?against=<definition id>",
                   errors={"query": {"against": ["required"]}})
         with engine().reading() as session:
-            new, old = session.get(Definition, definition_id), session.get(Definition, other)
-            if new is None or old is None:
-                abort(404, message=f"no definition {definition_id if new is None else other}")
+            new, old = found_definition(session, definition_id), found_definition(session, other)
             if (new.kind, new.key) != (old.kind, old.key):
                 abort(422, message=f"{old.kind} {old.key} and {new.kind} {new.key} are not versions of one definition",
                       errors={"query": {"against": ["must be a version of the same definition"]}})

@@ -9,9 +9,10 @@ from marshmallow import fields, validate
 from engine.definitions import kind_of
 from engine.store.models import Draft
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import Ordered
 from .common import engine
+from .scope import found_in_scope, locality_allowed
 
 blp = Blueprint("drafts", __name__, url_prefix="/api/drafts", description="Modeler drafts")
 
@@ -42,7 +43,7 @@ class Drafts(MethodView):
         """Saved drafts of a locality"""
         eng = engine()
         locality = args.get("locality") or current().locality
-        check_scope(eng, locality, "locality")
+        locality_allowed(locality)
         with eng.reading() as session:
             rows = session.scalars(sa.select(Draft).where(Draft.locality == locality).order_by(Draft.file_name)).all()
             return {"items": [_out(d) for d in rows]}
@@ -52,7 +53,7 @@ class Drafts(MethodView):
     def put(self, body):
         """Save (or overwrite) the draft of one file"""
         eng = engine()
-        check_scope(eng, body["locality"], "locality")
+        locality_allowed(body["locality"])
         kind = kind_of(body["file_name"])
         if kind is None:
             abort(422, message="the file name must end in .bpmn, .dmn or .json",
@@ -77,9 +78,7 @@ class DraftById(MethodView):
         eng = engine()
         with eng.reading() as session:
             d = session.get(Draft, draft_id)
-            if d is None:
-                abort(404, message=f"no draft {draft_id}")
-            check_scope(eng, d.locality, "draft")
+            found_in_scope(d, d.locality if d else None, "draft", draft_id)
             return _out(d, content=True)
 
     @require("policy")
@@ -89,7 +88,5 @@ class DraftById(MethodView):
         eng = engine()
         with eng.transaction() as session:
             d = session.get(Draft, draft_id)
-            if d is None:
-                abort(404, message=f"no draft {draft_id}")
-            check_scope(eng, d.locality, "draft")
+            found_in_scope(d, d.locality if d else None, "draft", draft_id)
             session.delete(d)

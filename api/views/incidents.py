@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from engine import queries
 from engine.store.models import Job
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import JobList, JobOut, PageArgs
-from .common import engine
+from .common import audit, engine
+from .scope import found_in_scope, path_prefix
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/incidents", description="Incidents")
 
@@ -20,9 +21,9 @@ class Incidents(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, JobList)
     def get(self, args):
-        """Jobs that failed their last attempt, newest first"""
+        """Jobs that failed their last attempt in your locality's subtree, newest first"""
         with engine().reading() as session:
-            rows, total = queries.page(session, queries.incidents(session, current().scope_like), args["page"],
+            rows, total = queries.page(session, queries.incidents(session, path_prefix()), args["page"],
                                        args["page_size"])
             return {"items": rows, "total": total}
 
@@ -31,14 +32,15 @@ class Incidents(MethodView):
 class Retry(MethodView):
     @require("admin")
     @blp.response(200, JobOut)
+    @blp.alt_response(404, description="no such incident in your locality's subtree")
     def post(self, job_id):
         """Run the failed job again with a fresh set of attempts"""
         eng = engine()
         with eng.reading() as session:
             job = session.get(Job, job_id)
-            if job is None:
-                abort(404, message=f"no incident {job_id}")
-            check_scope(eng, job.locality, "incident")
+            found_in_scope(job, job.locality if job else None, "incident", job_id)
         eng.retry_incident(job_id, current().username)
+        with eng.transaction() as session:
+            audit(session, current().username, "retry", "incident", job_id)
         with eng.reading() as session:
             return session.get(Job, job_id)

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import fields
 
 from engine import queries
 from engine.store.models import Definition, Instance
 
 from handlers.personal import masked
 
-from ..auth import check_scope, current, require
-from ..schemas import CancelRequest, InstanceArgs, InstanceDetail, InstanceList, StartRequest
+from ..auth import current, require
+from ..schemas import CancelRequest, InstanceArgs, InstanceDetail, InstanceList, Ordered, StartRequest
 from .common import audit, engine
+from .scope import found_in_scope, locality_allowed, path_prefix, works_on
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Process instances")
 
@@ -40,16 +42,41 @@ def detail_out(session, row: Instance, *, whole: bool) -> dict:
     return out
 
 
+class InstanceReadArgs(Ordered):
+    whole = fields.Boolean(load_default=False, metadata={
+        "description": "true: the variables with personal data unmasked (ID number, name, phone, bank card, "
+                       "address). Only for an admin, or a clerk whose department works on the case (it has or had "
+                       "a task in it, or one of its joint items is the department's); every such read is audited. "
+                       "Without it the variables are masked."})
+
+
+def _load(session, instance_id) -> Instance:
+    row = session.get(Instance, instance_id)
+    return found_in_scope(row, row.locality if row else None, "case", instance_id)
+
+
+def may_read_whole(session, row: Instance) -> bool:
+    """Need-to-know: an admin, or a clerk of a department that works on this case."""
+    p = current()
+    if p.role == "admin":
+        return True
+    return p.role == "clerk" and works_on(session, row.id, p.groups)
+
+
 @blp.route("")
 class Instances(MethodView):
     @require("admin", "policy", "clerk", "channel", "auditor")
     @blp.arguments(InstanceArgs, location="query")
     @blp.response(200, InstanceList)
     def get(self, args):
-        """Instances in your locality; filter by business_key, locality, status, key"""
+        """Instances in your locality's subtree; filter by business_key, locality, status, key"""
+        scope = path_prefix()
+        if args.get("locality"):
+            locality_allowed(args["locality"])
+            scope = path_prefix(args["locality"])
         with engine().reading() as session:
-            q = queries.instance_query(current().scope_like, business_key=args.get("business_key"),
-                                       locality=args.get("locality"), status=args.get("status"), key=args.get("key"))
+            q = queries.instance_query(scope, business_key=args.get("business_key"), status=args.get("status"),
+                                       key=args.get("key"))
             rows, total = queries.page(session, q, args["page"], args["page_size"])
             return {"items": [instance_out(session, r) for r in rows], "total": total}
 
@@ -57,9 +84,9 @@ class Instances(MethodView):
     @blp.arguments(StartRequest)
     @blp.response(201, InstanceDetail)
     def post(self, body):
-        """Start process `key` for `locality` with a business key and variables"""
+        """Start process `key` for `locality` with a business key and variables (403 outside your locality)"""
         eng = engine()
-        check_scope(eng, body["locality"], "locality")
+        locality_allowed(body["locality"])
         instance_id = eng.start(body["key"], body["locality"], body["business_key"], body["variables"],
                                 current().username)
         with eng.reading() as session:
@@ -69,19 +96,23 @@ class Instances(MethodView):
 @blp.route("/<instance_id>")
 class InstanceById(MethodView):
     @require("admin", "policy", "clerk", "channel", "auditor")
+    @blp.arguments(InstanceReadArgs, location="query")
     @blp.response(200, InstanceDetail)
-    def get(self, instance_id):
-        """Status, the activities it waits in, its open tasks and jobs, history"""
+    @blp.alt_response(403, description="whole=true by someone whose department does not work on the case")
+    @blp.alt_response(404, description="no such case in your locality's subtree")
+    def get(self, args, instance_id):
+        """Status, the activities it waits in, its open tasks and jobs, history; variables masked unless whole=true"""
         eng = engine()
         with eng.transaction() as session:
-            row = session.get(Instance, instance_id)
-            if row is None:
-                abort(404, message=f"no instance {instance_id}")
-            check_scope(eng, row.locality, "instance")
-            whole = current().role in ("admin", "clerk", "auditor")
-            if whole:
-                audit(session, current().username, "read", "instance", instance_id)
-            return detail_out(session, row, whole=whole)
+            row = _load(session, instance_id)
+            if not args["whole"]:
+                return detail_out(session, row, whole=False)
+            if not may_read_whole(session, row):
+                abort(403, message="无权查看完整个人信息：only a department that works on this case may read its "
+                                   "personal data whole")
+            audit(session, current().username, "read_whole", "instance", instance_id, locality=row.locality,
+                  instance_id=row.id, business_key=row.business_key)
+            return detail_out(session, row, whole=True)
 
 
 @blp.route("/<instance_id>/cancel")
@@ -93,10 +124,9 @@ class Cancel(MethodView):
         """Cancel a running instance with a reason"""
         eng = engine()
         with eng.reading() as session:
-            row = session.get(Instance, instance_id)
-            if row is None:
-                abort(404, message=f"no instance {instance_id}")
-            check_scope(eng, row.locality, "instance")
+            _load(session, instance_id)
         eng.cancel(instance_id, body["reason"], current().username)
+        with eng.transaction() as session:
+            audit(session, current().username, "cancel", "instance", instance_id, reason=body["reason"])
         with eng.reading() as session:
             return detail_out(session, session.get(Instance, instance_id), whole=False)

@@ -8,9 +8,10 @@ from marshmallow import fields
 
 from engine.store.models import Locality
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import LocalityList, Ordered
 from .common import engine
+from .scope import locality_allowed, visible_localities
 
 blp = Blueprint("localities", __name__, url_prefix="/api/localities", description="Localities")
 
@@ -20,9 +21,11 @@ class Localities(MethodView):
     @require()
     @blp.response(200, LocalityList)
     def get(self):
-        """The locality tree (flat, each with its parent), national first"""
+        """Your part of the locality tree (flat, each with its parent), national first: the localities above yours,
+        whose definitions you inherit, and your whole subtree"""
         with engine().reading() as session:
-            rows = session.scalars(sa.select(Locality).order_by(Locality.path)).all()
+            rows = session.scalars(sa.select(Locality).where(Locality.code.in_(sorted(visible_localities())))
+                                   .order_by(Locality.path)).all()
         return {"items": rows}
 
 
@@ -37,10 +40,12 @@ class Overrides(MethodView):
     @blp.response(201)
     def post(self, body, code):
         """Adapt an inherited definition: the locality gets its own copy of that one file"""
-        from .definitions import _out
+        from .definitions import _out, found_definition
 
         eng = engine()
-        check_scope(eng, code, "locality")
+        locality_allowed(code)
+        with eng.reading() as session:
+            found_definition(session, body["definition_id"])
         return _out(eng.adapt(code, body["definition_id"], current().username), False, True)
 
 
@@ -51,5 +56,5 @@ class OverrideByKey(MethodView):
     def delete(self, code, kind, key):
         """Drop the locality's own versions of a definition so that it inherits again"""
         eng = engine()
-        check_scope(eng, code, "locality")
+        locality_allowed(code)
         eng.drop_override(code, kind, key, current().username)

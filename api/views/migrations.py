@@ -1,15 +1,24 @@
-"""Moving running cases to a newer version: dry run first, then the real run; every refusal with its reason."""
+"""Moving running cases to a newer version: dry run first, then the real run; every refusal with its reason.
+
+Only the cases of the caller's locality subtree move; both versions must be ones the caller may read (their own
+subtree's or inherited from an ancestor). A case id named outside the subtree is refused like an unknown one.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
 
+import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import fields
+
+from engine.store.models import Definition, Instance
 
 from ..auth import current, require
 from ..schemas import Ordered
-from .common import engine
+from .common import audit, engine
+from .definitions import found_definition
+from .scope import path_prefix
 
 blp = Blueprint("migrations", __name__, url_prefix="/api/migrations", description="Instance migration")
 
@@ -24,16 +33,55 @@ class MigrationIn(Ordered):
     instance_ids = fields.List(fields.String(), load_default=None)
 
 
+class OutcomeOut(Ordered):
+    instance_id = fields.String()
+    business_key = fields.String()
+    from_activities = fields.List(fields.String())
+    to_activities = fields.List(fields.String())
+    outcome = fields.String(metadata={"description": "move or refuse"})
+    reason = fields.String()
+
+
+class MigrationOut(Ordered):
+    dry_run = fields.Boolean()
+    items = fields.List(fields.Nested(OutcomeOut))
+    moved = fields.Integer()
+    refused = fields.Integer()
+
+
 @blp.route("")
 class Migrations(MethodView):
     @require("policy")
     @blp.arguments(MigrationIn)
+    @blp.response(200, MigrationOut)
+    @blp.alt_response(404, description="a version you may not read, or a case outside your locality's subtree")
     def post(self, body):
-        """Move the running cases of one version to another (dry_run lists what would happen)"""
-        outcomes = engine().migrate_instances(body["from_definition"], body["to_definition"], body["mappings"],
-                                              dry_run=body["dry_run"], actor=current().username,
-                                              instance_ids=body["instance_ids"])
+        """Move the running cases of one version, in your locality's subtree, to another (dry_run lists what would happen)"""
+        eng = engine()
+        with eng.reading() as session:
+            for key in ("from_definition", "to_definition"):
+                found_definition(session, body[key])
+            q = sa.select(Instance.id).where(Instance.definition_id == body["from_definition"],
+                                             Instance.locality_path.like(path_prefix()))
+            if body["instance_ids"] is not None:
+                q = q.where(Instance.id.in_(body["instance_ids"]))
+            ids = list(session.scalars(q))
+        if body["instance_ids"] is not None:
+            missing = sorted(set(body["instance_ids"]) - set(ids))
+            if missing:
+                abort(404, message=f"没有这些案件：no case {', '.join(missing[:5])} of that version in your locality",
+                      errors={"json": {"instance_ids": [f"unknown here: {', '.join(missing[:5])}"]}})
+        outcomes = eng.migrate_instances(body["from_definition"], body["to_definition"], body["mappings"],
+                                         dry_run=body["dry_run"], actor=current().username,
+                                         instance_ids=ids) if ids else []
         items = [asdict(o) for o in outcomes]
+        if not body["dry_run"]:
+            with eng.transaction() as session:
+                target = session.get(Definition, body["to_definition"])
+                for o in outcomes:
+                    if o.outcome == "move":
+                        audit(session, current().username, "migrate", "instance", o.instance_id,
+                              to_definition=target.id, version=target.version)
         return {"dry_run": body["dry_run"], "items": items,
                 "moved": sum(1 for o in outcomes if o.outcome == "move"),
                 "refused": sum(1 for o in outcomes if o.outcome != "move")}

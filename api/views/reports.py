@@ -11,9 +11,10 @@ from engine import queries
 from engine.clock import SHANGHAI
 from handlers.personal import masked
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import Ordered
 from .common import engine
+from .scope import locality_allowed, path_prefix
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Reports")
 
@@ -43,14 +44,14 @@ class Completions(MethodView):
         """Per department and item: completed counts for a locality and period (dates inclusive)"""
         eng = engine()
         locality = args.get("locality") or current().locality
-        check_scope(eng, locality, "locality")
+        locality_allowed(locality)
         today = eng.now().astimezone(SHANGHAI).date()
         start = args.get("start") or date(today.year, 1, 1)
         end = args.get("end") or today
         if end < start:
             abort(422, message="'to' is before 'from'", errors={"query": {"to": ["must not be before from"]}})
         with eng.reading() as session:
-            rows = queries.completions(session, f"%/{locality}/%", _day_start(start), _day_start(end + timedelta(days=1)))
+            rows = queries.completions(session, path_prefix(locality), _day_start(start), _day_start(end + timedelta(days=1)))
         by_dept: dict[str, dict] = {}
         catalog = eng.item_catalog(locality)
         for r in rows:
@@ -75,7 +76,7 @@ class Upcoming(MethodView):
 
         eng = engine()
         locality = args.get("locality") or current().locality
-        check_scope(eng, locality, "locality")
+        locality_allowed(locality)
         year, q = int(args["quarter"][:4]), int(args["quarter"][5])
         months = {f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)}
         prefix = "" if locality == "000000" else subtree_prefix(locality)

@@ -9,10 +9,11 @@ from engine.forms import validate_submission
 from engine.store.models import HumanTask, Instance
 from handlers.personal import masked
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..schemas import CompleteRequest, InstanceDetail, TaskArgs, TaskDetail, TaskList
 from .common import audit, engine
 from .instances import detail_out
+from .scope import found_in_scope, locality_allowed, path_prefix
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks")
 
@@ -35,9 +36,7 @@ def _visible(t: HumanTask) -> bool:
 
 def _load_task(session, task_id) -> HumanTask:
     t = session.get(HumanTask, task_id)
-    if t is None:
-        abort(404, message=f"no task {task_id}")
-    check_scope(engine(), t.locality, "task")
+    found_in_scope(t, t.locality if t else None, "task", task_id)  # another subtree's task: 404, as unknown
     if not _visible(t):
         abort(403, message="this task belongs to another department's group")
     return t
@@ -71,7 +70,9 @@ class Tasks(MethodView):
         assignee = p.username if args.get("assignee") == "me" else args.get("assignee")
         eng = engine()
         with eng.reading() as session:
-            q = queries.task_query(p.scope_like, groups=groups, assignee=assignee, locality=args.get("locality"),
+            if args.get("locality"):
+                locality_allowed(args["locality"])
+            q = queries.task_query(path_prefix(args.get("locality")), groups=groups, assignee=assignee,
                                    process=args.get("process"), due_before=args.get("due_before"),
                                    business_key=args.get("business_key"))
             rows, total = queries.page(session, q, args["page"], args["page_size"])

@@ -264,6 +264,7 @@ class User(Base):
 class AuditEvent(Base):
     """Every read of a whole personal record, and every privileged change."""
     __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_scope", "locality_path", "id"),)
     id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
     at: so.Mapped[datetime] = so.mapped_column(index=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(80))
@@ -271,6 +272,9 @@ class AuditEvent(Base):
     resource: so.Mapped[str] = so.mapped_column(sa.String(40))
     resource_id: so.Mapped[str] = so.mapped_column(sa.String(80))
     details: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    # the record's locality path (the actor's when the record has none), so auditors see their subtree's rows
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    instance_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(36), index=True)  # the case it concerns
 
 
 class WorkerHeartbeat(Base):
