@@ -24,7 +24,7 @@ def path_prefix(code: str | None = None) -> str:
     eng = engine()
     code = code or current().locality
     if code not in eng.localities():
-        abort(403, message=f"未知的地区 {code}：the locality {code} is unknown, so nothing is in your scope")
+        abort(403, message="未知的地区：the locality is unknown, so nothing is in your scope")
     return eng.locality_path(code) + "%"
 
 
@@ -48,7 +48,7 @@ def visible_localities() -> set[str]:
 def found_in_scope(row, locality: str | None, what: str, ident):
     """The row when it exists inside the caller's subtree; otherwise 404, without saying which."""
     if row is None or not in_subtree(locality):
-        abort(404, message=f"没有这个{what}：no {what} {ident} in your locality")
+        abort(404, message=f"没有这个{what}：no {what} with that id in your locality")
     return row
 
 
@@ -56,9 +56,9 @@ def locality_allowed(code: str, what: str = "locality") -> None:
     """403 when the caller names a locality outside their subtree (404 when it does not exist at all)."""
     eng = engine()
     if code not in eng.localities():
-        abort(404, message=f"未知的地区：no locality {code}")
+        abort(404, message="未知的地区：no such locality")
     if not in_subtree(code):
-        abort(403, message=f"无权操作该地区：the {what} {code} is outside your locality {current().locality}")
+        abort(403, message=f"无权操作该地区：the {what} you named is outside your locality {current().locality}")
 
 
 def works_on(session, instance_id: str, groups) -> bool:

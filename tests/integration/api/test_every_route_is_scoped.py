@@ -1,0 +1,189 @@
+"""Every route of the served OpenAPI document, walked by a Zongyang clerk, policy officer and auditor against a
+database that also holds Jilin cases, tasks, items, an incident, SMS, roster rows, definitions, a draft and audit
+rows: no Jilin record comes back, and no action on a Jilin record or into 220000 is carried out.
+
+Rule (api/views/scope.py): a record of another subtree asked for by its id is 404, as an unknown id; a request that
+names a locality outside the caller's subtree is 403."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.scope_world import body_text, build_world
+
+ZONGYANG = ("zy_hrss", "policy_zy", "zy_auditor")
+PUBLIC = {"/api/health", "/api/auth/token"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    w = build_world(tmp_path_factory)
+    yield w
+    w.eng.db.dispose()
+
+
+def _password(username):
+    return "auditor123" if username == "zy_auditor" else None
+
+
+def _path_values(w) -> dict:
+    return {"instance_id": w.jl["instance_id"], "task_id": w.jl["task_id"], "application_id": w.jl["application_id"],
+            "definition_id": w.jl["definition_v2"], "draft_id": w.jl["draft_id"], "job_id": w.jl["job_id"],
+            "code": "220000", "decision_id": "pension_divisor", "kind": "dmn", "key": "pension_divisor"}
+
+
+def _operations(spec, methods):
+    for path, ops in spec["paths"].items():
+        if path in PUBLIC:
+            continue
+        for method, op in ops.items():
+            if method in methods:
+                yield path, method, op
+
+
+def _url(path, values) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+
+
+def _query_variants(w, op) -> list[dict]:
+    """No parameters (only the required ones), then every filter pointed at Jilin."""
+    names = {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"}
+    required = {"quarter": "2027Q1"} if "quarter" in names else {}
+    jilin = {"locality": "220000", "business_key": w.jl["business_key"], "instance_id": w.jl["instance_id"],
+             "actor": "jl_employer", "key": "retirement", "against": w.jl["definition_id"]}
+    targeted = {**required, **{k: v for k, v in jilin.items() if k in names}}
+    return [required, targeted] if targeted != required else [required]
+
+
+def test_the_walk_covers_every_route_of_the_served_document(world):
+    spec = world.client.get("/api/openapi.json").json
+    routes = {(p, m) for p, m, _ in _operations(spec, {"get", "post", "put", "delete"})}
+    assert ("/api/audit", "get") in routes and ("/api/migrations", "post") in routes
+    assert set(ACTIONS) == {(p, m) for p, m in routes if m != "get"}, "every action route has a body in ACTIONS"
+
+
+@pytest.mark.parametrize("username", ZONGYANG)
+def test_no_get_route_shows_a_zongyang_user_any_jilin_record(world, username):
+    w = world
+    headers = w.login(username, _password(username))
+    spec = w.client.get("/api/openapi.json").json
+    values, needles, seen, faults = _path_values(w), w.jilin_needles(), [], {}
+    for path, _method, op in _operations(spec, {"get"}):
+        for query in _query_variants(w, op):
+            url = _url(path, values)
+            if path.endswith("/diff"):
+                query = {"against": w.jl["definition_id"]}
+            rv = w.client.get(url, headers=headers, query_string=query)
+            assert rv.status_code < 500, (url, query, rv.status_code, body_text(rv))
+            text = body_text(rv)
+            leaked = [n for n in needles if n in text]
+            if leaked:
+                faults[path] = f"GET {url} {query} → {rv.status_code} shows {leaked}: {text[:300]}"
+            elif "{" in path and rv.status_code not in (403, 404):
+                faults[path] = f"read a Jilin record at {url}: {rv.status_code}"
+            seen.append((url, rv.status_code))
+    assert any(code == 200 for _url_, code in seen), "the walk reached some lists, it was not refused everywhere"
+    _judge(username, faults)
+
+
+# Routes in files other helpers own, where the walk found a leak that is theirs to fix (reported to the lead):
+# the progress read answers 403 naming the application's locality (api/auth.py check_scope's message).
+ELSEWHERE = {"/api/applications/{application_id}/progress": "applications.py / auth.check_scope (helpers "
+                                                              "integrity, auth)"}
+
+
+def _judge(username, faults: dict) -> None:
+    mine = {k: v for k, v in faults.items() if k not in ELSEWHERE}
+    assert not mine, f"{username}: " + "\n".join(mine.values())
+    if faults:
+        pytest.xfail(f"{username}: leaks in routes owned by other helpers: " + "; ".join(faults.values()))
+
+
+def test_the_national_admin_does_see_the_jilin_records_the_walk_looks_for(world):
+    """The needles are real: the same lists show them to someone whose subtree holds Jilin."""
+    w = world
+    admin = w.login("admin")
+    found = {}
+    for url, query in (("/api/instances", {}), ("/api/tasks", {}), ("/api/notifications", {}),
+                       ("/api/incidents", {}), ("/api/definitions", {"locality": "220000"}), ("/api/audit", {}),
+                       ("/api/localities", {})):
+        text = body_text(w.client.get(url, headers=admin, query_string=query))
+        found[url] = [n for n in w.jilin_needles() if n in text]
+    assert all(found.values()), found
+
+
+def _actions(w) -> dict:
+    jl_def = w.jl["definition_id"]
+    bpmn = "<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'/>"
+    return {
+        ("/api/instances", "post"): {"key": "retirement", "locality": "220000", "business_key": "JL-X",
+                                     "variables": {}},
+        ("/api/instances/{instance_id}/cancel", "post"): {"reason": "枞阳误操作"},
+        ("/api/tasks/{task_id}/claim", "post"): None,
+        ("/api/tasks/{task_id}/unclaim", "post"): None,
+        ("/api/tasks/{task_id}/complete", "post"): {"data": {}},
+        ("/api/messages", "post"): {"name": "formal_launch", "business_key": w.jl["business_key"],
+                                    "locality": "220000", "payload": {}},
+        ("/api/incidents/{job_id}/retry", "post"): None,
+        ("/api/applications", "post"): {"locality": "220000", "data": {"name": "孙某"}},
+        ("/api/persons/import", "post"): None,
+        ("/api/definitions", "post"): {"locality": "220000", "files": [{"name": "x.bpmn", "content": bpmn}]},
+        ("/api/definitions/validate", "post"): {"locality": "220000", "files": [{"name": "x.bpmn", "content": bpmn}]},
+        ("/api/drafts", "put"): {"locality": "220000", "file_name": "x.bpmn", "content": bpmn},
+        ("/api/drafts/{draft_id}", "delete"): None,
+        ("/api/localities/{code}/overrides", "post"): {"definition_id": w.national_dmn["id"]},
+        ("/api/localities/{code}/overrides/{kind}/{key}", "delete"): None,
+        ("/api/decisions/{decision_id}/evaluate", "post"): {"locality": "220000",
+                                                            "inputs": {"age_years": 60, "age_months": 0}},
+        ("/api/users", "post"): {"username": "zy_x", "password": "secret-12345", "role": "clerk",
+                                 "locality": "220000", "groups": [], "display_name": "x"},
+        ("/api/migrations", "post"): {"from_definition": jl_def, "to_definition": w.jl["definition_v2"],
+                                      "dry_run": False},
+    }
+
+
+ACTIONS = [("/api/instances", "post"), ("/api/instances/{instance_id}/cancel", "post"),
+           ("/api/tasks/{task_id}/claim", "post"), ("/api/tasks/{task_id}/unclaim", "post"),
+           ("/api/tasks/{task_id}/complete", "post"), ("/api/messages", "post"),
+           ("/api/incidents/{job_id}/retry", "post"), ("/api/applications", "post"), ("/api/persons/import", "post"),
+           ("/api/definitions", "post"), ("/api/definitions/validate", "post"), ("/api/drafts", "put"),
+           ("/api/drafts/{draft_id}", "delete"), ("/api/localities/{code}/overrides", "post"),
+           ("/api/localities/{code}/overrides/{kind}/{key}", "delete"), ("/api/decisions/{decision_id}/evaluate", "post"),
+           ("/api/users", "post"), ("/api/migrations", "post")]
+# persons/import takes a file, whose rows carry their own locality: the roster import is scoped by helper "input"
+NOT_HERE = {("/api/persons/import", "post")}
+
+
+def _jilin_state(w) -> dict:
+    import sqlalchemy as sa
+
+    from engine.store.models import Definition, Draft, HumanTask, Instance, Job
+
+    with w.eng.reading() as s:
+        inst = s.get(Instance, w.jl["instance_id"])
+        task = s.get(HumanTask, w.jl["task_id"])
+        return {"instance": (inst.status, inst.definition_id, inst.version), "task": (task.status, task.assignee),
+                "job": s.get(Job, w.jl["job_id"]).status, "draft": s.get(Draft, w.jl["draft_id"]) is not None,
+                "definitions": s.scalar(sa.select(sa.func.count()).select_from(Definition)
+                                        .where(Definition.locality == "220000")),
+                "instances": s.scalar(sa.select(sa.func.count()).select_from(Instance)
+                                      .where(Instance.locality == "220000"))}
+
+
+@pytest.mark.parametrize("username", ZONGYANG)
+@pytest.mark.parametrize("route", [a for a in ACTIONS if a not in NOT_HERE], ids=lambda r: f"{r[1]} {r[0]}")
+def test_a_zongyang_user_cannot_act_on_a_jilin_record_or_into_220000(world, username, route):
+    w = world
+    headers = w.login(username, _password(username))
+    before = _jilin_state(w)
+    path, method = route
+    body = _actions(w)[route]
+    url = _url(path, _path_values(w))
+    rv = w.client.open(url, method=method.upper(), headers=headers, json=body)
+    faults = {}
+    leaked = [n for n in w.jilin_needles() if n in body_text(rv) and n != "220000"]  # the code the caller named
+    if rv.status_code not in (403, 404) or leaked or _jilin_state(w) != before:
+        faults[path] = f"{method} {url} → {rv.status_code}, shows {leaked}: {body_text(rv)[:300]}"
+    assert _jilin_state(w) == before, "nothing of Jilin changed"
+    _judge(username, faults)
