@@ -38,7 +38,25 @@ def detail_out(session, row: Instance, *, whole: bool) -> dict:
     out["messages"] = [s.message_name for s in parts["subscriptions"]]
     out["history"] = parts["history"]
     variables = queries.variables_of(eng, session, row)
-    out["variables"] = variables if whole else masked(variables)
+    out["variables"] = variables if whole else masked_case(variables)
+    return out
+
+
+def _mask_address(value: str) -> str:
+    """Keep the first six characters (province and city at most): 吉林省长春市******."""
+    return value[:6] + "*" * max(len(value) - 6, 0)
+
+
+def masked_case(variables: dict) -> dict:
+    """The case's variables with ID numbers, names, phones, bank cards and addresses masked, at any depth."""
+    out = masked(variables)
+    for key, value in out.items():
+        if isinstance(value, str) and key.endswith("address"):
+            out[key] = _mask_address(value)
+        elif isinstance(value, dict):
+            out[key] = masked_case(value)
+        elif isinstance(value, list):
+            out[key] = [masked_case(v) if isinstance(v, dict) else v for v in value]
     return out
 
 

@@ -67,10 +67,12 @@ class Migrations(MethodView):
                 q = q.where(Instance.id.in_(body["instance_ids"]))
             ids = list(session.scalars(q))
         if body["instance_ids"] is not None:
-            missing = sorted(set(body["instance_ids"]) - set(ids))
+            known = set(ids)
+            missing = {str(i): ["不是该版本在您辖区内的案件：no case of that version in your locality"]
+                       for i, case in enumerate(body["instance_ids"]) if case not in known}
             if missing:
-                abort(404, message=f"没有这些案件：no case {', '.join(missing[:5])} of that version in your locality",
-                      errors={"json": {"instance_ids": [f"unknown here: {', '.join(missing[:5])}"]}})
+                abort(404, message=f"没有这些案件：{len(missing)} of the named cases are no cases of that version in "
+                                   "your locality", errors={"json": {"instance_ids": missing}})
         outcomes = eng.migrate_instances(body["from_definition"], body["to_definition"], body["mappings"],
                                          dry_run=body["dry_run"], actor=current().username,
                                          instance_ids=ids) if ids else []
