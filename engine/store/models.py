@@ -27,6 +27,11 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+# Scoped lists filter ``locality_path LIKE '/000000/340000/340700/340722/%'`` (the caller's subtree). PostgreSQL uses a
+# btree index for a LIKE prefix only with the pattern operator class (unless the database collation is "C").
+PREFIX_OPS = {"locality_path": "varchar_pattern_ops"}
+
+
 class Base(so.DeclarativeBase):
     type_annotation_map = {dict[str, Any]: sa.JSON, list[Any]: sa.JSON, datetime: UTCDateTime}
 
@@ -89,7 +94,7 @@ class Draft(Base):
 class Instance(Base):
     __tablename__ = "instances"
     __table_args__ = (
-        sa.Index("ix_instances_scope", "locality_path", "status"),
+        sa.Index("ix_instances_scope", "locality_path", "status", postgresql_ops=PREFIX_OPS),
         sa.Index("ix_instances_key", "process_key", "status"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
@@ -115,7 +120,7 @@ class Instance(Base):
 class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (
-        sa.Index("ix_human_tasks_scope", "status", "locality_path"),
+        sa.Index("ix_human_tasks_scope", "status", "locality_path", postgresql_ops=PREFIX_OPS),
         sa.Index("ix_human_tasks_due", "status", "due_at"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
@@ -205,7 +210,7 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
         sa.UniqueConstraint("instance_id", "item", name="uq_item_per_instance"),
-        sa.Index("ix_items_report", "state", "locality_path", "completed_at"),
+        sa.Index("ix_items_report", "state", "locality_path", "completed_at", postgresql_ops=PREFIX_OPS),
     )
     id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
@@ -235,7 +240,7 @@ class HistoryEvent(Base):
 class Application(Base):
     """The one application (申请表) of one person; the retirement instance runs under its business key."""
     __tablename__ = "applications"
-    __table_args__ = (sa.Index("ix_applications_scope", "locality_path", "created_at"),)
+    __table_args__ = (sa.Index("ix_applications_scope", "locality_path", "created_at", postgresql_ops=PREFIX_OPS),)
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     business_key: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"))
@@ -264,7 +269,7 @@ class User(Base):
 class AuditEvent(Base):
     """Every read of a whole personal record, and every privileged change."""
     __tablename__ = "audit_log"
-    __table_args__ = (sa.Index("ix_audit_log_scope", "locality_path", "id"),)
+    __table_args__ = (sa.Index("ix_audit_log_scope", "locality_path", "id", postgresql_ops=PREFIX_OPS),)
     id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
     at: so.Mapped[datetime] = so.mapped_column(index=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(80))
