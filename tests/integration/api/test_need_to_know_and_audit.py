@@ -162,3 +162,13 @@ def test_the_outbox_and_the_locality_tree_show_a_county_only_its_own_branch(worl
     codes = [c["code"] for c in w.client.get("/api/localities", headers=clerk).json["items"]]
     assert codes == ["000000", "340000", "340700", "340722"]
     assert "220000" in [c["code"] for c in w.client.get("/api/localities", headers=w.login("admin")).json["items"]]
+
+
+def test_an_auditor_reads_a_task_with_its_personal_data_masked_and_its_own_clerk_reads_it_whole(world):
+    w = world
+    rv = w.client.get(f"/api/tasks/{w.zy['task_id']}", headers=w.login("zy_auditor", "auditor123"))
+    assert rv.status_code == 200 and ZONGYANG_NAME not in body_text(rv)
+    assert rv.json["data"]["id_number"].startswith("340722") and "*" in rv.json["data"]["id_number"]
+    rv = w.client.get(f"/api/tasks/{w.zy['task_id']}", headers=w.login("zy_community"))
+    assert rv.status_code == 200 and rv.json["data"]["name"] == ZONGYANG_NAME
+    assert w.client.get(f"/api/tasks/{w.zy['task_id']}", headers=w.login("zy_housing")).status_code == 403
