@@ -66,7 +66,9 @@ class Definitions(MethodView):
                 rows = [_out(d, inh, ovr) for d, inh, ovr in eng.definitions.effective(session, locality)
                         if (not args.get("kind") or d.kind == args["kind"]) and (not args.get("key") or d.key == args["key"])]
                 return {"items": rows, "total": len(rows)}
-            q = sa.select(Definition).where(Definition.locality.in_(sorted(visible)))
+            q = sa.select(Definition)
+            if len(visible) < len(eng.localities()):  # at the root every locality is visible: no filter needed
+                q = q.where(Definition.locality.in_(sorted(visible)))
             if args.get("locality"):
                 q = q.where(Definition.locality == locality)
             for col in ("key", "kind"):
