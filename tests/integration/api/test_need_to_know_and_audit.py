@@ -172,3 +172,12 @@ def test_an_auditor_reads_a_task_with_its_personal_data_masked_and_its_own_clerk
     rv = w.client.get(f"/api/tasks/{w.zy['task_id']}", headers=w.login("zy_community"))
     assert rv.status_code == 200 and rv.json["data"]["name"] == ZONGYANG_NAME
     assert w.client.get(f"/api/tasks/{w.zy['task_id']}", headers=w.login("zy_housing")).status_code == 403
+
+
+def test_an_audit_row_written_elsewhere_lands_in_the_subtree_of_the_record_it_concerns(world):
+    w = world
+    rv = w.client.get(f"/api/applications/{w.zy['application_id']}/progress", headers=w.login("wanshitong"))
+    assert rv.status_code == 200, rv.json
+    rows = _audit(w, w.login("zy_auditor", "auditor123"), actor="wanshitong")["items"]
+    assert rows and rows[0]["instance_id"] == w.zy["instance_id"] and rows[0]["locality"] == "340722"
+    assert not _audit(w, w.login("jl_auditor", "auditor123"), actor="wanshitong")["items"]
