@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .errors import NotFound
-from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance, Item, Job,
-                           Subscription)
+from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance,
+                           Item, Job, Subscription)
 
 
 def page(session, query, page_no: int, size: int):

@@ -56,7 +56,7 @@ class Migrations(MethodView):
     @blp.response(200, MigrationOut)
     @blp.alt_response(404, description="a version you may not read, or a case outside your locality's subtree")
     def post(self, body):
-        """Move the running cases of one version, in your locality's subtree, to another (dry_run lists what would happen)"""
+        """Move the running cases of one version in your locality's subtree to another (dry_run: what would happen)"""
         eng = engine()
         with eng.reading() as session:
             for key in ("from_definition", "to_definition"):

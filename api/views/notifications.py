@@ -46,8 +46,9 @@ class Notifications(MethodView):
         eng = engine()
         at_root = eng.locality(current().locality).parent is None
         with eng.reading() as session:
-            rows, total = queries.outbox(session, path_prefix(), whole_tree=at_root, business_key=args.get("business_key"),
-                                         page_no=args["page"], size=args["page_size"])
+            rows, total = queries.outbox(session, path_prefix(), whole_tree=at_root,
+                                         business_key=args.get("business_key"), page_no=args["page"],
+                                         size=args["page_size"])
         return {"total": total, "items": [
             {"id": r["id"], "business_key": r["business_key"], "template": r["template"],
              "phone": mask_phone(r["phone"]), "text": r["text_masked"] or "（含个人信息，不在列表中显示）",

@@ -155,7 +155,8 @@ ACTIONS = [("/api/instances", "post"), ("/api/instances/{instance_id}/cancel", "
            ("/api/incidents/{job_id}/retry", "post"), ("/api/applications", "post"), ("/api/persons/import", "post"),
            ("/api/definitions", "post"), ("/api/definitions/validate", "post"), ("/api/drafts", "put"),
            ("/api/drafts/{draft_id}", "delete"), ("/api/localities/{code}/overrides", "post"),
-           ("/api/localities/{code}/overrides/{kind}/{key}", "delete"), ("/api/decisions/{decision_id}/evaluate", "post"),
+           ("/api/localities/{code}/overrides/{kind}/{key}", "delete"),
+           ("/api/decisions/{decision_id}/evaluate", "post"),
            ("/api/users", "post"), ("/api/migrations", "post")]
 NOT_HERE: set = set()
 

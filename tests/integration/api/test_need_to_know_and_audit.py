@@ -127,7 +127,8 @@ def test_a_county_policy_officer_reads_inherited_definitions_but_deploys_only_in
     for target, status in (("340000", 403), ("000000", 403), ("220000", 403)):
         rv = w.client.post("/api/definitions/validate", headers=policy, json={"locality": target, "files": files})
         assert rv.status_code == status, (target, rv.json)
-    rv = w.client.post("/api/localities/340722/overrides", headers=policy, json={"definition_id": w.jl["definition_id"]})
+    rv = w.client.post("/api/localities/340722/overrides", headers=policy,
+                       json={"definition_id": w.jl["definition_id"]})
     assert rv.status_code == 404, "another branch's definition cannot be copied in"
 
 
