@@ -21,11 +21,14 @@ from werkzeug.security import check_password_hash
 
 from engine.store.models import User
 
+from .config import Config
+
 ROLES = ("admin", "policy", "clerk", "channel", "auditor")
 ACCESS, REFRESH = "access", "refresh"
 SESSION_ENDED = "会话已失效，请重新登录 (the session has ended: the account was disabled, deleted or changed; log in again)"
 
-_hasher = PasswordHasher()          # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4)
+_hasher = PasswordHasher(time_cost=Config.ARGON2_TIME_COST, memory_cost=Config.ARGON2_MEMORY_KIB,
+                         parallelism=Config.ARGON2_PARALLELISM)          # argon2id
 _dummy_hash: str | None = None
 
 

@@ -27,6 +27,11 @@ class Config:
     ACCESS_TOKEN_MINUTES = int(_env("RETIRE_ACCESS_TOKEN_MINUTES", "20"))
     REFRESH_TOKEN_HOURS = int(_env("RETIRE_REFRESH_TOKEN_HOURS", "8"))
     PASSWORD_MIN_LENGTH = int(_env("RETIRE_PASSWORD_MIN_LENGTH", "12"))
+    # argon2id cost; the default is RFC 9106's low-memory profile. Stored hashes with other costs are redone at the
+    # owner's next login. The test suite lowers them (tests/conftest.py), as Django's tests swap their hasher.
+    ARGON2_TIME_COST = int(_env("RETIRE_ARGON2_TIME_COST", "3"))
+    ARGON2_MEMORY_KIB = int(_env("RETIRE_ARGON2_MEMORY_KIB", "65536"))
+    ARGON2_PARALLELISM = int(_env("RETIRE_ARGON2_PARALLELISM", "4"))
 
     # login throttling (flask-limiter; each app keeps its own in-memory counters unless a shared storage is named,
     # e.g. redis://host:6379 when several server processes answer logins)
@@ -76,7 +81,7 @@ def secret_key_problem(key: str | None) -> str | None:
     if not key:
         return f"未设置签名密钥 RETIRE_SECRET_KEY (RETIRE_SECRET_KEY is not set): {_HOW}"
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        return (f"签名密钥太短 (RETIRE_SECRET_KEY has {len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} "
+        return (f"签名密钥太短 (RETIRE_SECRET_KEY is too short: {len(key)} characters, at least {MIN_SECRET_KEY_LENGTH} "
                 f"are needed): {_HOW}")
     if len(set(key)) < 10:
         return f"签名密钥过于简单 (RETIRE_SECRET_KEY repeats a few characters; use a random one): {_HOW}"
