@@ -81,8 +81,8 @@ def secret_key_problem(key: str | None) -> str | None:
     if not key:
         return f"未设置签名密钥 RETIRE_SECRET_KEY (RETIRE_SECRET_KEY is not set): {_HOW}"
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        return (f"签名密钥太短 (RETIRE_SECRET_KEY is too short: {len(key)} characters, at least {MIN_SECRET_KEY_LENGTH} "
-                f"are needed): {_HOW}")
+        return (f"签名密钥太短 (RETIRE_SECRET_KEY is too short: {len(key)} characters, at least "
+                f"{MIN_SECRET_KEY_LENGTH} are needed): {_HOW}")
     if len(set(key)) < 10:
         return f"签名密钥过于简单 (RETIRE_SECRET_KEY repeats a few characters; use a random one): {_HOW}"
     return None

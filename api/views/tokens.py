@@ -41,7 +41,8 @@ def _guard_logins(state):
     cfg = app.config
     limiter = Limiter(get_remote_address, app=app)
     limiter.limit(cfg["LOGIN_LIMIT_PER_IP"], error_message=BUSY, scope="login_per_ip")(blp)
-    for name, key in (("LOGIN_LOCKOUT_PER_ACCOUNT_IP", _username_and_address), ("LOGIN_LOCKOUT_PER_ACCOUNT", _username)):
+    lockouts = (("LOGIN_LOCKOUT_PER_ACCOUNT_IP", _username_and_address), ("LOGIN_LOCKOUT_PER_ACCOUNT", _username))
+    for name, key in lockouts:
         limiter.limit(cfg[name], key_func=key, error_message=LOCKED, exempt_when=_not_a_login,
                       deduct_when=_failed_login, scope=name.lower())(blp)
     app.extensions["retire_login_limiter"] = limiter
