@@ -38,6 +38,27 @@ def _require_secret_key() -> str:
     return key
 
 
+def _refuse_demo_passwords() -> None:
+    """Outside demo mode, exit while a demo account still logs in with its public <role>123 password."""
+    import sqlalchemy as sa
+
+    from .config import demo_mode
+    from .demo import demo_passwords_in_use
+
+    if demo_mode():
+        return
+    eng = _engine()
+    try:
+        left = demo_passwords_in_use(eng)
+    except sa.exc.SQLAlchemyError:      # no schema yet: the server itself says so
+        return
+    finally:
+        eng.db.dispose()
+    if left:
+        _fail(f"演示账户仍使用演示密码 (demo accounts still have their <role>123 passwords outside demo mode: "
+              f"{', '.join(left)}): disable them with retire users disable NAME, or run in demo mode (RETIRE_DEMO=1)")
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="log more")
 def main(verbose: bool):
@@ -66,6 +87,7 @@ def serve(host: str, port: int):
     from . import create_app
 
     _require_secret_key()
+    _refuse_demo_passwords()
     app = create_app(Config)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
@@ -89,6 +111,7 @@ def up(host: str, port: int):
     from .demo import DEMO_USERS, demo_password
 
     key = _require_secret_key()
+    _refuse_demo_passwords()
     worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"],
                                    env={**os.environ, "RETIRE_SECRET_KEY": key})
     url = f"http://{host}:{port}"

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from engine.store.models import User
 
-from .auth import hash_password
+from .auth import hash_password, verify_password
 
 DEMO_USERS = [
     # username, role, locality, groups, display name
@@ -82,6 +82,15 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
         persons = generate_roster(code, people, today=today, seed=seed + i)
         loaded[code] = load_roster(engine.db, persons)
     return {"users": users, "roster": loaded}
+
+
+def demo_passwords_in_use(engine) -> list[str]:
+    """Active demo accounts whose password is still the public ``<role>123`` (a few hash checks at most)."""
+    roles = {u[0]: u[1] for u in DEMO_USERS}
+    with engine.reading() as session:
+        rows = session.execute(sa.select(User.username, User.role, User.password_hash)
+                               .where(User.username.in_(roles), User.active.is_(True))).all()
+    return [r.username for r in rows if verify_password(r.password_hash, demo_password(r.role))[0]]
 
 
 def is_empty(engine) -> bool:

@@ -79,12 +79,17 @@ def test_demo_accounts_are_loaded_only_in_demo_mode(cli_env, eng):
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_the_banner_lists_demo_passwords_only_in_demo_mode(cli_env, started, monkeypatch):
+def test_outside_demo_mode_the_server_refuses_demo_passwords_and_the_banner_shows_none(cli_env, started, eng,
+                                                                                     monkeypatch):
     import subprocess
+
+    import sqlalchemy as sa
+
+    from engine.store.models import User
 
     class NoWorker:
         def __init__(self, *a, **kw):
-            self.env = kw["env"]
+            pass
 
         def send_signal(self, _sig):
             pass
@@ -93,11 +98,16 @@ def test_the_banner_lists_demo_passwords_only_in_demo_mode(cli_env, started, mon
             pass
 
     monkeypatch.setattr(subprocess, "Popen", NoWorker)
-    key = "k3y-from-the-operator-0123456789-abcdefgh"
-    plain = CliRunner().invoke(main, ["up"], env={"RETIRE_SECRET_KEY": key})
+    key = {"RETIRE_SECRET_KEY": "k3y-from-the-operator-0123456789-abcdefgh"}
+    refused = CliRunner().invoke(main, ["serve"], env=key)
+    assert refused.exit_code != 0 and not started
+    assert len(refused.output.strip().splitlines()) == 1 and "zy_hrss" in refused.output
     demo = CliRunner().invoke(main, ["up"], env={"RETIRE_DEMO": "1"})
-    assert plain.exit_code == demo.exit_code == 0
-    assert "clerk123" not in plain.output and "clerk123" in demo.output
+    assert demo.exit_code == 0 and "clerk123" in demo.output
+    with eng.transaction() as session:
+        session.execute(sa.update(User).values(active=False))
+    plain = CliRunner().invoke(main, ["up"], env=key)
+    assert plain.exit_code == 0 and "clerk123" not in plain.output and len(started) == 2
 
 
 def test_users_create_refuses_a_weak_password_and_accepts_a_strong_one(cli_env, eng, client):
