@@ -110,13 +110,15 @@ def decode(token: str, kind: str) -> dict:
     return claims
 
 
+_ACCOUNT = sa.select(User.active, User.role, User.locality, User.groups, User.token_generation)
+
+
 def current_account(claims: dict):
     """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise."""
     from .views.common import engine
 
-    with engine().reading() as session:
-        row = session.execute(sa.select(User.active, User.role, User.locality, User.groups, User.token_generation)
-                              .where(User.username == claims["sub"])).first()
+    with engine().db.connect() as conn:       # Core, not an ORM session: this runs on every request
+        row = conn.execute(_ACCOUNT.where(User.username == claims["sub"])).first()
     if (row is None or not row.active or row.role != claims.get("role") or row.locality != claims.get("loc")
             or sorted(row.groups or []) != sorted(claims.get("grp") or [])
             or (row.token_generation or 0) != claims.get("gen")):
