@@ -73,8 +73,9 @@ class Token(MethodView):
     @blp.alt_response(401, description="用户名或密码错误 (wrong username or password), or the account is disabled")
     @blp.alt_response(429, description="too many attempts: the account or the address is locked for a while "
                                        "(Retry-After header)")
+    @blp.doc(security=[])
     def post(self, body):
-        """Exchange a username and password for a bearer token (20 min) and a refresh token (8 h)"""
+        """Exchange a username and password for an access token (default 20 min) and a refresh token (8 h)"""
         eng = engine()
         with eng.reading() as session:
             user = session.scalar(sa.select(User).where(User.username == body["username"]))
@@ -96,6 +97,7 @@ class Refresh(MethodView):
     @blp.arguments(RefreshRequest)
     @blp.response(200, TokenResponse)
     @blp.alt_response(401, description="the refresh token expired, or the account was disabled or changed")
+    @blp.doc(security=[])
     def post(self, body):
         """Exchange a refresh token for a new access token and a new refresh token (no password needed)"""
         claims = decode(body["refresh_token"], REFRESH)
