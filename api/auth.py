@@ -51,12 +51,17 @@ def verify_password(hashed: str, password: str) -> tuple[bool, str | None]:
     return False, None
 
 
-def spend_verification_time(password: str) -> None:
-    """Verify against a hash of a random password, so an unknown username costs what a known one does."""
+def prepare_dummy_hash() -> str:
+    """A hash of a random password, made once per process (at app creation, so no login pays for it)."""
     global _dummy_hash
     if _dummy_hash is None:
         _dummy_hash = hash_password(secrets.token_urlsafe(24))
-    verify_password(_dummy_hash, password)
+    return _dummy_hash
+
+
+def spend_verification_time(password: str) -> None:
+    """Verify against the dummy hash, so an unknown username costs what a known one does."""
+    verify_password(prepare_dummy_hash(), password)
 
 
 def password_problem(password: str, username: str = "", min_length: int = 12) -> str | None:

@@ -17,8 +17,8 @@ from flask_smorest import Blueprint, abort
 
 from engine.store.models import User
 
-from ..auth import (REFRESH, SESSION_ENDED, current, current_account, decode, issue_tokens, require,
-                    spend_verification_time, verify_password)
+from ..auth import (REFRESH, SESSION_ENDED, current, current_account, decode, issue_tokens, prepare_dummy_hash,
+                    require, spend_verification_time, verify_password)
 from ..config import secret_key_problem
 from ..schemas import RefreshRequest, TokenRequest, TokenResponse
 from .common import engine
@@ -46,6 +46,7 @@ def _guard_logins(state):
         limiter.limit(cfg[name], key_func=key, error_message=LOCKED, exempt_when=_not_a_login,
                       deduct_when=_failed_login, scope=name.lower())(blp)
     app.extensions["retire_login_limiter"] = limiter
+    prepare_dummy_hash()
 
 
 def _username() -> str:
