@@ -1,30 +1,134 @@
-"""Bearer tokens (JWT), roles and locality scope."""
+"""Bearer tokens (JWT), passwords, roles and locality scope.
+
+An access token lives ACCESS_TOKEN_MINUTES; a refresh token (POST /api/auth/refresh) lives REFRESH_TOKEN_HOURS.
+Both carry ``iat``, ``jti`` and the account's token generation, and every request reads the account once (by its
+unique username): a deleted or disabled account, a changed role, locality or group, or a bumped generation ends
+the session at once.
+"""
 from __future__ import annotations
 
 import functools
+import secrets
 from datetime import datetime, timedelta, timezone
 
 import jwt
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
 from flask_smorest import abort
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
+
+from engine.store.models import User
+
+from .config import Config
 
 ROLES = ("admin", "policy", "clerk", "channel", "auditor")
+ACCESS, REFRESH = "access", "refresh"
+SESSION_ENDED = "会话已失效，请重新登录 (the session has ended: the account was disabled, deleted or changed; log in again)"
 
+_hasher = PasswordHasher(time_cost=Config.ARGON2_TIME_COST, memory_cost=Config.ARGON2_MEMORY_KIB,
+                         parallelism=Config.ARGON2_PARALLELISM)          # argon2id
+_dummy_hash: str | None = None
+
+
+# ---- passwords --------------------------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:60000")
+    return _hasher.hash(password)
 
 
-def password_ok(hashed: str, password: str) -> bool:
-    return check_password_hash(hashed, password)
+def verify_password(hashed: str, password: str) -> tuple[bool, str | None]:
+    """(matches, a fresh argon2 hash to store when the stored one is old: pbkdf2, or weaker argon2 parameters)."""
+    if hashed.startswith("$argon2"):
+        try:
+            _hasher.verify(hashed, password)
+        except (VerificationError, InvalidHashError):
+            return False, None
+        return True, (hash_password(password) if _hasher.check_needs_rehash(hashed) else None)
+    if check_password_hash(hashed, password):          # werkzeug pbkdf2/scrypt hashes from before argon2
+        return True, hash_password(password)
+    return False, None
 
 
-def issue_token(user) -> tuple[str, datetime]:
-    expires = datetime.now(timezone.utc) + timedelta(hours=current_app.config["TOKEN_HOURS"])
-    token = jwt.encode({"sub": user.username, "role": user.role, "loc": user.locality, "grp": list(user.groups or []),
-                        "exp": expires}, current_app.config["SECRET_KEY"], algorithm="HS256")
-    return token, expires
+def prepare_dummy_hash() -> str:
+    """A hash of a random password, made once per process (at app creation, so no login pays for it)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password(secrets.token_urlsafe(24))
+    return _dummy_hash
+
+
+def spend_verification_time(password: str) -> None:
+    """Verify against the dummy hash, so an unknown username costs what a known one does."""
+    verify_password(prepare_dummy_hash(), password)
+
+
+def password_problem(password: str, username: str = "", min_length: int = 12) -> str | None:
+    """Why ``password`` is too weak (one sentence, Chinese first), or None."""
+    if len(password) < min_length:
+        return f"密码太短 (the password needs at least {min_length} characters)"
+    lowered = password.lower()
+    if username and username.lower() in lowered:
+        return "密码不能包含用户名 (the password may not contain the username)"
+    if any(lowered.startswith(role) and lowered[len(role):].isdigit() for role in ROLES):
+        return "密码不能是演示密码 (the password may not be a demo password such as clerk123)"
+    classes = sum(any(test(c) for c in password)
+                  for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
+    if len(set(password)) < 6 or (classes < 3 and len(password) < 16):
+        return ("密码太简单 (the password needs three of: lower case, upper case, digits, symbols — or at least "
+                "16 characters of a passphrase)")
+    return None
+
+
+# ---- tokens -----------------------------------------------------------------------------------------------
+
+def issue_tokens(user) -> dict:
+    """An access token and a refresh token for ``user`` (a User row), with their expiry times."""
+    now = datetime.now(timezone.utc)
+    cfg = current_app.config
+    access_exp = now + timedelta(minutes=cfg["ACCESS_TOKEN_MINUTES"])
+    refresh_exp = now + timedelta(hours=cfg["REFRESH_TOKEN_HOURS"])
+    base = {"sub": user.username, "role": user.role, "loc": user.locality, "grp": sorted(user.groups or []),
+            "gen": user.token_generation or 0, "iat": now}
+    return {"token": _sign({**base, "typ": ACCESS, "exp": access_exp, "jti": secrets.token_urlsafe(16)}),
+            "expires_at": access_exp,
+            "refresh_token": _sign({**base, "typ": REFRESH, "exp": refresh_exp, "jti": secrets.token_urlsafe(16)}),
+            "refresh_expires_at": refresh_exp}
+
+
+def _sign(claims: dict) -> str:
+    return jwt.encode(claims, current_app.config["SECRET_KEY"], algorithm="HS256")
+
+
+def decode(token: str, kind: str) -> dict:
+    """The claims of a valid, unexpired token of ``kind``; a 401 otherwise."""
+    try:
+        claims = jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=["HS256"],
+                            options={"require": ["exp", "iat", "jti", "sub", "typ"]})
+    except jwt.ExpiredSignatureError:
+        abort(401, message="令牌已过期，请刷新或重新登录 (the token has expired; refresh it or log in again)")
+    except jwt.InvalidTokenError:
+        abort(401, message="令牌无效 (the token is not valid)")
+    if claims.get("typ") != kind:
+        abort(401, message=f"令牌类型不对 (this is not an {kind} token)")
+    return claims
+
+
+_ACCOUNT = sa.select(User.active, User.role, User.locality, User.groups, User.token_generation)
+
+
+def current_account(claims: dict):
+    """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise."""
+    from .views.common import engine
+
+    with engine().db.connect() as conn:       # Core, not an ORM session: this runs on every request
+        row = conn.execute(_ACCOUNT.where(User.username == claims["sub"])).first()
+    if (row is None or not row.active or row.role != claims.get("role") or row.locality != claims.get("loc")
+            or sorted(row.groups or []) != sorted(claims.get("grp") or [])
+            or (row.token_generation or 0) != claims.get("gen")):
+        abort(401, message=SESSION_ENDED)
+    return row
 
 
 class Principal:
@@ -46,13 +150,9 @@ def current() -> Principal:
 def authenticate():
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
-        abort(401, message="a bearer token is required (POST /api/auth/token)")
-    try:
-        claims = jwt.decode(header[7:], current_app.config["SECRET_KEY"], algorithms=["HS256"])
-    except jwt.ExpiredSignatureError:
-        abort(401, message="the token has expired; log in again")
-    except jwt.InvalidTokenError:
-        abort(401, message="the token is not valid")
+        abort(401, message="需要登录 (a bearer token is required: POST /api/auth/token)")
+    claims = decode(header[7:], ACCESS)
+    current_account(claims)
     g.principal = Principal(claims["sub"], claims["role"], claims["loc"], claims.get("grp") or [])
     return g.principal
 
@@ -64,7 +164,7 @@ def require(*roles: str):
         def inner(*args, **kwargs):
             p = authenticate()
             if roles and p.role not in roles and p.role != "admin":
-                abort(403, message=f"the {p.role} role may not do this")
+                abort(403, message=f"无权执行此操作 (the {p.role} role may not do this)")
             return fn(*args, **kwargs)
         return inner
     return wrap
@@ -73,4 +173,5 @@ def require(*roles: str):
 def check_scope(engine, code: str, what: str = "record"):
     p = current()
     if not p.sees(engine, code):
-        abort(403, message=f"this {what} belongs to locality {code}, outside your locality {p.locality}")
+        abort(403, message=f"无权访问本地区以外的数据 (this {what} belongs to locality {code}, outside your locality "
+                           f"{p.locality})")

@@ -26,6 +26,39 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def _require_secret_key() -> str:
+    """The signing key (RETIRE_SECRET_KEY, or var/secret_key in demo mode), or exit with one line saying why not."""
+    from .config import SecretKeyError, resolve_secret_key
+
+    try:
+        key = resolve_secret_key(os.environ, Config.VAR_DIR)
+    except SecretKeyError as exc:
+        _fail(str(exc))
+    Config.SECRET_KEY = key
+    return key
+
+
+def _refuse_demo_passwords() -> None:
+    """Outside demo mode, exit while a demo account still logs in with its public <role>123 password."""
+    import sqlalchemy as sa
+
+    from .config import demo_mode
+    from .demo import demo_passwords_in_use
+
+    if demo_mode():
+        return
+    eng = _engine()
+    try:
+        left = demo_passwords_in_use(eng)
+    except sa.exc.SQLAlchemyError:      # no schema yet: the server itself says so
+        return
+    finally:
+        eng.db.dispose()
+    if left:
+        _fail(f"演示账户仍使用演示密码 (demo accounts still have their <role>123 passwords outside demo mode: "
+              f"{', '.join(left)}): disable them with retire users disable NAME, or run in demo mode (RETIRE_DEMO=1)")
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="log more")
 def main(verbose: bool):
@@ -53,6 +86,8 @@ def serve(host: str, port: int):
     """Run the HTTP API (for production run it under gunicorn: 'api.wsgi:app')."""
     from . import create_app
 
+    _require_secret_key()
+    _refuse_demo_passwords()
     app = create_app(Config)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
@@ -63,6 +98,7 @@ def worker(poll: float):
     """Run a worker: jobs, timers and timer start events (several may run on one database)."""
     from .worker import run_worker
 
+    _require_secret_key()
     run_worker(_engine(), poll)
 
 
@@ -70,17 +106,23 @@ def worker(poll: float):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def up(host: str, port: int):
-    """Start a worker in the background and the server in the foreground; print the URL and accounts."""
+    """Start a worker in the background and the server in the foreground; print the URL (and demo accounts)."""
+    from .config import demo_mode
     from .demo import DEMO_USERS, demo_password
 
-    worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=os.environ.copy())
+    key = _require_secret_key()
+    _refuse_demo_passwords()
+    worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"],
+                                   env={**os.environ, "RETIRE_SECRET_KEY": key})
     url = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"  退休一件事 is running at {url}")
     click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler")
-    click.echo("  demo accounts (username / password):")
-    for username, role, locality, groups, name in DEMO_USERS:
-        click.echo(f"    {username:<14} {demo_password(role):<12} {role:<8} {locality} {','.join(groups):<28} {name}")
+    if demo_mode():
+        click.echo("  demo mode (RETIRE_DEMO=1) — demo accounts (username / password):")
+        for username, role, locality, groups, name in DEMO_USERS:
+            click.echo(f"    {username:<14} {demo_password(role):<12} {role:<8} {locality} {','.join(groups):<28} "
+                       f"{name}")
     click.echo("")
     try:
         from . import create_app
@@ -95,9 +137,12 @@ def up(host: str, port: int):
 @click.option("--if-empty", is_flag=True, help="only when no user exists yet")
 @click.option("--people", default=2000, show_default=True, type=int, help="roster size per locality")
 def demo(if_empty: bool, people: int):
-    """Load definitions, demo accounts and a synthetic roster per locality."""
-    from .demo import is_empty, load_demo
+    """Load definitions, demo accounts and a synthetic roster per locality (demo mode only: RETIRE_DEMO=1)."""
+    from .config import demo_mode
+    from .demo import DEMO_ONLY, is_empty, load_demo
 
+    if not demo_mode():
+        _fail(DEMO_ONLY)
     eng = _engine()
     if if_empty and not is_empty(eng):
         eng.sync_folders("demo")
@@ -175,14 +220,19 @@ def users():
 @click.option("--role", required=True, type=click.Choice(["admin", "policy", "clerk", "channel", "auditor"]))
 @click.option("--locality", required=True)
 @click.option("--group", "groups", multiple=True, help="department group (clerks), repeatable")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="12+ characters of three kinds (lower, upper, digits, symbols), or a 16+ character passphrase")
 def users_create(username, role, locality, groups, password):
     """Create a user."""
     from engine.errors import EngineError
     from engine.validation import DEPARTMENTS
 
+    from .auth import password_problem
     from .demo import ensure_user
 
+    problem = password_problem(password, username, Config.PASSWORD_MIN_LENGTH)
+    if problem:
+        _fail(problem)
     bad = [g for g in groups if g not in DEPARTMENTS]
     if bad:
         _fail(f"unknown group {bad[0]} (one of {', '.join(DEPARTMENTS)})")
@@ -205,7 +255,24 @@ def users_list():
 
     with _engine().reading() as session:
         for u in session.scalars(sa.select(User).order_by(User.username)):
-            click.echo(f"{u.username:<16} {u.role:<8} {u.locality} {','.join(u.groups or [])}")
+            click.echo(f"{u.username:<16} {u.role:<8} {u.locality} {','.join(u.groups or []):<28} "
+                       f"{'' if u.active else 'disabled'}".rstrip())
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username):
+    """Disable a user: their tokens stop working at once."""
+    import sqlalchemy as sa
+
+    from engine.store.models import User
+
+    with _engine().transaction() as session:
+        done = session.execute(sa.update(User).where(User.username == username)
+                               .values(active=False, token_generation=User.token_generation + 1)).rowcount
+    if not done:
+        _fail(f"没有这个用户 (no user {username})")
+    click.echo(f"disabled {username}; their sessions have ended")
 
 
 @main.group(name="import")

@@ -1,11 +1,17 @@
-"""Demo data: definitions from the folders, one account per role, a synthetic roster per locality."""
+"""Demo data: definitions from the folders, one account per role, a synthetic roster per locality.
+
+Demo accounts have the well-known passwords ``<role>123``, so ``load_demo`` runs only in demo mode (RETIRE_DEMO=1,
+which ./dev run exports); real accounts are made with ``retire users create`` or POST /api/users.
+"""
 from __future__ import annotations
+
+import functools
 
 import sqlalchemy as sa
 
 from engine.store.models import User
 
-from .auth import hash_password
+from .auth import hash_password, verify_password
 
 DEMO_USERS = [
     # username, role, locality, groups, display name
@@ -31,24 +37,43 @@ DEMO_USERS = [
     ("auditor", "auditor", "000000", [], "审计"),
 ]
 ROSTER_LOCALITIES = ("340722", "220000")
+DEMO_ONLY = ("演示账户只在演示模式下创建 (demo accounts with <role>123 passwords are made only in demo mode): "
+             "run ./dev run, or set RETIRE_DEMO=1 on a machine nobody else reaches; create real accounts with "
+             "retire users create")
+
+
+class NotDemoMode(Exception):
+    pass
 
 
 def demo_password(role: str) -> str:
     return f"{role}123"
 
 
+@functools.lru_cache(maxsize=None)
+def _demo_hash(role: str) -> str:
+    """One argon2 hash per demo password per process (each costs a quarter second; tests make many accounts)."""
+    return hash_password(demo_password(role))
+
+
 def ensure_user(engine, username, role, locality, groups, display_name="", password=None) -> bool:
+    """Create the account unless it exists; without ``password`` it gets the demo password of its role."""
     with engine.transaction() as session:
         if session.scalar(sa.select(User).where(User.username == username)):
             return False
         session.add(User(username=username, role=role, locality=locality, groups=list(groups),
-                         display_name=display_name, password_hash=hash_password(password or demo_password(role))))
+                         display_name=display_name,
+                         password_hash=hash_password(password) if password else _demo_hash(role)))
         return True
 
 
 def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
     from handlers.ledger.demo_roster import generate_roster, load_roster
 
+    from .config import demo_mode
+
+    if not demo_mode():
+        raise NotDemoMode(DEMO_ONLY)
     engine.sync_folders("demo")
     users = sum(ensure_user(engine, *u) for u in DEMO_USERS)
     today = engine.now().date()
@@ -57,6 +82,15 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
         persons = generate_roster(code, people, today=today, seed=seed + i)
         loaded[code] = load_roster(engine.db, persons)
     return {"users": users, "roster": loaded}
+
+
+def demo_passwords_in_use(engine) -> list[str]:
+    """Active demo accounts whose password is still the public ``<role>123`` (a few hash checks at most)."""
+    roles = {u[0]: u[1] for u in DEMO_USERS}
+    with engine.reading() as session:
+        rows = session.execute(sa.select(User.username, User.role, User.password_hash)
+                               .where(User.username.in_(roles), User.active.is_(True))).all()
+    return [r.username for r in rows if verify_password(r.password_hash, demo_password(r.role))[0]]
 
 
 def is_empty(engine) -> bool:

@@ -29,12 +29,19 @@ class UserOut(Ordered):
     role = fields.String()
     locality = fields.String()
     groups = fields.List(fields.String())
+    active = fields.Boolean()
 
 
 class TokenResponse(Ordered):
-    token = fields.String()
+    token = fields.String(metadata={"description": "access token for Authorization: Bearer (short-lived)"})
     expires_at = fields.DateTime()
+    refresh_token = fields.String(metadata={"description": "give it to POST /api/auth/refresh for a new pair"})
+    refresh_expires_at = fields.DateTime()
     user = fields.Nested(UserOut)
+
+
+class RefreshRequest(Ordered):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class LocalityOut(Ordered):
@@ -254,3 +261,13 @@ class UserIn(Ordered):
     locality = fields.String(required=True)
     groups = fields.List(fields.String(validate=validate.OneOf(DEPARTMENTS)), load_default=list)
     display_name = fields.String(load_default="")
+
+
+class UserPatch(Ordered):
+    """Only the fields given change; any change but the display name ends the account's sessions."""
+    display_name = fields.String()
+    password = fields.String(load_only=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    locality = fields.String()
+    groups = fields.List(fields.String(validate=validate.OneOf(DEPARTMENTS)))
+    active = fields.Boolean()

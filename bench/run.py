@@ -24,6 +24,7 @@ import argparse
 import gc
 import logging
 import os
+import secrets
 import shutil
 import statistics
 import sys
@@ -245,7 +246,8 @@ class HttpRunner(EngineRunner):
         super().__init__(eng, clock)
         for username, role, locality, groups in HTTP_USERS:
             ensure_user(eng, username, role, locality, groups)
-        self.app = create_app({"DATABASE_URL": "sqlite://", "TESTING": True}, engine=eng)
+        self.app = create_app({"DATABASE_URL": "sqlite://", "TESTING": True, "SECRET_KEY": secrets.token_urlsafe(48),
+                               "ACCESS_TOKEN_MINUTES": 24 * 60}, engine=eng)
         self.client = self.app.test_client()
         self.tokens, self.groups = {}, {}
         for username, role, _locality, groups in HTTP_USERS:

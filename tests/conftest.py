@@ -11,6 +11,10 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# cheap argon2 for the hundreds of logins the tests make (production keeps RFC 9106's 64 MiB, 3 passes)
+os.environ.setdefault("RETIRE_ARGON2_MEMORY_KIB", "1024")
+os.environ.setdefault("RETIRE_ARGON2_TIME_COST", "1")
+os.environ.setdefault("RETIRE_ARGON2_PARALLELISM", "1")
 
 
 def reset_database(url: str) -> None:

@@ -264,6 +264,9 @@ class User(Base):
     groups: so.Mapped[list[Any]] = so.mapped_column(default=list)
     locality: so.Mapped[str] = so.mapped_column(sa.String(12))
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # bumped when the account is disabled, its password, role, locality or groups change, or it logs out:
+    # every token carries the generation it was issued under, and an older one is refused at once
+    token_generation: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
 
 class AuditEvent(Base):
