@@ -13,7 +13,7 @@ import pytest
 from tests.support.scope_world import body_text, build_world
 
 ZONGYANG = ("zy_hrss", "policy_zy", "zy_auditor")
-PUBLIC = {"/api/health", "/api/auth/token"}
+PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logout"}  # the caller's own session
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def _password(username):
 def _path_values(w) -> dict:
     return {"instance_id": w.jl["instance_id"], "task_id": w.jl["task_id"], "application_id": w.jl["application_id"],
             "definition_id": w.jl["definition_v2"], "draft_id": w.jl["draft_id"], "job_id": w.jl["job_id"],
-            "code": "220000", "decision_id": "pension_divisor", "kind": "dmn", "key": "pension_divisor"}
+            "code": "220000", "username": "jl_hrss", "decision_id": "pension_divisor", "kind": "dmn", "key": "pension_divisor"}
 
 
 def _operations(spec, methods):
@@ -138,6 +138,7 @@ def _actions(w) -> dict:
         ("/api/definitions/validate", "post"): {"locality": "220000", "files": [{"name": "x.bpmn", "content": bpmn}]},
         ("/api/drafts", "put"): {"locality": "220000", "file_name": "x.bpmn", "content": bpmn},
         ("/api/drafts/{draft_id}", "delete"): None,
+        ("/api/users/{username}", "delete"): None,
         ("/api/localities/{code}/overrides", "post"): {"definition_id": w.national_dmn["id"]},
         ("/api/localities/{code}/overrides/{kind}/{key}", "delete"): None,
         ("/api/decisions/{decision_id}/evaluate", "post"): {"locality": "220000",
@@ -157,7 +158,7 @@ ACTIONS = [("/api/instances", "post"), ("/api/instances/{instance_id}/cancel", "
            ("/api/drafts/{draft_id}", "delete"), ("/api/localities/{code}/overrides", "post"),
            ("/api/localities/{code}/overrides/{kind}/{key}", "delete"),
            ("/api/decisions/{decision_id}/evaluate", "post"),
-           ("/api/users", "post"), ("/api/migrations", "post")]
+           ("/api/users", "post"), ("/api/users/{username}", "delete"), ("/api/migrations", "post")]
 NOT_HERE: set = set()
 
 

@@ -1,6 +1,6 @@
 """users carry a token generation: bumping it ends every session of the account at once
 
-Revision ID: 0003_auth
+Revision ID: 0004_auth
 Revises: 0002
 Create Date: 2026-12-03 10:15:00
 """
@@ -8,8 +8,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_auth'
-down_revision = '0002'
+revision = '0004_auth'
+down_revision = '0003_scope'
 branch_labels = None
 depends_on = None
 
