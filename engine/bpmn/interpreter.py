@@ -565,6 +565,16 @@ def _type_name(v) -> str:
     return "value of an unsupported type"
 
 
+class Budget:
+    def __init__(self, steps: int = MAX_STEPS):
+        self.left = steps
+
+    def charge(self, n: int = 1) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise BudgetExceeded(f"the evaluation took more than {MAX_STEPS} steps")
+
+
 def _fit(v):
     """``v`` when it is within the size limits for a value produced by an expression."""
     if isinstance(v, int) and not isinstance(v, bool):
@@ -579,12 +589,15 @@ def _fit(v):
     return v
 
 
-def check_weight(value, what: str = "the value") -> None:
-    """Refuse a value too large to keep in the case (nested containers counted with every repetition)."""
+def check_weight(value, what: str = "the value", budget: Budget | None = None) -> None:
+    """Refuse a value too large to keep in the case (nested containers counted with every repetition);
+    the items walked are charged to ``budget``."""
     weight, stack = 0, [(value, 0)]
     while stack:
         v, depth = stack.pop()
         weight += 1
+        if budget is not None:
+            budget.charge()
         if depth > 64:
             raise BudgetExceeded(f"{what} is nested more than 64 levels deep")
         if isinstance(v, str):
@@ -596,16 +609,6 @@ def check_weight(value, what: str = "the value") -> None:
             stack.extend((x, depth + 1) for x in v)
         if weight > MAX_WEIGHT:
             raise BudgetExceeded(f"{what} is too large to keep in the case")
-
-
-class Budget:
-    def __init__(self, steps: int = MAX_STEPS):
-        self.left = steps
-
-    def charge(self, n: int = 1) -> None:
-        self.left -= n
-        if self.left < 0:
-            raise BudgetExceeded(f"the evaluation took more than {MAX_STEPS} steps")
 
 
 # ---- evaluation -----------------------------------------------------------------------------
@@ -728,7 +731,7 @@ def _binary(op: str, a, b, budget: Budget):
                 budget.charge(max(b, 0) * len(a) // 64)
                 return a * b
             if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-                raise TypeError("repeating a list with * is not supported")
+                raise UnsafeExpression("repeating a list with * is not supported")
         elif op == "**":
             if na and nb:
                 if isinstance(b, int) and not isinstance(b, bool) and abs(b) > MAX_INT_BITS:
@@ -749,7 +752,7 @@ def _binary(op: str, a, b, budget: Budget):
                 return _fit(a // b)
             return _fit(a % b)
         elif op == "%" and isinstance(a, str):
-            raise TypeError("formatting strings with % is not supported; use + to join strings")
+            raise UnsafeExpression("formatting strings with % is not supported; use + to join strings")
     except OverflowError:
         raise BudgetExceeded("a number would be too large") from None
     except InvalidOperation as exc:
@@ -1026,7 +1029,8 @@ def _s(name: str, max_args: int):
         if len(args) > max_args:
             raise TypeError(f".{name}() takes at most {max_args} argument(s)")
         _str_args(name, *args)
-        return str(getattr(str, name)(s, *args))
+        result = getattr(str, name)(s, *args)
+        return str(result) if isinstance(result, str) else result
     return run
 
 
@@ -1078,8 +1082,9 @@ DICT_METHODS = {
 
 def evaluate_expression(text: str, variables: dict, functions: dict[str, Callable]):
     """The value of an expression over ``variables`` (task data), with the given helpers."""
-    value = evaluate(parse_expression(text), Context(variables, functions))
-    check_weight(value, "the result")
+    ctx = Context(variables, functions)
+    value = evaluate(parse_expression(text), ctx)
+    check_weight(value, "the result", ctx.budget)
     return value
 
 
@@ -1088,7 +1093,7 @@ def run_script(text: str, variables: dict, functions: dict[str, Callable]) -> di
     budget = Budget()
     for name, node in parse_script(text):
         value = evaluate(node, Context(variables, functions, budget))
-        check_weight(value, f"the value of '{name}'")
+        check_weight(value, f"the value of '{name}'", budget)
         variables[name] = value
     return variables
 
