@@ -78,6 +78,10 @@ def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict
     if not executable:
         out.append(_p(f.name, processes[0].get("id") if processes else None,
                       'no process is marked executable (isExecutable="true"); there is nothing to run'))
+    for retrieval in root.iter(f"{{{BPMN_NS}}}correlationPropertyRetrievalExpression"):
+        for expr in retrieval:
+            if isinstance(expr.tag, str) and etree.QName(expr).localname in ("formalExpression", "messagePath"):
+                out.extend(_expr(f.name, retrieval.getparent().get("id"), expr.text or "", "correlation"))
     for proc in processes:
         for el in proc.iter():
             if not isinstance(el.tag, str):
@@ -162,6 +166,8 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         out.extend(_expr(file, el.getparent().getparent().get("id"), el.text or "", what))
     if tag == "script":
         out.extend(_script(file, el.getparent().get("id"), el.text or ""))
+    if tag == "messageEventDefinition" and cam("expression"):
+        out.extend(_expr(file, el.getparent().get("id"), cam("expression"), "message payload"))
     for param in el.iterfind(f"./{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}inputOutput/"
                              f"{{{CAMUNDA_NS}}}inputParameter"):
         text = (param.text or "").strip()

@@ -145,3 +145,28 @@ def test_retire_deploy_check_names_the_element_of_a_hostile_script(eng, database
     out = _retire(database_url, "deploy", "--check", str(folder))
     assert out.returncode != 0
     assert "Task_prepare" in out.stdout and "'.format()' is not a method" in out.stdout, out.stdout
+
+
+def test_a_message_payload_or_correlation_expression_is_checked_too(client, login):
+    content = f"""{HEADER}
+  <bpmn:message id="Message_1" name="notice" />
+  <bpmn:correlationProperty id="CorrelationProperty_case" name="case">
+    <bpmn:correlationPropertyRetrievalExpression messageRef="Message_1">
+      <bpmn:formalExpression>__import__("os")</bpmn:formalExpression>
+    </bpmn:correlationPropertyRetrievalExpression>
+  </bpmn:correlationProperty>
+  <bpmn:process id="hostile_message" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateThrowEvent id="Event_send"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:messageEventDefinition messageRef="Message_1" camunda:expression="x.__class__" />
+    </bpmn:intermediateThrowEvent>
+    <bpmn:endEvent id="End_1"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Event_send" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Event_send" targetRef="End_1" />
+  </bpmn:process>
+</bpmn:definitions>"""
+    check = client.post("/api/definitions/validate", headers=login("policy_zy"), json={
+        "locality": "340722", "files": [{"name": "hostile_message.bpmn", "content": content}]})
+    problems = {(p["element_id"], p["message"].split(":")[0]) for p in check.json["problems"]}
+    assert ("CorrelationProperty_case", "the correlation expression is not allowed") in problems, problems
+    assert ("Event_send", "the message payload expression is not allowed") in problems, problems
