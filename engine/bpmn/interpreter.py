@@ -742,7 +742,10 @@ def _binary(op: str, a, b, budget: Budget):
                     raise BudgetExceeded(f"a number would be larger than {MAX_INT_BITS} bits")
                 if isinstance(b, (float, Decimal)) and abs(b) > MAX_INT_BITS:
                     raise BudgetExceeded(f"an exponent may be at most {MAX_INT_BITS}")
-                return _fit(a ** b)
+                result = a ** b
+                if isinstance(result, complex):
+                    raise ValueError(f"{a} ** {b} is not a real number")
+                return _fit(result)
         elif na and nb and op in ("-", "/", "//", "%"):
             if op == "-":
                 return _fit(a - b)
@@ -982,14 +985,14 @@ def _call(name: str, args: list, kwargs: dict, ctx: Context):
         try:
             return _fit(builtin(*args, **kwargs, budget=ctx.budget))
         except TypeError as exc:
-            if "argument" in str(exc):
-                raise TypeError(f"{name}(): {exc}".replace(f"{name}(): run() ", f"{name}() ")) from None
+            if "positional argument" in str(exc) or "keyword argument" in str(exc):
+                raise TypeError(f"{name}() was called with the wrong arguments") from None
             raise
     fn = ctx.functions.get(name)
     if fn is None:
         raise NameError(f"'{name}' is not a helper expressions may call")
     for v in [*args, *kwargs.values()]:
-        if isinstance(v, int) and not isinstance(v, bool):
+        if isinstance(v, int) and not isinstance(v, bool) and name != "decide":  # decide's inputs are data
             if abs(v) > MAX_HELPER_INT:
                 raise BudgetExceeded(f"{name}(): a whole-number argument must lie between "
                                      f"-{MAX_HELPER_INT} and {MAX_HELPER_INT}, not {v}")
