@@ -170,3 +170,36 @@ def test_a_message_payload_or_correlation_expression_is_checked_too(client, logi
     problems = {(p["element_id"], p["message"].split(":")[0]) for p in check.json["problems"]}
     assert ("CorrelationProperty_case", "the correlation expression is not allowed") in problems, problems
     assert ("Event_send", "the message payload expression is not allowed") in problems, problems
+
+
+def test_a_bomb_after_a_timer_ends_as_an_incident_naming_its_element_not_a_stalled_worker(eng, clock, client, login):
+    from tests.e2e.helpers import at
+
+    content = f"""{HEADER}
+  <bpmn:process id="hostile_late" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateCatchEvent id="Event_wait"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:scriptTask id="Task_late"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:script>checked = s * n</bpmn:script></bpmn:scriptTask>
+    <bpmn:endEvent id="End_1"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Event_wait" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Event_wait" targetRef="Task_late" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Task_late" targetRef="End_1" />
+  </bpmn:process>
+</bpmn:definitions>"""
+    rv = client.post("/api/definitions", headers=login("policy_zy"), json={
+        "locality": "340722", "files": [{"name": "hostile_late.bpmn", "content": content}]})
+    assert rv.status_code == 201, rv.json
+    rv = client.post("/api/instances", headers=login("zy_hrss"), json={
+        "key": "hostile_late", "locality": "340722", "business_key": "HOSTILE-2", "variables": {"s": "a", "n": 10 ** 9}})
+    assert rv.status_code == 201, rv.json
+    for hour in range(10, 16):   # the timer fires, then each retry after its back-off
+        at(clock, eng, f"2026-11-22T{hour}:30:00")
+        eng.run_due_jobs()
+        assert client.get("/api/health").status_code == 200
+    with eng.reading() as s:
+        job = s.scalar(sa.select(Job).where(Job.activity_id == "Event_wait"))
+        assert job.status == "incident"
+        assert "Task_late" in job.last_error and "longer than" in job.last_error, job.last_error
