@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 MAX_TEXT = 20_000          # characters of one expression or script
-MAX_NESTING = 30           # brackets / unary operators nested in each other while parsing
+MAX_NESTING = 20           # brackets / unary operators nested in each other while parsing
 MAX_TREE_DEPTH = 100       # depth of the parsed tree (a chain a+b+c+... is as deep as it is long)
 MAX_STEPS = 100_000        # nodes evaluated (plus items walked) in one evaluation
 MAX_INT_BITS = 1024        # size of an integer produced
@@ -314,9 +314,7 @@ class _Parser:
                 node = ("call", node[1], node[2], args, kwargs)
             elif self.at("op", "["):
                 pos = self.take().pos
-                self.enter()
                 node = self.subscript(node, pos)
-                self.leave()
                 self.expect("op", "]")
             elif self.at("op", "."):
                 self.take()
@@ -356,7 +354,6 @@ class _Parser:
 
     def arguments(self):
         self.expect("op", "(")
-        self.enter()
         args, kwargs = [], []
         while not self.at("op", ")"):
             if self.at("name") and self.tokens[self.i + 1].kind == "op" and self.tokens[self.i + 1].text == "=":
@@ -375,7 +372,6 @@ class _Parser:
                 break
             self.take()
         self.expect("op", ")")
-        self.leave()
         return tuple(args), tuple(kwargs)
 
     def atom(self):
@@ -396,15 +392,12 @@ class _Parser:
             return ("const", t.pos, {"None": None, "True": True, "False": False}[t.text])
         if self.at("op", "("):
             self.take()
-            self.enter()
             if self.at("op", ")"):
                 self.take()
-                self.leave()
                 return ("tuple", t.pos, ())
             first = self.expression()
             if self.at("op", ")"):
                 self.take()
-                self.leave()
                 return first
             items = [first]
             while self.at("op", ","):
@@ -413,17 +406,12 @@ class _Parser:
                     break
                 items.append(self.expression())
             self.expect("op", ")")
-            self.leave()
             return ("tuple", t.pos, tuple(items))
         if self.at("op", "["):
             self.take()
-            self.enter()
-            items = self.items("]")
-            self.leave()
-            return ("list", t.pos, tuple(items))
+            return ("list", t.pos, tuple(self.items("]")))
         if self.at("op", "{"):
             self.take()
-            self.enter()
             pairs = []
             while not self.at("op", "}"):
                 key = self.expression()
@@ -435,7 +423,6 @@ class _Parser:
                     break
                 self.take()
             self.expect("op", "}")
-            self.leave()
             return ("dict", t.pos, tuple(pairs))
         raise self.unexpected()
 
