@@ -161,10 +161,10 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
         if ext.get("dueDate"):
             try:
                 value = script_engine.due_date(t.data, ext["dueDate"], now)
+                due = parse_due(value)
             except Exception as exc:  # the diagram's due date failed: nothing is saved, the element is named
                 raise ProcessFailed(f"the process failed at '{activity_label(t)}': the due date {ext['dueDate']!r}: "
                                     f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
-            due = parse_due(value)
             provisional = bool(getattr(value, "provisional", False)) or (
                 due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
         session.add(HumanTask(
