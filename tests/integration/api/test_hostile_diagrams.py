@@ -203,3 +203,9 @@ def test_a_bomb_after_a_timer_ends_as_an_incident_naming_its_element_not_a_stall
         job = s.scalar(sa.select(Job).where(Job.activity_id == "Event_wait"))
         assert job.status == "incident"
         assert "Task_late" in job.last_error and "longer than" in job.last_error, job.last_error
+
+
+def test_a_due_date_that_is_not_a_date_stops_the_start_naming_its_user_task(client, login):
+    assert _deploy(client, login, _process(due="${[n, n]}")).status_code == 201
+    rv = _start(client, login, {"n": 1, "channel": "online"})
+    assert rv.status_code == 422 and rv.json["activity_id"] == "Task_review", rv.json
