@@ -23,6 +23,7 @@ from SpiffWorkflow import TaskState
 
 from handlers.context import BusinessRuleViolation, HandlerContext
 
+from .bpmn.interpreter import ExpressionError
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
@@ -127,6 +128,8 @@ class JobOps:
                 self._mark_done(job.id)
         except BusinessRuleViolation as exc:
             self._fail(job.id, f"{exc.code}: {exc}", final=True)
+        except ExpressionError as exc:  # the diagram's expression cannot run on this case: retrying cannot help
+            self._fail(job.id, f"{type(exc).__name__}: {exc}", final=True)
         except Conflict as exc:
             self._fail(job.id, str(exc), final=False, delay=timedelta(seconds=1), count=False)
         except Exception as exc:  # every failure is retried, then becomes an incident
@@ -144,7 +147,7 @@ class JobOps:
             handler = self.handlers.get(job.topic)
             if handler is None:
                 raise EngineError(f"no handler is registered for topic '{job.topic}'")
-            inputs = {name: _input_value(se, task.data, text) for name, text in (ext.get("inputs") or {}).items()}
+            inputs = {name: _input_value(se, task.data, name, text) for name, text in (ext.get("inputs") or {}).items()}
             ctx = HandlerContext(
                 topic=job.topic, instance_id=row.id, task_id=job.task_id, business_key=row.business_key,
                 locality=row.locality, variables=jsonable(task.data), settings=self.settings(row.locality),
@@ -275,8 +278,11 @@ def _complete_external(wf, task_id: str, result: dict) -> None:
     task.complete()
 
 
-def _input_value(se, data: dict, text: str):
+def _input_value(se, data: dict, name: str, text: str):
     stripped = (text or "").strip()
     if stripped.startswith("${") and stripped.endswith("}"):
-        return jsonable(se.evaluate_in(data, stripped))
+        try:
+            return jsonable(se.evaluate_in(data, stripped))
+        except ExpressionError as exc:
+            raise type(exc)(f"the input parameter '{name}' {stripped}: {exc}") from exc
     return stripped

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from .bpmn.task_specs import ExternalServiceTask
 from .clock import SHANGHAI
+from .errors import ProcessFailed
 from .jsonable import jsonable
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
@@ -158,8 +159,12 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
             groups = [t.task_spec.lane]
         due, provisional = None, False
         if ext.get("dueDate"):
-            value = script_engine.due_date(t.data, ext["dueDate"], now)
-            due = parse_due(value)
+            try:
+                value = script_engine.due_date(t.data, ext["dueDate"], now)
+                due = parse_due(value)
+            except Exception as exc:  # the diagram's due date failed: nothing is saved, the element is named
+                raise ProcessFailed(f"the process failed at '{activity_label(t)}': the due date {ext['dueDate']!r}: "
+                                    f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
             provisional = bool(getattr(value, "provisional", False)) or (
                 due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
         session.add(HumanTask(

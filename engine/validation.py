@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from .bpmn.expressions import (DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, UnsafeExpression, check_expression,
-                               check_time_value)
+from .bpmn.expressions import DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, check_time_value
+from .bpmn.interpreter import BudgetExceeded, ExpressionError, ExpressionSyntaxError, check_expression, check_script
 from .definitions import BPMN_NS, DefinitionFile, identify
 from .dmn.lexer import FeelSyntaxError
 from .errors import InvalidDefinition
@@ -78,6 +78,10 @@ def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict
     if not executable:
         out.append(_p(f.name, processes[0].get("id") if processes else None,
                       'no process is marked executable (isExecutable="true"); there is nothing to run'))
+    for retrieval in root.iter(f"{{{BPMN_NS}}}correlationPropertyRetrievalExpression"):
+        for expr in retrieval:
+            if isinstance(expr.tag, str) and etree.QName(expr).localname in ("formalExpression", "messagePath"):
+                out.extend(_expr(f.name, retrieval.getparent().get("id"), expr.text or "", "correlation"))
     for proc in processes:
         for el in proc.iter():
             if not isinstance(el.tag, str):
@@ -155,6 +159,20 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
     if tag == "conditionExpression":
         parent_id = el.getparent().get("id")
         out.extend(_expr(file, parent_id, el.text or "", "condition"))
+    if tag == "condition" and etree.QName(el.getparent()).localname == "conditionalEventDefinition":
+        out.extend(_expr(file, el.getparent().getparent().get("id"), el.text or "", "condition"))
+    if tag in ("loopCardinality", "completionCondition"):
+        what = "loop cardinality" if tag == "loopCardinality" else "completion condition"
+        out.extend(_expr(file, el.getparent().getparent().get("id"), el.text or "", what))
+    if tag == "script":
+        out.extend(_script(file, el.getparent().get("id"), el.text or ""))
+    if tag == "messageEventDefinition" and cam("expression"):
+        out.extend(_expr(file, el.getparent().get("id"), cam("expression"), "message payload"))
+    for param in el.iterfind(f"./{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}inputOutput/"
+                             f"{{{CAMUNDA_NS}}}inputParameter"):
+        text = (param.text or "").strip()
+        if text.startswith("${") and text.endswith("}"):
+            out.extend(_expr(file, eid, text, f"input parameter '{param.get('name')}'"))
     return out
 
 
@@ -165,13 +183,28 @@ def _expr(file, eid, text, what, time_kinds=None) -> list[dict]:
             check_time_value(text, time_kinds)
         else:
             check_expression(text)
-    except SyntaxError as exc:
-        return [_p(file, eid, f"the {what} expression does not compile: {exc.msg} in {text!r}")]
-    except UnsafeExpression as exc:
-        return [_p(file, eid, f"the {what} expression is not allowed: {exc}")]
     except InvalidTimeValue as exc:
         return [_p(file, eid, f"the {what} value {exc}")]
+    except ExpressionError as exc:
+        return [_p(file, eid, _reason(f"the {what} expression", exc, text))]
     return []
+
+
+def _script(file, eid, text) -> list[dict]:
+    try:
+        check_script(text)
+    except ExpressionError as exc:
+        return [_p(file, eid, _reason("the script", exc, text))]
+    return []
+
+
+def _reason(what: str, exc: ExpressionError, text: str) -> str:
+    shown = text.strip() if len(text.strip()) <= 120 else text.strip()[:117] + "..."
+    if isinstance(exc, ExpressionSyntaxError):
+        return f"{what} does not compile: {exc.msg} in {shown!r}"
+    if isinstance(exc, BudgetExceeded):
+        return f"{what} exceeds the evaluation limits: {exc} in {shown!r}"
+    return f"{what} is not allowed: {exc}"
 
 
 def _start_timer(file, eid, tag, text) -> list[dict]:

@@ -1,9 +1,8 @@
-"""Python expressions in diagrams: conditions, timers, due dates, input parameters.
+"""Expressions in diagrams: conditions, timers, due dates, input parameters, scripts.
 
-Policy staff write plain Python over process variables (``channel == "employer"``); Camunda Modeler
-users often wrap them as ``${...}``, which is accepted and stripped. Deployed expressions are checked
-against a whitelist (no imports, no dunder access, no I/O builtins) and run with a small set of
-builtins plus the date helpers below.
+Policy staff write a small Python-like language over process variables (``channel == "employer"``),
+read and run by engine.bpmn.interpreter (never by Python's eval); Camunda Modeler users often wrap
+them as ``${...}``, which is accepted and stripped. Expressions may call the date helpers below.
 
 Timer definitions and due dates may instead hold an ISO 8601 literal, typed as Camunda 7 users type it
 (``PT5M``, ``P1D``, ``2027-01-01T09:00:00+08:00``, ``2027-01-01``, ``R3/PT10M``): as in Camunda 7, such
@@ -11,48 +10,16 @@ a value is the literal itself, not an expression (``iso_literal``, ``timer_expre
 """
 from __future__ import annotations
 
-import ast
-import builtins
 import calendar
 import re
 from datetime import date, datetime, timedelta
 
 from ..clock import SHANGHAI, current
-
-_SAFE_BUILTIN_NAMES = (
-    "abs all any bool dict enumerate float int isinstance len list max min range round sorted str sum "
-    "tuple zip None True False set"
-).split()
-SAFE_BUILTINS = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES if hasattr(builtins, name)}
-_FORBIDDEN_NAMES = {"eval", "exec", "compile", "open", "globals", "locals", "vars", "getattr", "setattr",
-                    "delattr", "__import__", "input", "breakpoint", "memoryview", "type", "object"}
-
-
-class UnsafeExpression(ValueError):
-    pass
+from .interpreter import ExpressionError, UnsafeExpression, check_expression, unwrap  # noqa: F401 - re-exported
 
 
 class InvalidTimeValue(ValueError):
     """A timer or due-date value that is neither an ISO 8601 literal of the right kind nor an expression."""
-
-
-def unwrap(expression: str) -> str:
-    text = (expression or "").strip()
-    if (text.startswith("${") or text.startswith("#{")) and text.endswith("}"):
-        text = text[2:-1].strip()
-    return text
-
-
-def check_expression(expression: str, mode: str = "eval") -> None:
-    """Raise UnsafeExpression or SyntaxError when a diagram's expression may not run."""
-    tree = ast.parse(unwrap(expression), mode=mode)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)):
-            raise UnsafeExpression("imports are not allowed in diagram expressions")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise UnsafeExpression(f"attribute '{node.attr}' is not allowed")
-        if isinstance(node, ast.Name) and (node.id in _FORBIDDEN_NAMES or node.id.startswith("__")):
-            raise UnsafeExpression(f"name '{node.id}' is not allowed")
 
 
 # ---- ISO 8601 literals in timers and due dates ------------------------------------------------
@@ -108,7 +75,7 @@ def timer_expression(text: str) -> str:
 
 
 def check_time_value(text: str, kinds: tuple[str, ...]) -> None:
-    """Raise InvalidTimeValue, UnsafeExpression or SyntaxError unless ``text`` is an ISO 8601 literal of
+    """Raise InvalidTimeValue or ExpressionError unless ``text`` is an ISO 8601 literal of
     one of ``kinds`` or an expression that may run."""
     kind = iso_literal(text)
     if kind is not None:

@@ -1,12 +1,44 @@
-"""The script engine attached to every workflow the engine runs: safe builtins, helpers, decisions."""
+"""The script engine attached to every workflow the engine runs: our interpreter, helpers, decisions.
+
+Every way SpiffWorkflow 3.2.0 runs diagram text goes through here and reaches engine.bpmn.interpreter,
+never Python's eval/exec/compile: ``evaluate`` (conditions, timers, cardinality, completion conditions,
+message payloads), ``execute`` (script tasks), ``validate`` and the ``environment`` that Spiff also calls
+directly (process-level conditions, message correlation).
+"""
 from __future__ import annotations
 
+from collections import ChainMap
 from typing import Any, Callable
 
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from ..clock import SHANGHAI
-from .expressions import HELPERS, SAFE_BUILTINS, add_duration, iso_literal, unwrap
+from .expressions import HELPERS, add_duration, iso_literal
+from .interpreter import ExpressionError, evaluate_expression, parse_expression, run_script
+
+
+class SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """Spiff's environment interface, answered by our interpreter: ``globals`` are the helpers."""
+
+    def evaluate(self, expression, context, external_context=None):
+        variables = ChainMap(context, external_context) if external_context else context
+        return evaluate_expression(expression, variables, self.globals)
+
+    def execute(self, script, context, external_context=None):
+        clash = set(self.globals) & set(context)
+        if clash:
+            raise ValueError(f"task data overwrites helper name(s) {sorted(clash)}; rename the variable(s)")
+        if external_context:
+            variables = ChainMap(context, external_context)
+            run_script(script, variables, self.globals)
+        else:
+            run_script(script, context, self.globals)
+        return True
+
+    def call_service(self, context, **kwargs):  # pragma: no cover - external tasks never call in-process
+        raise NotImplementedError("service tasks run as jobs; see engine.jobs")
 
 
 class CaseScriptEngine(PythonScriptEngine):
@@ -18,16 +50,32 @@ class CaseScriptEngine(PythonScriptEngine):
 
     def __init__(self, decide: Callable[[str, dict], Any], functions: dict[str, Callable] | None = None):
         self._decide = decide
-        env_globals = {"__builtins__": SAFE_BUILTINS, **HELPERS, **(functions or {})}
-        env_globals["decide"] = lambda decision_id, **inputs: decide(decision_id, inputs)
-        super().__init__(environment=TaskDataEnvironment(env_globals))
+        helpers = {**HELPERS, **(functions or {})}
+        helpers["decide"] = lambda decision_id, **inputs: decide(decision_id, inputs)
+        super().__init__(environment=SafeEnvironment(helpers))
+
+    def validate(self, expression):
+        parse_expression(expression)
 
     def evaluate(self, task, expression, external_context=None):
-        return super().evaluate(task, unwrap(expression), external_context)
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except ExpressionError as exc:
+            raise WorkflowTaskException(f"Error evaluating expression '{expression}': {exc}", task=task,
+                                        exception=exc) from exc
+        except Exception as exc:
+            raise WorkflowTaskException(f"Error evaluating expression '{expression}'", task=task,
+                                        exception=exc) from exc
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context)
+        except Exception as exc:
+            raise WorkflowTaskException(f"{type(exc).__name__}: {exc}", task=task, exception=exc) from exc
 
     def evaluate_in(self, data: dict, expression: str):
         """Evaluate an expression over a plain dict of variables (dueDate, input parameters)."""
-        return self.environment.evaluate(unwrap(expression), dict(data))
+        return self.environment.evaluate(expression, data)
 
     def due_date(self, data: dict, text: str, now):
         """A user task's ``camunda:dueDate`` read as Camunda 7 reads it: an ISO 8601 literal or an expression

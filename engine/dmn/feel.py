@@ -17,6 +17,15 @@ from .values import feel_compare, feel_equal, kind, to_number
 
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 
+# Budget: a FEEL text has no loops or variables, so its work is bounded by its size; these bound the size
+# and what one operation may produce (policy staff write these texts).
+MAX_TEXT = 10_000         # characters of one expression
+MAX_NESTING = 30          # parentheses / unary minus nested
+MAX_TREE_DEPTH = 100      # operations chained (a+b+c+... is as deep as it is long)
+MAX_DIGITS = 400          # digits of a number literal
+MAX_INT_BITS = 1024       # size of an integer produced
+MAX_STRING = 100_000      # characters of a string produced
+
 
 class MissingName(LookupError):
     """A name used by an expression is not in the evaluation context."""
@@ -32,9 +41,17 @@ class FeelEvalError(ValueError):
 
 class Parser:
     def __init__(self, text: str):
+        if len(text) > MAX_TEXT:
+            raise FeelSyntaxError(f"the expression is {len(text)} characters long; at most {MAX_TEXT} are allowed")
         self.text = text
         self.tokens: list[Token] = tokenize(text)
         self.i = 0
+        self.nesting = 0
+
+    def nest(self, delta: int) -> None:
+        self.nesting += delta
+        if self.nesting > MAX_NESTING:
+            raise FeelSyntaxError(f"the expression is nested more than {MAX_NESTING} levels deep", self.tok.pos)
 
     # -- token helpers
     @property
@@ -69,6 +86,12 @@ class Parser:
 
     # -- expressions
     def expression(self):
+        self.nest(1)
+        node = self._expression()
+        self.nest(-1)
+        return node
+
+    def _expression(self):
         if self.at("keyword", "if"):
             self.take()
             cond = self.expression()
@@ -116,7 +139,9 @@ class Parser:
     def unary(self):
         if self.at_op("-"):
             self.take()
+            self.nest(1)
             operand = self.unary()
+            self.nest(-1)
             if operand[0] == "lit" and kind(operand[1]) == "num":
                 return ("lit", -operand[1])
             return ("neg", operand)
@@ -134,6 +159,8 @@ class Parser:
         t = self.tok
         if t.kind == "number":
             self.take()
+            if len(t.text) > MAX_DIGITS:
+                raise FeelSyntaxError(f"a number has more than {MAX_DIGITS} digits", t.pos)
             return ("lit", Decimal(t.text) if "." in t.text else int(t.text))
         if t.kind == "string":
             self.take()
@@ -180,7 +207,30 @@ def parse_expression(text: str):
         return ("lit", None)
     node = parser.expression()
     parser.expect_end()
+    _check_depth(node)
     return node
+
+
+def _check_depth(root) -> None:
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise FeelSyntaxError(f"the expression is more than {MAX_TREE_DEPTH} operations deep")
+        for part in node[1:]:
+            if isinstance(part, tuple) and part and part[0] in _TAGS:
+                stack.append((part, depth + 1))
+            elif isinstance(part, list):
+                stack.extend((arg, depth + 1) for arg in part)
+
+
+def _fit(value):
+    """``value`` when within the budget for one operation's result."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        raise FeelEvalError(f"a number would be larger than {MAX_INT_BITS} bits")
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise FeelEvalError(f"a string would be longer than {MAX_STRING} characters")
+    return value
 
 
 _TAGS = frozenset({"lit", "input", "name", "get", "neg", "bin", "cmp", "and", "or", "if", "call"})
@@ -249,15 +299,19 @@ def _arith(op, a, b):
     a, b = to_number(a), to_number(b)
     ka, kb = kind(a), kind(b)
     if op == "+" and ka == kb == "str":
+        if len(a) + len(b) > MAX_STRING:
+            raise FeelEvalError(f"a string would be longer than {MAX_STRING} characters")
         return a + b
     if ka != "num" or kb != "num":
         raise FeelEvalError(f"cannot compute {a!r} {op} {b!r}")
     if op == "+":
-        return a + b
+        return _fit(a + b)
     if op == "-":
-        return a - b
+        return _fit(a - b)
     if op == "*":
-        return a * b
+        if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS + 1:
+            raise FeelEvalError(f"a number would be larger than {MAX_INT_BITS} bits")
+        return _fit(a * b)
     try:
         return Decimal(a) / Decimal(b)
     except (DivisionByZero, InvalidOperation):
@@ -342,7 +396,7 @@ def _compile(node):
         def call(ctx, q):
             values = [a(ctx, q) for a in args]
             try:
-                return func(*values)
+                return _fit(func(*values))
             except (ValueError, TypeError, ArithmeticError) as exc:
                 raise FeelEvalError(f"{fname}(): {exc}") from None
         return call, names

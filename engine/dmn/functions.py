@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar as _calendar
 import math
-import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -149,6 +148,8 @@ def f_ceiling(x):
 def round_half_up(x, scale=0):
     value = Decimal(_num(x, "round_half_up"))
     places = _int(scale, "round_half_up: scale")
+    if abs(places) > 100:
+        raise ValueError("round_half_up: scale must lie between -100 and 100")
     return normalize_number(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
@@ -167,9 +168,19 @@ def f_number(x):
 
 
 def matches(text, pattern) -> bool:
+    """A linear-time regular-expression search (RE2): a policy-written pattern cannot backtrack for ever."""
     if not isinstance(text, str) or not isinstance(pattern, str):
         raise ValueError("matches() needs two strings")
-    return re.search(pattern, text) is not None
+    if len(pattern) > 1000:
+        raise ValueError("matches(): the pattern is longer than 1000 characters")
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - google-re2 is a pinned dependency
+        raise ValueError("matches() needs the google-re2 package") from None
+    try:
+        return re2.search(pattern, text) is not None
+    except re2.error as exc:
+        raise ValueError(f"matches(): {exc}") from None
 
 
 def f_not(x):
