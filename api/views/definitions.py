@@ -10,8 +10,8 @@ from engine.definitions import DefinitionFile
 from engine.store.models import Definition
 
 from ..auth import check_scope, current, require
-from ..schemas import (DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
-                       ValidateResponse)
+from ..schemas import (DefinitionArgs, DefinitionDetail, DefinitionDiff, DefinitionList, DeployRequest,
+                       DeployResponse, ValidateResponse)
 from .common import engine
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/definitions", description="Process, decision and form definitions")
@@ -107,6 +107,9 @@ class DefinitionById(MethodView):
 @blp.route("/<int:definition_id>/diff")
 class Diff(MethodView):
     @require()
+    @blp.doc(parameters=[{"in": "query", "name": "against", "required": True, "schema": {"type": "integer"},
+                          "description": "the id of the other version of the same definition"}])
+    @blp.response(200, DefinitionDiff)
     def get(self, definition_id):
         """Elements added, removed and changed between this version and `against`"""
         from flask import request as req

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from ..auth import current, require
-from ..schemas import Ordered
+from ..schemas import MigrationReport, Ordered
 from .common import engine
 
 blp = Blueprint("migrations", __name__, url_prefix="/api/migrations", description="Instance migration")
@@ -28,6 +28,7 @@ class MigrationIn(Ordered):
 class Migrations(MethodView):
     @require("policy")
     @blp.arguments(MigrationIn)
+    @blp.response(200, MigrationReport)
     def post(self, body):
         """Move the running cases of one version to another (dry_run lists what would happen)"""
         outcomes = engine().migrate_instances(body["from_definition"], body["to_definition"], body["mappings"],

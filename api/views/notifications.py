@@ -10,7 +10,7 @@ from handlers.ledger.schema import sms_outbox
 from handlers.personal import mask_phone
 
 from ..auth import require
-from ..schemas import PageArgs
+from ..schemas import NotificationList, PageArgs
 from .common import engine
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/notifications", description="Notification outbox")
@@ -24,6 +24,7 @@ class NotificationArgs(PageArgs):
 class Notifications(MethodView):
     @require("admin", "clerk", "auditor", "channel")
     @blp.arguments(NotificationArgs, location="query")
+    @blp.response(200, NotificationList)
     def get(self, args):
         """SMS written to the outbox, newest first (phones and the personal data in each text masked)"""
         q = sa.select(sms_outbox)

@@ -12,7 +12,7 @@ from engine.clock import SHANGHAI
 from handlers.personal import masked
 
 from ..auth import check_scope, current, require
-from ..schemas import Ordered
+from ..schemas import CompletionReport, Ordered, UpcomingReport
 from .common import engine
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Reports")
@@ -39,6 +39,7 @@ def _day_start(d: date) -> datetime:
 class Completions(MethodView):
     @require("admin", "clerk", "auditor", "policy")
     @blp.arguments(CompletionArgs, location="query")
+    @blp.response(200, CompletionReport)
     def get(self, args):
         """Per department and item: completed counts for a locality and period (dates inclusive)"""
         eng = engine()
@@ -69,6 +70,7 @@ class Completions(MethodView):
 class Upcoming(MethodView):
     @require("admin", "clerk", "auditor", "policy")
     @blp.arguments(UpcomingArgs, location="query")
+    @blp.response(200, UpcomingReport)
     def get(self, args):
         """Persons reaching statutory retirement age in a quarter (per the locality's DMN table)"""
         from handlers.localities import subtree_prefix

@@ -1,0 +1,201 @@
+"""The published OpenAPI document, checked by a machine: schemathesis generates requests for every operation
+from the served /api/openapi.json and sends them to the app (in-process WSGI) as an admin, a clerk and a policy
+officer. No request may get a 5xx, every body must match the schema published for its status, and every 4xx
+body must have the error shape of api.md ({code, status, message, errors?}, errors a field map).
+
+Bounded: a few examples per operation and role (derandomized, so a run is repeatable), then once more with the
+ids of real records so the 200 bodies are checked too. The figures (requests, failures by check) are printed.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+schemathesis = pytest.importorskip("schemathesis")
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.core.failures import Failure, FailureGroup  # noqa: E402
+from schemathesis.generation import GenerationMode  # noqa: E402
+from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
+
+from tests.conftest import ROOT, create_schema  # noqa: E402
+from tests.support.people import application_data, person  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+ROLES = ("admin", "zy_hrss", "policy")       # an admin, a clerk, a policy officer
+RANDOM_EXAMPLES = 6                          # per operation, role and generation mode
+REAL_ID_EXAMPLES = 4                         # per operation and role, with the ids of real records
+
+
+class ErrorShape(Failure):
+    """A 4xx body that is not {code, status, message, errors?} with errors a field map."""
+    code = "ST999"
+    checks = ("error_shape",)
+    kind_title = "4xx body not in the error shape of api.md"
+
+
+def _field_map(value) -> bool:
+    """{field: [messages]} — a nested field maps to its own field map."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and ((isinstance(v, list) and all(isinstance(m, str) for m in v)) or _field_map(v))
+        for k, v in value.items())
+
+
+def error_shape_problem(status: int, body) -> str | None:
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if body.get("code") != status:
+        return f"code is {body.get('code')!r}, the status is {status}"
+    if not isinstance(body.get("status"), str) or not body["status"]:
+        return "status (the reason phrase) is missing"
+    if not isinstance(body.get("message"), str) or not body["message"]:
+        return "message is missing"
+    if "errors" in body and not (isinstance(body["errors"], dict) and
+                                 all(isinstance(loc, str) and _field_map(fields)
+                                     for loc, fields in body["errors"].items())):
+        return f"errors is not {{location: {{field: [messages]}}}}: {json.dumps(body['errors'], ensure_ascii=False)[:200]}"
+    return None
+
+
+@schemathesis.check
+def error_shape(ctx, response, case):
+    if not 400 <= response.status_code < 500:
+        return None
+    try:
+        body = json.loads(response.content or b"null")
+    except ValueError:
+        body = None
+    problem = error_shape_problem(response.status_code, body)
+    if problem:
+        raise ErrorShape(operation=case.operation.label, title="4xx body not in the error shape", message=problem)
+    return None
+
+
+CHECKS = {"not_a_server_error": not_a_server_error, "response_schema_conformance": response_schema_conformance,
+          "error_shape": error_shape}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app on a database with demo accounts and a few real cases: open tasks, a claimed one, an incident."""
+    import os
+
+    from api import create_app
+    from api.demo import DEMO_USERS, demo_password, ensure_user
+    from engine.bootstrap import bootstrap
+    from engine.clock import FakeClock
+    from engine.store.models import Definition, HumanTask, Job
+    from handlers.ledger.demo_roster import load_roster
+    from tests.conftest import PG_URL, reset_database
+
+    if PG_URL:
+        reset_database(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'retire.db'}"
+    create_schema(url)
+    eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms",
+                    clock=FakeClock(datetime(2026, 11, 22, 9, 0)), worker_id="contract-worker")
+    eng.sync_folders("test")
+    for user in DEMO_USERS:
+        ensure_user(eng, *user)
+    app = create_app({"TESTING": True, "SECRET_KEY": "contract-secret-key-0123456789-abcdefghijkl",
+                      "RATELIMIT_ENABLED": False}, engine=eng)
+    client = app.test_client()
+    roles = {u[0]: u[1] for u in DEMO_USERS}
+
+    def token(username):
+        rv = client.post("/api/auth/token", json={"username": username, "password": demo_password(roles[username])})
+        assert rv.status_code == 200, rv.json
+        return {"Authorization": f"Bearer {rv.json['token']}"}
+
+    headers = {name: token(name) for name in (*ROLES, "zy_community")}
+    people = [person(county="340722", born=date(1966, 2 + n, 9), seq=31 + 2 * n) for n in range(3)]
+    load_roster(eng.db, people)
+    applications = []
+    for p in people:
+        rv = client.post("/api/applications", headers=headers["zy_community"],
+                         json={"locality": "340722", "data": application_data(p, channel="community")})
+        assert rv.status_code == 201, rv.json
+        applications.append(rv.json)
+    eng.run_due_jobs()
+    with eng.transaction() as s:  # one job after its last attempt: an incident
+        job = s.scalars(sa.select(Job).where(Job.status == "ready").order_by(Job.id)).first()
+        if job is not None:
+            job.status, job.attempts, job.last_error = "incident", job.max_attempts, "ConnectionError: probe"
+    with eng.reading() as s:
+        task_ids = s.scalars(sa.select(HumanTask.id).where(HumanTask.status == "open")).all()
+        definition_id = s.scalar(sa.select(Definition.id).order_by(Definition.id))
+        incident_id = s.scalar(sa.select(Job.id).where(Job.status == "incident"))
+    real_ids = {"task_id": task_ids[0], "instance_id": applications[0]["instance_id"],
+                "application_id": applications[0]["id"], "definition_id": definition_id,
+                "job_id": incident_id, "code": "340722", "decision_id": "retirement_age"}
+    os.environ.setdefault("SCHEMATHESIS_HOOKS", "")
+    yield app, headers, real_ids
+    eng.db.dispose()
+
+
+def _operations(schema):
+    for result in schema.get_all_operations():
+        yield result.ok()
+
+
+def _run(operation, strategy, auth, examples: int, record) -> None:
+    @given(case=strategy)
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck), print_blob=False)
+    def send(case):
+        response = case.call(headers=auth)
+        record(case, response)
+
+    send()
+
+
+def test_every_operation_answers_each_role_without_5xx_in_its_published_schema_and_error_shape(served):
+    app, headers, real_ids = served
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    requests, statuses, answered = Counter(), Counter(), Counter()
+    failures: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))  # check → operation → examples
+
+    def record(case, response):
+        requests[case.operation.label] += 1
+        statuses[response.status_code] += 1
+        if response.status_code < 300:
+            answered[case.operation.label] += 1
+        for name, check in CHECKS.items():
+            try:
+                case.validate_response(response, checks=[check])
+            except FailureGroup as group:
+                for failure in group.exceptions:
+                    failures[name][case.operation.label].add(
+                        f"{response.status_code} {failure.title}: {str(failure.message)[:300]}")
+            except Failure as failure:
+                failures[name][case.operation.label].add(f"{response.status_code} {failure.title}")
+
+    for role in ROLES:
+        auth = headers[role]
+        for operation in _operations(schema):
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                _run(operation, operation.as_strategy(generation_mode=mode), auth, RANDOM_EXAMPLES, record)
+            names = {p.name for p in operation.path_parameters}
+            if names and names <= set(real_ids):
+                strategy = operation.as_strategy(path_parameters={n: real_ids[n] for n in names})
+                _run(operation, strategy, auth, REAL_ID_EXAMPLES, record)
+
+    total = sum(requests.values())
+    print(f"\nschemathesis: {total} requests to {len(requests)} operations as {', '.join(ROLES)}; "
+          f"statuses {dict(sorted(statuses.items()))}")
+    for name in CHECKS:
+        ops = failures.get(name, {})
+        print(f"  {name}: {len(ops)} operation(s) failing")
+        for label, examples in sorted(ops.items()):
+            for example in sorted(examples)[:3]:
+                print(f"    {label}: {example}")
+    print(f"  never answered 2xx: {sorted(set(requests) - set(answered))}")
+    assert total > 0
+    assert not failures, {name: sorted(ops) for name, ops in failures.items()}
