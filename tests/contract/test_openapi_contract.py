@@ -3,8 +3,8 @@ from the served /api/openapi.json and sends them to the app (in-process WSGI) as
 officer. No request may get a 5xx, every body must match the schema published for its status, and every 4xx
 body must have the error shape of api.md ({code, status, message, errors?}, errors a field map).
 
-Bounded: a few examples per operation and role (derandomized, so a run is repeatable), then once more with the
-ids of real records so the 200 bodies are checked too. The figures (requests, failures by check) are printed.
+Bounded: requests a client means to succeed first, then a few generated examples per operation and role
+(derandomized, so a run is repeatable), then once more with the ids of real records so 200 bodies are checked too. The figures (requests, failures by check) are printed.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from schemathesis.generation import GenerationMode  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
 
 from tests.conftest import ROOT, create_schema  # noqa: E402
+from tests.integration.engine.conftest import APPROVE_THEN_WITHDRAW as PROBE_BPMN  # noqa: E402
 from tests.support.people import application_data, person  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -89,6 +90,7 @@ def served(tmp_path_factory):
     from api.demo import DEMO_USERS, demo_password, ensure_user
     from engine.bootstrap import bootstrap
     from engine.clock import FakeClock
+    from engine.definitions import DefinitionFile
     from engine.store.models import Definition, HumanTask, Job
     from handlers.ledger.demo_roster import load_roster
     from tests.conftest import PG_URL, reset_database
@@ -124,19 +126,52 @@ def served(tmp_path_factory):
         assert rv.status_code == 201, rv.json
         applications.append(rv.json)
     eng.run_due_jobs()
-    with eng.transaction() as s:  # one job after its last attempt: an incident
-        job = s.scalars(sa.select(Job).where(Job.status == "ready").order_by(Job.id)).first()
-        if job is not None:
-            job.status, job.attempts, job.last_error = "incident", job.max_attempts, "ConnectionError: probe"
+    with eng.transaction() as s:  # a message that could not be delivered after its last attempt: an incident
+        now = eng.now()
+        s.add(Job(instance_id=None, task_id="contract-incident", kind="message", topic="probe", activity_id="probe",
+                  activity_name="probe", locality="340722", locality_path=eng.locality_path("340722"), due_at=now,
+                  status="incident", attempts=3, max_attempts=3, last_error="ConnectionError: probe",
+                  payload={"name": "probe", "business_key": "BK-none"}, created_at=now, updated_at=now))
+    eng.deploy("000000", [DefinitionFile("probe_withdrawal.bpmn", PROBE_BPMN)], "test", "contract")
     with eng.reading() as s:
-        task_ids = s.scalars(sa.select(HumanTask.id).where(HumanTask.status == "open")).all()
-        definition_id = s.scalar(sa.select(Definition.id).order_by(Definition.id))
+        task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.status == "open",
+                                                         HumanTask.instance_id == applications[0]["instance_id"]))
+        definition_id = s.scalar(sa.select(Definition.id).where(Definition.kind == "bpmn").order_by(Definition.id))
         incident_id = s.scalar(sa.select(Job.id).where(Job.status == "incident"))
-    real_ids = {"task_id": task_ids[0], "instance_id": applications[0]["instance_id"],
-                "application_id": applications[0]["id"], "definition_id": definition_id,
-                "job_id": incident_id, "code": "340722", "decision_id": "retirement_age"}
+    rv = client.put("/api/drafts", headers=headers["policy"],
+                    json={"locality": "000000", "file_name": "草稿.bpmn", "content": PROBE_BPMN})
+    assert rv.status_code == 200, rv.json
+    real_ids = {"task_id": task_id, "instance_id": applications[1]["instance_id"],
+                "application_id": applications[0]["id"], "definition_id": definition_id, "job_id": incident_id,
+                "code": "340722", "decision_id": "statutory_retirement_age", "draft_id": rv.json["id"]}
+    newcomer = person(county="340722", born=date(1966, 8, 9), seq=71)
+    load_roster(eng.db, [newcomer])
+    valid = [  # (method, path, path parameters, query, body): requests a client means to succeed
+        ("POST", "/api/auth/token", {}, None, {"username": "admin", "password": demo_password("admin")}),
+        ("POST", "/api/definitions/validate", {}, None,
+         {"locality": "000000", "files": [{"name": "probe_withdrawal.bpmn", "content": PROBE_BPMN}]}),
+        ("POST", "/api/definitions", {}, None,
+         {"locality": "000000", "note": "契约测试", "files": [{"name": "probe_withdrawal.bpmn", "content": PROBE_BPMN}]}),
+        ("GET", "/api/definitions/{definition_id}/diff", {"definition_id": definition_id}, {"against": definition_id},
+         None),
+        ("PUT", "/api/drafts", {}, None, {"locality": "000000", "file_name": "另一个.bpmn", "content": PROBE_BPMN}),
+        ("POST", "/api/decisions/{decision_id}/evaluate", {"decision_id": "statutory_retirement_age"}, None,
+         {"locality": "340722", "inputs": {"category": "male", "birth_month": "1966-01"}}),
+        ("POST", "/api/instances", {}, None,
+         {"key": "probe_withdrawal", "locality": "340722", "business_key": "BK-contract", "variables": {}}),
+        ("POST", "/api/instances/{instance_id}/cancel", {"instance_id": applications[2]["instance_id"]}, None,
+         {"reason": "契约测试撤销"}),
+        ("POST", "/api/tasks/{task_id}/claim", {"task_id": task_id}, None, None),
+        ("POST", "/api/tasks/{task_id}/unclaim", {"task_id": task_id}, None, None),
+        ("POST", "/api/incidents/{job_id}/retry", {"job_id": incident_id}, None, None),
+        ("POST", "/api/applications", {}, None,
+         {"locality": "340722", "data": application_data(newcomer, channel="community")}),
+        ("POST", "/api/users", {}, None, {"username": "contract_clerk", "password": "contract-pass-1", "role": "clerk",
+                                          "locality": "340722", "groups": ["hrss"], "display_name": "契约"}),
+        ("POST", "/api/migrations", {}, None, {"from_definition": definition_id, "to_definition": definition_id}),
+    ]
     os.environ.setdefault("SCHEMATHESIS_HOOKS", "")
-    yield app, headers, real_ids
+    yield app, headers, real_ids, valid
     eng.db.dispose()
 
 
@@ -157,7 +192,7 @@ def _run(operation, strategy, auth, examples: int, record) -> None:
 
 
 def test_every_operation_answers_each_role_without_5xx_in_its_published_schema_and_error_shape(served):
-    app, headers, real_ids = served
+    app, headers, real_ids, valid = served
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     requests, statuses, answered = Counter(), Counter(), Counter()
     failures: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))  # check → operation → examples
@@ -179,6 +214,10 @@ def test_every_operation_answers_each_role_without_5xx_in_its_published_schema_a
 
     for role in ROLES:
         auth = headers[role]
+        for method, path, path_parameters, query, body in valid:  # first the requests meant to succeed
+            case = schema[path][method].Case(path_parameters=path_parameters or None, query=query,
+                                             **({} if body is None else {"body": body, "media_type": "application/json"}))
+            record(case, case.call(headers=auth))
         for operation in _operations(schema):
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 _run(operation, operation.as_strategy(generation_mode=mode), auth, RANDOM_EXAMPLES, record)
