@@ -97,8 +97,14 @@ class InstanceOps:
         """Complete an open human task with form data → the instance id. ``validate(task_row, data)``
         may raise InvalidInput before anything changes."""
         with self.transaction() as session:
+            # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it and
+            # then finds the task closed, and a claim that came first makes this completion a Conflict
+            mine = session.execute(
+                sa.update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == "open",
+                                           sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
+                .values(status=HumanTask.status).execution_options(synchronize_session=False))
             task_row = self._open_task(session, task_id)
-            if task_row.assignee and task_row.assignee != actor:
+            if mine.rowcount != 1:
                 raise Conflict(_held_by(task_row.assignee))
             if validate is not None:
                 data = validate(task_row, data) or data

@@ -80,3 +80,34 @@ def test_claiming_a_completed_task_is_a_409_that_says_it_is_no_longer_open(eng, 
     eng.complete_task(task_id, {"decision": "approve"}, "zy_hrss")
     rv = client.post(f"/api/tasks/{task_id}/claim", headers=login("zy_hrss"))
     assert rv.status_code == 409 and "no longer open" in rv.json["message"]
+
+
+def test_a_completion_racing_claims_never_succeeds_on_a_task_another_clerk_was_told_is_theirs(
+        eng, client, login, roster, probe):
+    task_id = _open_task(eng, roster, probe)
+    headers = _tokens(eng, client)
+    claimants = CLERKS[:9]
+    completer = login("zy_hrss")
+    barrier, answers, lock = threading.Barrier(len(claimants) + 1), [], threading.Lock()
+
+    def send(path, auth, body=None):
+        own = client.application.test_client()
+        barrier.wait()
+        rv = own.post(path, headers=auth, json=body)
+        with lock:
+            answers.append((path.rsplit("/", 1)[-1], rv.status_code))
+
+    threads = [threading.Thread(target=send, args=(f"/api/tasks/{task_id}/claim", headers[n])) for n in claimants]
+    threads.append(threading.Thread(target=send, args=(f"/api/tasks/{task_id}/complete", completer,
+                                                       {"data": {"decision": "approve"}})))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    completed = ("complete", 200) in answers
+    claimed = [code for what, code in answers if what == "claim" and code == 200]
+    assert len(claimed) <= 1 and not (completed and claimed), answers
+    assert all(code in (200, 409) for _what, code in answers), answers
+    with eng.reading() as s:
+        task = s.get(HumanTask, task_id)
+    assert task.status == ("completed" if completed else "open")
