@@ -83,9 +83,8 @@ CHECKS = {"not_a_server_error": not_a_server_error, "response_schema_conformance
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The app on a database with demo accounts and a few real cases: open tasks, a claimed one, an incident."""
-    import os
-
+    """The app on a database with demo accounts, a few real cases, an incident and a draft; the requests a
+    client means to succeed."""
     from api import create_app
     from api.demo import DEMO_USERS, demo_password, ensure_user
     from engine.bootstrap import bootstrap
@@ -170,7 +169,6 @@ def served(tmp_path_factory):
                                           "locality": "340722", "groups": ["hrss"], "display_name": "契约"}),
         ("POST", "/api/migrations", {}, None, {"from_definition": definition_id, "to_definition": definition_id}),
     ]
-    os.environ.setdefault("SCHEMATHESIS_HOOKS", "")
     yield app, headers, real_ids, valid
     eng.db.dispose()
 
