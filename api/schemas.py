@@ -271,3 +271,117 @@ class UserPatch(Ordered):
     locality = fields.String()
     groups = fields.List(fields.String(validate=validate.OneOf(DEPARTMENTS)))
     active = fields.Boolean()
+
+
+# ---- response bodies of operations that had none published (they were checked against the error shape) ----
+_TIME = {"format": "date-time"}
+
+
+class HealthOut(Ordered):
+    status = fields.String(metadata={"description": "ok, or error when the database cannot be reached (503)"})
+    database = fields.String()
+    worker = fields.String(metadata={"description": "ok when a worker beat within the last minute, else absent"})
+    worker_heartbeat_age_seconds = fields.Float(allow_none=True)
+
+
+class DraftOut(Ordered):
+    id = fields.Integer()
+    locality = fields.String()
+    file_name = fields.String()
+    kind = fields.String()
+    author = fields.String()
+    updated_at = fields.String(metadata=_TIME)
+    content = fields.String()
+
+
+class DraftList(Ordered):
+    items = fields.List(fields.Nested(DraftOut))
+
+
+class DiffElement(Ordered):
+    id = fields.String()
+    type = fields.String()
+    name = fields.String()
+
+
+class DiffChanged(DiffElement):
+    changes = fields.List(fields.String())
+
+
+class DefinitionDiff(Ordered):
+    from_ = fields.Nested(DefinitionOut, data_key="from")
+    to = fields.Nested(DefinitionOut)
+    added = fields.List(fields.Nested(DiffElement))
+    removed = fields.List(fields.Nested(DiffElement))
+    changed = fields.List(fields.Nested(DiffChanged))
+
+
+
+
+class CompletionItem(Ordered):
+    item = fields.String()
+    name = fields.String()
+    completed = fields.Integer()
+
+
+class CompletionDepartment(Ordered):
+    department = fields.String()
+    completed = fields.Integer()
+    items = fields.List(fields.Nested(CompletionItem))
+
+
+class CompletionRow(Ordered):
+    department = fields.String()
+    item = fields.String()
+    locality = fields.String()
+    completed = fields.Integer()
+
+
+class CompletionReport(Ordered):
+    locality = fields.String()
+    from_ = fields.String(data_key="from", metadata={"format": "date"})
+    to = fields.String(metadata={"format": "date"})
+    total = fields.Integer()
+    departments = fields.List(fields.Nested(CompletionDepartment))
+    rows = fields.List(fields.Nested(CompletionRow))
+
+
+class UpcomingPerson(Ordered):
+    id_number = fields.String(metadata={"description": "masked"})
+    name = fields.String(metadata={"description": "masked"})
+    phone = fields.String(allow_none=True, metadata={"description": "masked"})
+    locality = fields.String()
+    category = fields.String()
+    retirement_month = fields.String()
+
+
+class UpcomingReport(Ordered):
+    locality = fields.String()
+    quarter = fields.String()
+    total = fields.Integer()
+    items = fields.List(fields.Nested(UpcomingPerson))
+
+
+class RejectedRow(Ordered):
+    row = fields.Integer()
+    reason = fields.String()
+
+
+class ImportReport(Ordered):
+    accepted = fields.Integer()
+    rejected = fields.List(fields.Nested(RejectedRow))
+    inserted = fields.Integer(allow_none=True)
+    updated = fields.Integer(allow_none=True)
+
+
+class DecisionOut(Ordered):
+    decision = fields.String()
+    locality = fields.String()
+    definition_id = fields.Integer()
+    defined_at = fields.String(metadata={"description": "the locality whose table is in force"})
+    version = fields.Integer()
+    outputs = fields.Raw(metadata={"description": "an object (single hit, aggregation) or a list of objects"})
+    matched_rules = fields.List(fields.Integer())
+    matched_rule_ids = fields.List(fields.String())
+
+

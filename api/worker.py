@@ -1,16 +1,26 @@
-"""The worker process: APScheduler polls due jobs, fires timer start events and beats its heartbeat."""
+"""The worker process: APScheduler polls due jobs, fires timer start events and beats its heartbeat.
+
+A database outage does not stop it: a round that cannot reach the database logs one line and the worker
+waits (2 s, 4 s, … up to a minute) before the next try, then carries on by itself. On SIGTERM / SIGINT it
+finishes the job it is running, hands back the rest of its batch and exits.
+"""
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
+import time
 
+import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.store.models import WorkerHeartbeat
 
 log = logging.getLogger("retire.worker")
+
+MAX_BACKOFF_SECONDS = 60.0
 
 
 def heartbeat(engine) -> None:
@@ -24,28 +34,94 @@ def heartbeat(engine) -> None:
         row.beat_at = now
 
 
+def is_connection_error(exc: BaseException) -> bool:
+    """The database cannot be reached (refused, dropped, restarting), as opposed to a bug in a round."""
+    return isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)) or (
+        isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
+
+
+class Poller:
+    """One worker's polling rounds, with the back-off after a database outage.
+
+    ``monotonic`` is injectable so a test can move past a back-off without waiting for it.
+    """
+
+    def __init__(self, engine, *, stop: threading.Event | None = None, monotonic=time.monotonic):
+        self.engine = engine
+        self.stop = stop or threading.Event()
+        self.monotonic = monotonic
+        self.lock = threading.Lock()
+        self.failures = 0          # rounds in a row that could not reach the database
+        self.resume_at = 0.0       # monotonic time before which rounds are skipped
+
+    def tick(self) -> int | None:
+        """One polling round: timer start events, then every due job → jobs run, None when skipped."""
+        if self.stop.is_set() or not self.lock.acquire(blocking=False):
+            return None  # stopping, or the previous round is still running
+        try:
+            if self.monotonic() < self.resume_at:
+                return None
+            started = self.engine.fire_timer_starts()
+            ran = self.engine.run_due_jobs(stop=self.stop)
+            if self.failures:
+                log.info("database reachable again after %d failed round(s); polling resumes", self.failures)
+            self.failures, self.resume_at = 0, 0.0
+            if started or ran:
+                log.info("started %d case(s) from timers, ran %d job(s)", len(started), ran)
+            return ran
+        except sa.exc.SQLAlchemyError as exc:
+            if not is_connection_error(exc):
+                log.exception("worker round failed")
+                return None
+            self.failures += 1
+            wait = min(MAX_BACKOFF_SECONDS, 2.0 ** self.failures)
+            self.resume_at = self.monotonic() + wait
+            log.warning("database unreachable (%s); next try in %.0fs", _one_line(exc), wait)
+            return None
+        except Exception:  # the scheduler must keep polling; the failure is logged with its trace
+            log.exception("worker round failed")
+            return None
+        finally:
+            self.lock.release()
+
+    def beat(self) -> None:
+        try:
+            heartbeat(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            if not is_connection_error(exc):
+                raise
+            if not self.failures:  # the polling round says it once per outage
+                log.debug("heartbeat failed: %s", _one_line(exc))
+
+
 def tick(engine, lock: threading.Lock) -> None:
-    """One polling round: timer start events, then every due job."""
-    if not lock.acquire(blocking=False):
-        return  # the previous round is still running
-    try:
-        started = engine.fire_timer_starts()
-        ran = engine.run_due_jobs()
-        if started or ran:
-            log.info("started %d case(s) from timers, ran %d job(s)", len(started), ran)
-    except Exception:  # the scheduler must keep polling; the failure is logged with its trace
-        log.exception("worker round failed")
-    finally:
-        lock.release()
+    """One polling round without back-off state (kept for callers of the earlier API)."""
+    poller = Poller(engine)
+    poller.lock = lock
+    poller.tick()
 
 
 def run_worker(engine, poll_seconds: float = 2.0) -> None:
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
-    lock = threading.Lock()
-    scheduler.add_job(tick, "interval", seconds=poll_seconds, args=[engine, lock], max_instances=1,
-                      coalesce=True, id="tick")
-    scheduler.add_job(heartbeat, "interval", seconds=10, args=[engine], max_instances=1, coalesce=True,
-                      id="heartbeat")
-    heartbeat(engine)
+    poller = Poller(engine)
+    scheduler.add_job(poller.tick, "interval", seconds=poll_seconds, max_instances=1, coalesce=True, id="tick")
+    scheduler.add_job(poller.beat, "interval", seconds=10, max_instances=1, coalesce=True, id="heartbeat")
+
+    def stop(signum, _frame):
+        log.info("worker %s stopping (signal %d): finishing the running job, handing back the rest",
+                 engine.worker_id, signum)
+        poller.stop.set()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    poller.beat()
     log.info("worker %s polling every %.1fs", engine.worker_id, poll_seconds)
     scheduler.start()
+    with poller.lock:  # the round in progress ends after its running job and hands back the rest
+        log.info("worker %s stopped", engine.worker_id)

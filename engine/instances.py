@@ -74,26 +74,38 @@ class InstanceOps:
         return found
 
     def claim(self, task_id: str, username: str) -> None:
-        with self.transaction() as session:
-            task = self._open_task(session, task_id)
-            if task.assignee and task.assignee != username:
-                raise Conflict(f"the task is claimed by {task.assignee}")
-            task.assignee = username
+        """Take an open task for ``username``: one conditional UPDATE, so of clerks claiming at once exactly
+        one wins and every other gets a Conflict naming the holder."""
+        self._assign(task_id, username, sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == username))
 
     def unclaim(self, task_id: str, username: str, *, force: bool = False) -> None:
+        """Give the task back to its group; only its holder may, or anyone with ``force`` (an admin)."""
+        held = sa.true() if force else sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == username)
+        self._assign(task_id, None, held)
+
+    def _assign(self, task_id: str, assignee: str | None, allowed) -> None:
         with self.transaction() as session:
-            task = self._open_task(session, task_id)
-            if task.assignee and task.assignee != username and not force:
-                raise Conflict(f"the task is claimed by {task.assignee}")
-            task.assignee = None
+            changed = session.execute(
+                sa.update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == "open", allowed)
+                .values(assignee=assignee).execution_options(synchronize_session=False))
+            if changed.rowcount == 1:
+                return
+            task = self._open_task(session, task_id)  # unknown or no longer open: 404 / 409 with the reason
+            raise Conflict(_held_by(task.assignee))
 
     def complete_task(self, task_id: str, data: dict, actor: str, *, validate=None) -> str:
         """Complete an open human task with form data → the instance id. ``validate(task_row, data)``
         may raise InvalidInput before anything changes."""
         with self.transaction() as session:
+            # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it and
+            # then finds the task closed, and a claim that came first makes this completion a Conflict
+            mine = session.execute(
+                sa.update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == "open",
+                                           sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
+                .values(status=HumanTask.status).execution_options(synchronize_session=False))
             task_row = self._open_task(session, task_id)
-            if task_row.assignee and task_row.assignee != actor:
-                raise Conflict(f"the task is claimed by {task_row.assignee}")
+            if mine.rowcount != 1:
+                raise Conflict(_held_by(task_row.assignee))
             if validate is not None:
                 data = validate(task_row, data) or data
             row, wf, pspec, se = self.load(session, task_row.instance_id)
@@ -164,6 +176,12 @@ class InstanceOps:
             by = f" by {task.completed_by}" if task.completed_by else ""
             raise Conflict(f"the task is no longer open ({task.status}{by})")
         return task
+
+
+def _held_by(holder: str | None) -> str:
+    if holder is None:  # given back between our UPDATE and this read
+        return "该任务的认领刚刚发生变化，请刷新后重试 (the task's assignment just changed; reload and try again)"
+    return f"该任务已由 {holder} 认领，请联系其退回后再办理 (the task is claimed by {holder})"
 
 
 def _interrupting_timer_ready(wf) -> bool:

@@ -1,8 +1,10 @@
 """Jobs: external service tasks, timers and outgoing messages, run by any worker under a lease.
 
 Claiming is a compare-and-set on the rows (plus ``FOR UPDATE SKIP LOCKED`` on PostgreSQL) that leases a
-small batch in one statement, so two workers never run a job at once; a job whose worker died is
-claimed again when its lease expires. A handler runs outside the instance transaction and must be
+small batch in one statement, so two workers never run a job at once. A job whose worker died is
+claimed again when its lease expires, and that expiry counts as an attempt (noted in the history): a job
+that kills every worker running it becomes an incident after its last attempt instead of looping for ever.
+Jobs a worker leased but does not run (it stops, or its batch is cut short) are handed back at once. A handler runs outside the instance transaction and must be
 idempotent for (instance, task); its result is applied in one transaction with the job marked done,
 only while this worker still holds the lease. The workflow the handler was called with is reused for
 that transaction when the instance's version has not moved since, and restored again when it has.
@@ -61,14 +63,34 @@ class _Loaded:
 
 class JobOps:
     def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
-        """Lease up to ``limit`` due jobs (ready and due, or running on an expired lease) in one statement.
+        """Lease up to ``limit`` due jobs in one statement, after handing back the expired leases.
 
         One compare-and-set UPDATE … RETURNING: the due condition is checked again on each row it changes,
         so two workers never get the same job; on PostgreSQL the candidates are locked with
         ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
         """
         with self.transaction() as session:
+            self._expire_leases(session)
             return self._claim(session, limit)
+
+    def _expire_leases(self, session) -> None:
+        """Jobs whose lease ran out (their worker died or hung): the lost run counts as an attempt; they are
+        due again at once, or an incident after their last attempt. Each is noted in its case's history."""
+        now = self.now()
+        rows = session.execute(_expire_statement(self.db.dialect.name == "postgresql"), {"now": now}).all()
+        for r in rows:
+            log.warning("job %s: lease expired (attempt %d of %d)%s", r.id, r.attempts, r.max_attempts,
+                        ", now an incident" if r.status == "incident" else "")
+            if not r.instance_id:
+                continue
+            details = {"job_id": r.id, "attempt": r.attempts, "max_attempts": r.max_attempts, "error": r.last_error}
+            session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="lease_expired",
+                                     activity_id=r.activity_id, activity_name=r.activity_name,
+                                     actor=f"worker:{self.worker_id}", details=details))
+            if r.status == "incident":
+                session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="incident",
+                                         activity_id=r.activity_id, activity_name=r.activity_name,
+                                         details={"job_id": r.id, "error": r.last_error}))
 
     def _claim(self, session, limit: int) -> list[ClaimedJob]:
         now = self.now()
@@ -79,37 +101,47 @@ class JobOps:
         jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
         return sorted(jobs, key=lambda j: (j.due_at, j.id))
 
-    def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20) -> int:
+    def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20, stop=None) -> int:
         """Run every job due now (and the ones their completion makes due) → how many ran.
 
         Jobs are leased in batches; the next batch is leased in the transaction that finishes the last job
         of the current one (one commit fewer per batch), or on its own. At most ``limit × max_rounds`` run.
+        ``stop`` (a threading.Event) ends the loop after the running job. Whatever was leased and not run
+        (the loop stops, reaches its bound or fails) is handed back at once for any worker to take.
         """
         ran, queue, batch = 0, [], min(limit, CLAIM_BATCH)
         nothing_due = False  # the last finish leased the next batch and found none
-        while ran < limit * max_rounds:
-            if not queue:
-                queue = [] if nothing_due else self.claim_due_jobs(batch)
+        try:
+            while ran < limit * max_rounds and not (stop is not None and stop.is_set()):
                 if not queue:
-                    break
-            job = queue.pop(0)
-            if self.now() > job.lease_until - LEASE / 2:
-                # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
-                self._release([job.id] + [j.id for j in queue])
-                queue = []
-                continue
-            leased = self.run_job(job, claim_next=0 if queue else batch)
-            nothing_due = leased == []
-            queue.extend(leased or [])
-            ran += 1
+                    queue = [] if nothing_due else self.claim_due_jobs(batch)
+                    if not queue:
+                        break
+                job = queue.pop(0)
+                if self.now() > job.lease_until - LEASE / 2:
+                    # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
+                    self._release([job.id] + [j.id for j in queue])
+                    queue = []
+                    continue
+                leased = self.run_job(job, claim_next=0 if queue else batch)
+                nothing_due = leased == []
+                queue.extend(leased or [])
+                ran += 1
+        finally:
+            if queue:
+                self._release([j.id for j in queue])
         return ran
 
     def _release(self, job_ids: list[int]) -> None:
-        with self.transaction() as session:
-            session.execute(sa.update(Job).where(Job.id.in_(job_ids), Job.status == "running",
-                                                 Job.lease_owner == self.worker_id)
-                            .values(status="ready", lease_owner=None, lease_until=None, updated_at=self.now())
-                            .execution_options(synchronize_session=False))
+        """Hand back jobs this worker leased and will not run: due again at once, no attempt counted."""
+        try:
+            with self.transaction() as session:
+                session.execute(sa.update(Job).where(Job.id.in_(job_ids), Job.status == "running",
+                                                     Job.lease_owner == self.worker_id)
+                                .values(status="ready", lease_owner=None, lease_until=None, updated_at=self.now())
+                                .execution_options(synchronize_session=False))
+        except sa.exc.SQLAlchemyError as exc:  # the database is gone: the leases expire instead
+            log.warning("could not hand back %d leased job(s): %s", len(job_ids), _one_line(exc))
 
     def run_job(self, job: ClaimedJob, *, claim_next: int = 0) -> list[ClaimedJob] | None:
         """Run one leased job → the jobs leased in the transaction that finished it (up to ``claim_next``),
@@ -254,8 +286,7 @@ class JobOps:
 def _claim_statement(postgresql: bool):
     """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters."""
     now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    due = sa.or_(sa.and_(Job.status == "ready", Job.due_at < now),
-                 sa.and_(Job.status == "running", Job.lease_until < now))
+    due = sa.and_(Job.status == "ready", Job.due_at < now)
     candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(sa.bindparam("batch"))
     if postgresql:
         candidates = candidates.with_for_update(skip_locked=True)
@@ -268,6 +299,34 @@ def _claim_statement(postgresql: bool):
             .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
                        Job.activity_name, Job.payload, Job.due_at)
             .execution_options(synchronize_session=False))
+
+
+@functools.cache
+def _expire_statement(postgresql: bool):
+    """Expired leases → an attempt more; ready again (due as before), or an incident after the last attempt.
+    The SET clauses read the row as it was, so the message names the worker that lost the job."""
+    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
+    expired = sa.and_(Job.status == "running", Job.lease_until < now)
+    candidates = sa.select(Job.id).where(expired).order_by(Job.id)
+    if postgresql:  # in id order, skipping rows another worker is handing back: no deadlock, no waiting
+        candidates = candidates.with_for_update(skip_locked=True)
+    picked = candidates.cte("expired")
+    if postgresql:
+        picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+    message = sa.literal("租约到期，作业未完成：执行它的工作进程已停止或超时 (lease of worker ") \
+        + sa.func.coalesce(Job.lease_owner, "?") + sa.literal(" expired before the job finished)")
+    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), expired)
+            .values(attempts=Job.attempts + 1,
+                    status=sa.case((Job.attempts + 1 >= Job.max_attempts, "incident"), else_="ready"),
+                    lease_owner=None, lease_until=None, updated_at=now, last_error=message)
+            .returning(Job.id, Job.instance_id, Job.status, Job.attempts, Job.max_attempts, Job.activity_id,
+                       Job.activity_name, Job.last_error)
+            .execution_options(synchronize_session=False))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
 
 
 def _complete_external(wf, task_id: str, result: dict) -> None:

@@ -8,7 +8,7 @@ from marshmallow import fields
 from engine.dmn.errors import DecisionError
 
 from ..auth import current, require
-from ..schemas import Ordered
+from ..schemas import DecisionOut, Ordered
 from .common import engine
 from .scope import locality_allowed
 
@@ -24,6 +24,7 @@ class EvaluateIn(Ordered):
 class Evaluate(MethodView):
     @require("admin", "policy", "clerk", "auditor")
     @blp.arguments(EvaluateIn)
+    @blp.response(200, DecisionOut)
     def post(self, body, decision_id):
         """Evaluate the decision in force for a locality with the given inputs"""
         eng = engine()

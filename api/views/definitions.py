@@ -10,7 +10,7 @@ from engine.definitions import DefinitionFile
 from engine.store.models import Definition
 
 from ..auth import current, require
-from ..schemas import (DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
+from ..schemas import (DefinitionDiff, DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
                        ValidateResponse)
 from .common import audit, engine
 from .scope import locality_allowed, visible_localities
@@ -127,6 +127,9 @@ class DefinitionById(MethodView):
 @blp.route("/<int:definition_id>/diff")
 class Diff(MethodView):
     @require()
+    @blp.doc(parameters=[{"in": "query", "name": "against", "required": True, "schema": {"type": "integer"},
+                          "description": "the id of the other version of the same definition"}])
+    @blp.response(200, DefinitionDiff)
     def get(self, definition_id):
         """Elements added, removed and changed between this version and `against`"""
         from flask import request as req

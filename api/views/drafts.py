@@ -10,7 +10,7 @@ from engine.definitions import kind_of
 from engine.store.models import Draft
 
 from ..auth import current, require
-from ..schemas import Ordered
+from ..schemas import DraftList, DraftOut, Ordered
 from .common import engine
 from .scope import found_in_scope, locality_allowed
 
@@ -39,6 +39,7 @@ def _out(d: Draft, content=False) -> dict:
 class Drafts(MethodView):
     @require("policy")
     @blp.arguments(DraftArgs, location="query")
+    @blp.response(200, DraftList)
     def get(self, args):
         """Saved drafts of a locality"""
         eng = engine()
@@ -50,6 +51,7 @@ class Drafts(MethodView):
 
     @require("policy")
     @blp.arguments(DraftIn)
+    @blp.response(200, DraftOut)
     def put(self, body):
         """Save (or overwrite) the draft of one file"""
         eng = engine()
@@ -73,6 +75,7 @@ class Drafts(MethodView):
 @blp.route("/<int:draft_id>")
 class DraftById(MethodView):
     @require("policy")
+    @blp.response(200, DraftOut)
     def get(self, draft_id):
         """One draft with its content"""
         eng = engine()

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from engine.store.models import WorkerHeartbeat
 
+from ..schemas import HealthOut
 from .common import engine
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Liveness")
@@ -14,6 +15,8 @@ blp = Blueprint("health", __name__, url_prefix="/api", description="Liveness")
 
 @blp.route("/health")
 class Health(MethodView):
+    @blp.response(200, HealthOut)
+    @blp.alt_response(503, schema=HealthOut, description="the database cannot be reached")
     def get(self):
         """Database reachable, worker heartbeat age"""
         eng = engine()

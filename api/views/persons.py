@@ -11,6 +11,7 @@ from flask_smorest import Blueprint, abort
 from handlers.ledger.roster_import import import_roster
 
 from ..auth import require
+from ..schemas import ImportReport
 from .common import engine
 
 blp = Blueprint("persons", __name__, url_prefix="/api/persons", description="Insured-person roster")
@@ -19,6 +20,10 @@ blp = Blueprint("persons", __name__, url_prefix="/api/persons", description="Ins
 @blp.route("/import")
 class Import(MethodView):
     @require("admin", "clerk")
+    @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary", "description": "the roster, .csv or .xlsx"}}}}}})
+    @blp.response(200, ImportReport)
     def post(self):
         """Upload a CSV or XLSX roster (multipart field `file`); rows accepted and rejected with reasons"""
         upload = request.files.get("file")

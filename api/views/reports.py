@@ -12,7 +12,7 @@ from engine.clock import SHANGHAI
 from handlers.personal import masked
 
 from ..auth import current, require
-from ..schemas import Ordered
+from ..schemas import CompletionReport, Ordered, UpcomingReport
 from .common import engine
 from .scope import locality_allowed, path_prefix
 
@@ -40,6 +40,7 @@ def _day_start(d: date) -> datetime:
 class Completions(MethodView):
     @require("admin", "clerk", "auditor", "policy")
     @blp.arguments(CompletionArgs, location="query")
+    @blp.response(200, CompletionReport)
     def get(self, args):
         """Per department and item: completed counts for a locality and period (dates inclusive)"""
         eng = engine()
@@ -70,6 +71,7 @@ class Completions(MethodView):
 class Upcoming(MethodView):
     @require("admin", "clerk", "auditor", "policy")
     @blp.arguments(UpcomingArgs, location="query")
+    @blp.response(200, UpcomingReport)
     def get(self, args):
         """Persons reaching statutory retirement age in a quarter (per the locality's DMN table)"""
         from handlers.localities import subtree_prefix
