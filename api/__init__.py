@@ -8,6 +8,7 @@ from flask import Flask, abort, send_from_directory
 from flask_smorest import Api
 
 from .config import Config
+from .converters import install as install_converters
 from .errors import register_error_handlers
 
 STATIC = Path(__file__).parent / "static"
@@ -27,6 +28,7 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
         engine = bootstrap(app.config["DATABASE_URL"], processes_dir=app.config["PROCESSES_DIR"],
                            forms_dir=app.config["FORMS_DIR"], ports_kind=app.config["PORTS"], worker_id="api")
     app.extensions["retire_engine"] = engine
+    install_converters(app)   # before the blueprints: their rules are built with the app's converters
     api = Api(app)
     from .views import (applications, decisions, definitions, drafts, health, incidents, instances, localities,
                         messages, migrations, notifications, persons, reports, tasks, tokens, users)

@@ -9,7 +9,7 @@ from marshmallow import fields
 from engine.store.models import Locality
 
 from ..auth import check_scope, current, require
-from ..schemas import LocalityList, Ordered
+from ..schemas import Id, LocalityList, Ordered
 from .common import engine
 
 blp = Blueprint("localities", __name__, url_prefix="/api/localities", description="Localities")
@@ -27,7 +27,7 @@ class Localities(MethodView):
 
 
 class AdaptIn(Ordered):
-    definition_id = fields.Integer(required=True)
+    definition_id = Id(required=True)
 
 
 @blp.route("/<code>/overrides")

@@ -8,15 +8,15 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from ..auth import current, require
-from ..schemas import Ordered
+from ..schemas import Id, Ordered
 from .common import engine
 
 blp = Blueprint("migrations", __name__, url_prefix="/api/migrations", description="Instance migration")
 
 
 class MigrationIn(Ordered):
-    from_definition = fields.Integer(required=True)
-    to_definition = fields.Integer(required=True)
+    from_definition = Id(required=True)
+    to_definition = Id(required=True)
     mappings = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, metadata={
         "description": "old element id → new element id, in the main process or any called or embedded "
                        "sub-process; write the old id as process:element when it is in several processes"})

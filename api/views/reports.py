@@ -12,7 +12,7 @@ from engine.clock import SHANGHAI
 from handlers.personal import masked
 
 from ..auth import check_scope, current, require
-from ..schemas import Ordered
+from ..schemas import Ordered, Page, PageSize
 from .common import engine
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Reports")
@@ -27,8 +27,8 @@ class CompletionArgs(Ordered):
 class UpcomingArgs(Ordered):
     locality = fields.String()
     quarter = fields.String(required=True, validate=validate.Regexp(r"^\d{4}Q[1-4]$", error="quarter must look like 2027Q1"))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    page = Page()
+    page_size = PageSize(100, 1000)
 
 
 def _day_start(d: date) -> datetime:
