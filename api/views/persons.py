@@ -15,7 +15,7 @@ from ..auth import current, require
 from .common import engine
 
 blp = Blueprint("persons", __name__, url_prefix="/api/persons", description="Insured-person roster")
-MULTIPART_OVERHEAD = 64 * 1024
+MULTIPART_OVERHEAD = 16 * 1024   # the multipart headers around the file
 
 
 @blp.route("/import")
