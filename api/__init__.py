@@ -10,6 +10,7 @@ from flask_smorest import Api
 from .config import Config
 from .converters import install as install_converters
 from .errors import register_error_handlers
+from .input_guard import install as install_input_guard
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,6 +38,7 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                    applications, persons, reports, notifications, decisions, users, migrations):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+    install_input_guard(app)
     _static_routes(app)
     logging.getLogger("retire").setLevel(logging.INFO)
     return app

@@ -15,6 +15,7 @@ from flask import jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from engine.dmn.errors import DecisionInputError, NoMatchingRule
 from engine.errors import EngineError, InvalidDefinition, InvalidInput, ProcessFailed
 
 log = logging.getLogger("retire.api")
@@ -142,6 +143,13 @@ def register_error_handlers(app):
         if status >= 500:
             log.error("engine error: %s", exc)
         return jsonify(error_body(status, exc.message, errors, **extra)), status
+
+    @app.errorhandler(DecisionInputError)
+    @app.errorhandler(NoMatchingRule)
+    def decision_input_error(exc):   # the case's variables do not fit a decision table the process consults
+        field = getattr(exc, "input_name", None) or "variables"
+        return jsonify(error_body(422, f"决策表无法根据所给数据作出判断 ({exc})", {"json": {field: [str(exc)]}},
+                                  decision_id=exc.decision_id)), 422
 
     @app.errorhandler(ValidationError)
     def schema_error(exc: ValidationError):
