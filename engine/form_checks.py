@@ -23,7 +23,7 @@ FORMATS = {"id_number", "phone", "bank_card", "year_month"}
 SUBTYPES = {"date", "time", "datetime"}
 VALIDATE_KEYS = {"required", "minLength", "maxLength", "min", "max", "pattern", "patternErrorMessage",
                  "validationType"}
-VALIDATION_TYPES = {"email", "phone"}
+VALIDATION_TYPES = {"email", "phone", "custom"}   # form-js: custom means "use pattern"
 PATTERN_MAX_LENGTH = 1000
 RE2_MAX_MEMORY = 8 << 20
 
@@ -142,7 +142,7 @@ def _rule_problems(rules: dict) -> list[str]:
     if rules.get("patternErrorMessage") is not None and not isinstance(rules["patternErrorMessage"], str):
         out.append("validate.patternErrorMessage must be text")
     if rules.get("validationType") not in (None, "") and rules["validationType"] not in VALIDATION_TYPES:
-        out.append(f"validate.validationType {rules['validationType']!r} is not email or phone")
+        out.append(f"validate.validationType {rules['validationType']!r} is not email, phone or custom")
     unknown = sorted(set(rules) - VALIDATE_KEYS)
     if unknown:
         out.append(f"validate.{unknown[0]} is not a rule the server enforces")

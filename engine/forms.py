@@ -4,7 +4,8 @@ Supported: ``conditional.hide`` (FEEL), ``validate.required``, ``minLength``/``m
 ``patternErrorMessage``, matched with RE2 in linear time — engine.form_checks refuses at deploy what RE2
 cannot run); select, radio and checklist ``values`` (enumerations); ``datetime`` with
 ``subtype: date``; and the ``properties.format`` of a component: ``id_number`` (GB 11643 with check
-digit), ``phone``, ``bank_card``, ``year_month``.
+digit), ``phone``, ``bank_card``, ``year_month``; form-js ``validate.validationType`` ``email`` and ``phone`` (a
+mainland mobile number, as ``format: phone``).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ log = logging.getLogger("retire.forms")
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 BANK_CARD = re.compile(r"^\d{12,19}$")
 YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"   # matched with RE2 (linear), like every pattern a form brings
 
 
 def fields_of(form: dict) -> list[dict]:
@@ -138,6 +140,10 @@ def _check(c: dict, value) -> str | None:
     if rules.get("pattern") and not pattern_matches(rules["pattern"], text):
         return (rules.get("patternErrorMessage") or (c.get("properties") or {}).get("patternMessage")
                 or f"does not match the pattern {rules['pattern']}")
+    if rules.get("validationType") == "email" and not pattern_matches(EMAIL, text):
+        return "须为电子邮箱地址 (must be an email address)"
+    if rules.get("validationType") == "phone" and not PHONE.match(text):
+        return "must be an 11-digit mobile number starting with 1"
     if fmt == "id_number":
         return id_number_problem(text)
     if fmt == "phone" and not PHONE.match(text):

@@ -24,3 +24,13 @@ def test_a_pattern_matches_the_whole_value_as_before():
     assert validate_submission(_form(pattern=r"\d{6}"), {"code": "340722"}) == {"code": "340722"}
     with pytest.raises(InvalidInput):
         validate_submission(_form(pattern=r"\d{6}"), {"code": "3407221"})
+
+
+def test_form_js_email_and_phone_validation_types_are_enforced_on_the_server():
+    form = {"id": "contact", "components": [
+        {"key": "mail", "type": "textfield", "validate": {"validationType": "email"}},
+        {"key": "mobile", "type": "textfield", "validate": {"validationType": "phone"}}]}
+    with pytest.raises(InvalidInput) as caught:
+        validate_submission(form, {"mail": "not-an-address", "mobile": "12345"})
+    assert set(caught.value.errors) == {"mail", "mobile"}
+    assert validate_submission(form, {"mail": "wang@example.cn", "mobile": "13912345678"})["mail"] == "wang@example.cn"
