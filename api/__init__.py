@@ -8,7 +8,9 @@ from flask import Flask, abort, send_from_directory
 from flask_smorest import Api
 
 from .config import Config
+from .converters import install as install_converters
 from .errors import register_error_handlers
+from .input_guard import install as install_input_guard
 
 STATIC = Path(__file__).parent / "static"
 
@@ -27,6 +29,7 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
         engine = bootstrap(app.config["DATABASE_URL"], processes_dir=app.config["PROCESSES_DIR"],
                            forms_dir=app.config["FORMS_DIR"], ports_kind=app.config["PORTS"], worker_id="api")
     app.extensions["retire_engine"] = engine
+    install_converters(app)   # before the blueprints: their rules are built with the app's converters
     api = Api(app)
     from .views import (applications, audit, decisions, definitions, drafts, health, incidents, instances,
                         localities, messages, migrations, notifications, persons, reports, tasks, tokens, users)
@@ -35,6 +38,7 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                    applications, persons, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+    install_input_guard(app)
     _static_routes(app)
     logging.getLogger("retire").setLevel(logging.INFO)
     return app

@@ -285,15 +285,18 @@ def import_():
 @click.option("--quiet", is_flag=True, help="no progress bar")
 def import_roster_cmd(path: Path, quiet: bool):
     """Import insured persons from a CSV or XLSX file (progress bar on stderr)."""
-    from handlers.ledger.roster_import import import_roster
+    from handlers.ledger.roster_import import ImportRefused, import_roster
 
     if path.suffix.lower() not in (".csv", ".xlsx"):
-        _fail("the roster must be a .csv or .xlsx file")
-    report = import_roster(_engine().db, path, progress=not quiet)
-    click.echo(f"accepted {report.accepted}, rejected {len(report.rejected)}")
+        _fail("花名册须为 .csv 或 .xlsx 文件 (the roster must be a .csv or .xlsx file)")
+    try:
+        report = import_roster(_engine().db, path, progress=not quiet)
+    except ImportRefused as exc:
+        _fail(exc.reason, 3 if exc.too_large else 2)
+    click.echo(f"accepted {report.accepted}, rejected {report.rejected_count}")
     for e in report.rejected[:50]:
-        click.echo(f"  row {getattr(e, 'row', '?')}: {getattr(e, 'reason', e)}")
-    if report.rejected and not report.accepted:
+        click.echo(f"  row {e['row']}: {e['reason']}")
+    if report.rejected_count and not report.accepted:
         sys.exit(1)
 
 

@@ -68,7 +68,7 @@ def identify(f: DefinitionFile) -> tuple[str, str, list[str]]:
                 d.get("id") for d in decisions[1:]]
         if kind == "form":
             data = json.loads(f.content)
-            if not isinstance(data, dict) or not data.get("id"):
+            if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"].strip():
                 raise InvalidDefinition(f"{f.name}: a form needs an id", [
                     {"file": f.name, "element_id": None, "message": 'a form-js form needs a top-level "id"'}])
             return data["id"], data.get("title") or data.get("name") or data["id"], []

@@ -4,7 +4,6 @@ Each problem names the file, the element id and the reason.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -12,9 +11,8 @@ from lxml import etree
 from .bpmn.expressions import DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, check_time_value
 from .bpmn.interpreter import BudgetExceeded, ExpressionError, ExpressionSyntaxError, check_expression, check_script
 from .definitions import BPMN_NS, DefinitionFile, identify
-from .dmn.lexer import FeelSyntaxError
 from .errors import InvalidDefinition
-from .forms import hide_condition
+from .form_checks import check_form
 from .specs import parse_process
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -240,32 +238,7 @@ def _check_dmn(f) -> list[dict]:
     return out
 
 
-FORM_COMPONENTS = {"textfield", "textarea", "number", "select", "radio", "checkbox", "checklist", "taglist",
-                   "datetime", "text", "button", "group", "spacer", "separator", "html", "image", "dynamiclist",
-                   "iframe", "table", "expression", "filepicker", "documentPreview", "default"}
-
-
 def _check_form(f) -> list[dict]:
-    form = json.loads(f.content)
-    out, keys = [], set()
-
-    def walk(components):
-        for c in components or []:
-            ctype = c.get("type")
-            if ctype not in FORM_COMPONENTS:
-                out.append(_p(f.name, c.get("id"), f"unknown form component type '{ctype}'"))
-            try:
-                hide_condition(c)
-            except FeelSyntaxError as exc:
-                out.append(_p(f.name, c.get("id"), f"the condition that hides '{c.get('key') or c.get('id')}' "
-                                                   f"is not a FEEL expression: {exc}"))
-            key = c.get("key")
-            if key:
-                if key in keys:
-                    out.append(_p(f.name, c.get("id"), f"two fields use the key '{key}'"))
-                keys.add(key)
-            walk(c.get("components"))
-
-    walk(form.get("components"))
-    return out
+    """Form-js forms are checked in engine.form_checks (types, rules, RE2 patterns, FEEL conditions, keys)."""
+    return check_form(f.name, f.content)
 

@@ -9,7 +9,7 @@ from marshmallow import fields
 from engine.store.models import Locality
 
 from ..auth import current, require
-from ..schemas import LocalityList, Ordered
+from ..schemas import Id, LocalityList, Ordered
 from .common import engine
 from .scope import locality_allowed, visible_localities
 
@@ -30,7 +30,7 @@ class Localities(MethodView):
 
 
 class AdaptIn(Ordered):
-    definition_id = fields.Integer(required=True)
+    definition_id = Id(required=True)
 
 
 @blp.route("/<code>/overrides")

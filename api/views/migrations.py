@@ -15,7 +15,7 @@ from marshmallow import fields
 from engine.store.models import Definition, Instance
 
 from ..auth import current, require
-from ..schemas import Ordered
+from ..schemas import Id, Ordered
 from .common import audit, engine
 from .definitions import found_definition
 from .scope import path_prefix
@@ -24,8 +24,8 @@ blp = Blueprint("migrations", __name__, url_prefix="/api/migrations", descriptio
 
 
 class MigrationIn(Ordered):
-    from_definition = fields.Integer(required=True)
-    to_definition = fields.Integer(required=True)
+    from_definition = Id(required=True)
+    to_definition = Id(required=True)
     mappings = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, metadata={
         "description": "old element id → new element id, in the main process or any called or embedded "
                        "sub-process; write the old id as process:element when it is in several processes"})

@@ -12,7 +12,7 @@ from engine.clock import SHANGHAI
 from handlers.personal import masked
 
 from ..auth import current, require
-from ..schemas import CompletionReport, Ordered, UpcomingReport
+from ..schemas import CompletionReport, Ordered, Page, PageSize, UpcomingReport
 from .common import engine
 from .scope import locality_allowed, path_prefix
 
@@ -28,8 +28,8 @@ class CompletionArgs(Ordered):
 class UpcomingArgs(Ordered):
     locality = fields.String()
     quarter = fields.String(required=True, validate=validate.Regexp(r"^\d{4}Q[1-4]$", error="quarter must look like 2027Q1"))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    page = Page()
+    page_size = PageSize(100, 1000)
 
 
 def _day_start(d: date) -> datetime:
