@@ -21,13 +21,28 @@ from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Su
 from .sync import Mirror, mirror_of
 
 
+class PersonHasRunningCase(Conflict):
+    """The person already has a running case in this locality (the unique index on instances.person_key)."""
+
+    def __init__(self, business_key: str | None):
+        super().__init__(f"该参保人已有正在办理的退休一件事（业务编号 {business_key or '未知'}），不能重复申请; "
+                         f"this person already has a running case {business_key}", field="id_number")
+        self.business_key = business_key
+
+
 class InstanceOps:
     def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
-              actor: str = "system", *, session=None) -> str:
-        """Start ``process_key`` for ``locality`` at its nearest latest version → instance id."""
+              actor: str = "system", *, session=None, person_key: str | None = None) -> str:
+        """Start ``process_key`` for ``locality`` at its nearest latest version → instance id.
+
+        ``person_key`` (e.g. the ID number of the person a retirement is for) is held by the case while it runs:
+        a second running case with the same key in the same locality is a Conflict, decided by the database's
+        unique index, so simultaneous starts cannot both win.
+        """
         if session is None:
             with self.transaction() as s:
-                return self.start(process_key, locality, business_key, variables, actor, session=s)
+                return self.start(process_key, locality, business_key, variables, actor, session=s,
+                                  person_key=person_key)
         self.locality(locality)
         seq = self.definitions.latest_seq(session)
         definition = self.definitions.require(session, "bpmn", process_key, locality, seq)
@@ -36,9 +51,18 @@ class InstanceOps:
                        subprocess_definitions=self.resolve_called(session, definition, locality, seq),
                        snapshot_seq=seq, locality=locality, locality_path=self.locality_path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
-                       updated_at=now, started_by=actor)
+                       updated_at=now, started_by=actor, person_key=person_key)
         session.add(row)
-        session.flush()
+        if person_key is None:
+            session.flush()
+        else:
+            try:
+                with session.begin_nested():
+                    session.flush()
+            except sa.exc.IntegrityError as exc:
+                running = session.scalar(sa.select(Instance.business_key).where(
+                    Instance.locality == locality, Instance.person_key == person_key))
+                raise PersonHasRunningCase(running) from exc
         pspec = self.process_spec(session, row)
         se = self.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
