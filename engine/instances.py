@@ -53,16 +53,12 @@ class InstanceOps:
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
                        updated_at=now, started_by=actor, person_key=person_key)
         session.add(row)
-        if person_key is None:
+        try:
             session.flush()
-        else:
-            try:
-                with session.begin_nested():
-                    session.flush()
-            except sa.exc.IntegrityError as exc:
-                running = session.scalar(sa.select(Instance.business_key).where(
-                    Instance.locality == locality, Instance.person_key == person_key))
-                raise PersonHasRunningCase(running) from exc
+        except sa.exc.IntegrityError as exc:  # the only unique key of a new instance row besides its uuid
+            if person_key is None:
+                raise
+            raise PersonHasRunningCase(self.running_case_of(locality, person_key)) from exc
         pspec = self.process_spec(session, row)
         se = self.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
@@ -78,6 +74,12 @@ class InstanceOps:
                                  details={"definition_id": definition.id, "version": definition.version}))
         self.advance(session, row, wf, pspec, se, actor, stored=Mirror.nothing())
         return row.id
+
+    def running_case_of(self, locality: str, person_key: str) -> str | None:
+        """The business key of the running case holding ``person_key`` in ``locality`` (read in its own session)."""
+        with self.reading() as session:
+            return session.scalar(sa.select(Instance.business_key).where(
+                Instance.locality == locality, Instance.person_key == person_key))
 
     def _start_form_defaults(self, session, pspec, locality: str, seq: int) -> dict:
         """Default values of the start event's form (``camunda:formRef``) for variables a start omits."""

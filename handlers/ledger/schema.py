@@ -145,7 +145,6 @@ housing_fund_withdrawals = sa.Table(
     sa.Column("bank_card", sa.String(32), nullable=False),
     sa.Column("paid_on", sa.Date, nullable=False),
     sa.Column("id_number", sa.String(18), unique=True),  # one retirement withdrawal per person
-    sa.Column("requested_card", sa.String(32)),  # a card named in the application: checked, never paid to
 )
 
 only_child_rewards = sa.Table(

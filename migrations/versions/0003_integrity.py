@@ -1,5 +1,5 @@
 """money and people: one running retirement per person and locality, one pension award and one housing-fund
-withdrawal per person, the housing-fund payee card kept by the centre, the card an application named
+withdrawal per person, the housing-fund payee card kept by the centre
 
 Revision ID: 0003_integrity
 Revises: 0002
@@ -24,14 +24,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('bank_card', sa.String(length=32), nullable=True))
     with op.batch_alter_table('ledger_housing_fund_withdrawals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('id_number', sa.String(length=18), nullable=True))
-        batch_op.add_column(sa.Column('requested_card', sa.String(length=32), nullable=True))
         batch_op.create_unique_constraint('ledger_housing_fund_withdrawals_id_number_key', ['id_number'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('ledger_housing_fund_withdrawals', schema=None) as batch_op:
         batch_op.drop_constraint('ledger_housing_fund_withdrawals_id_number_key', type_='unique')
-        batch_op.drop_column('requested_card')
         batch_op.drop_column('id_number')
     with op.batch_alter_table('ledger_housing_fund_accounts', schema=None) as batch_op:
         batch_op.drop_column('bank_card')
