@@ -25,8 +25,8 @@ class PersonHasRunningCase(Conflict):
     """The person already has a running case in this locality (the unique index on instances.person_key)."""
 
     def __init__(self, business_key: str | None):
-        super().__init__(f"该参保人已有正在办理的退休一件事（业务编号 {business_key or '未知'}），不能重复申请; "
-                         f"this person already has a running case {business_key}", field="id_number")
+        super().__init__(f"该参保人已有正在办理的退休一件事{f'（业务编号 {business_key}）' if business_key else ''}，"
+                         f"不能重复申请; this person already has a running case", field="id_number")
         self.business_key = business_key
 
 
@@ -58,7 +58,7 @@ class InstanceOps:
         except sa.exc.IntegrityError as exc:  # the only unique key of a new instance row besides its uuid
             if person_key is None:
                 raise
-            raise PersonHasRunningCase(self.running_case_of(locality, person_key)) from exc
+            raise PersonHasRunningCase(None) from exc  # the caller names the case once this transaction is over
         pspec = self.process_spec(session, row)
         se = self.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)

@@ -15,7 +15,7 @@ from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
 from engine.instances import PersonHasRunningCase
 from engine.store.models import Application
-from handlers.personal import birth_date_from_id, masked, sex_from_id
+from handlers.personal import birth_date_from_id, masked, normalise_id, sex_from_id
 
 from ..auth import check_scope, current, require
 from ..schemas import Ordered
@@ -137,6 +137,7 @@ class Applications(MethodView):
         if form is None:
             abort(404, message=f"no application form is deployed for locality {locality}")
         data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
+        data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
         person = checks.check_person(eng.ports.roster, locality, eng.locality(locality).name, current().locality,
                                      data["id_number"])
@@ -161,8 +162,8 @@ class Applications(MethodView):
                                   channel=channel, data=data, submitted_by=current().username,
                                   created_at=now)
                 session.add(app)
-        except PersonHasRunningCase as exc:
-            _conflict(exc.business_key)
+        except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
+            _conflict(eng.running_case_of(locality, data["id_number"]))
         return {**{c: getattr(app, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                 "created_at")}, "applicant": masked(data)}
 
