@@ -10,8 +10,19 @@ from flask_smorest import Blueprint, abort
 
 from handlers.ledger.roster_import import import_roster
 
-from ..auth import require
+from ..auth import current, require
 from .common import engine
+
+
+def check_importer(eng) -> None:
+    """The roster is 人社/社保's record: only their clerks (settings.yaml roster.importers) and operators load it."""
+    p = current()
+    if p.role == "admin":
+        return
+    allowed = set((eng.settings(p.locality).get("roster") or {}).get("importers") or [])
+    if not allowed & set(p.groups or []):
+        abort(403, message=f"参保人员名单只能由{'、'.join(sorted(allowed)) or '系统管理员'}导入; "
+                           f"only clerks of {', '.join(sorted(allowed)) or 'the operators'} may import the roster")
 
 blp = Blueprint("persons", __name__, url_prefix="/api/persons", description="Insured-person roster")
 
@@ -21,6 +32,7 @@ class Import(MethodView):
     @require("admin", "clerk")
     def post(self):
         """Upload a CSV or XLSX roster (multipart field `file`); rows accepted and rejected with reasons"""
+        check_importer(engine())
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             abort(422, message="attach the roster as multipart field 'file'", errors={"files": {"file": ["required"]}})

@@ -130,3 +130,13 @@ def test_online_in_zongyang_is_only_for_the_flexibly_employed(client, login, ros
 def test_the_platform_may_not_pretend_to_be_the_employer(client, login, wang):
     rv = _post(client, login("wanshitong"), wang, channel="employer")
     assert rv.status_code == 403 and "只能以“online”渠道提交申请" in rv.json["message"]
+
+
+@pytest.mark.parametrize("account", ["zy_community", "zy_housing", "wanshitong"])
+def test_only_the_hrss_clerks_may_load_people_into_the_roster(client, login, account):
+    import io
+
+    csv = "身份证号,姓名,人员类别,行政区划\n220102196703150411,赵国庆,男职工,220102\n".encode()
+    rv = client.post("/api/persons/import", headers=login(account), data={"file": (io.BytesIO(csv), "roster.csv")},
+                     content_type="multipart/form-data")
+    assert rv.status_code == 403
