@@ -71,12 +71,20 @@ def retirement_dates(eng, locality: str, variables: dict, person: dict) -> dict:
         **inputs, "retirement_age_months": statutory["retirement_age_months"],
         "contribution_months": None, "minimum_months": None})
     return {"born": born, "statutory": month_of(statutory["retirement_month"]),
-            "latest": month_of(window["latest_month"])}
+            "earliest": month_of(window["earliest_month"]), "latest": month_of(window["latest_month"])}
 
 
-def check_plausible(rules: dict, dates: dict, today: date) -> None:
+def check_plausible(rules: dict, variables: dict, dates: dict, today: date) -> None:
     """A birth date whose latest possible retirement (plus the contribution extension) is long past is no
-    retirement applicant."""
+    retirement applicant; nor, for a normal retirement, one whose earliest flexible month is still years away
+    (early retirement for special work, illness or 退职 has its own ages, judged in the case)."""
+    before = rules.get("months_before_earliest_retirement")
+    if before is not None and variables.get("retirement_type", NORMAL) == NORMAL:
+        first = add_months(dates["earliest"], -int(before))
+        if month_index(month_of(today)) < month_index(first):
+            _refuse("id_number", f"出生日期{dates['born'].isoformat()}的参保人法定退休时间为{dates['statutory']}，"
+                                 f"最早可于{dates['earliest']}弹性提前退休，{first}前不受理退休申请; "
+                                 f"born {dates['born'].isoformat()}: no retirement application before {first}")
     extra = rules.get("months_after_latest_retirement")
     if extra is None:
         return

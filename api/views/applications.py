@@ -144,7 +144,7 @@ class Applications(MethodView):
         check_flexible_request(eng, locality, variables)
         today = eng.now().astimezone(SHANGHAI).date()
         dates = checks.retirement_dates(eng, locality, variables, person)
-        checks.check_plausible(rules, dates, today)
+        checks.check_plausible(rules, variables, dates, today)
         checks.check_window(rules, variables, dates, today)
         checks.check_online(rules, channel, person)
         running = eng.running_case_of(locality, data["id_number"])

@@ -140,3 +140,14 @@ def test_only_the_hrss_clerks_may_load_people_into_the_roster(client, login, acc
     rv = client.post("/api/persons/import", headers=login(account), data={"file": (io.BytesIO(csv), "roster.csv")},
                      content_type="multipart/form-data")
     assert rv.status_code == 403
+
+
+def test_a_man_born_in_1990_is_not_yet_a_retirement_applicant_but_may_ask_for_early_retirement_on_illness(
+        client, login, roster, clock):
+    clock.set(datetime(2027, 4, 1, 9, 0))
+    young = roster(person(county="220102", born=date(1990, 1, 5), seq=71))
+    employer = login("jl_employer")
+    rv = _post(client, employer, young, locality="220000", channel="employer")
+    assert "不受理退休申请" in _field(rv, "id_number")
+    rv = _post(client, employer, young, locality="220000", channel="employer", retirement_type="illness")
+    assert rv.status_code == 201, "illness and 退职 have their own ages, judged in the case"
