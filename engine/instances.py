@@ -21,13 +21,28 @@ from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Su
 from .sync import Mirror, mirror_of
 
 
+class PersonHasRunningCase(Conflict):
+    """The person already has a running case in this locality (the unique index on instances.person_key)."""
+
+    def __init__(self, business_key: str | None):
+        super().__init__(f"该参保人已有正在办理的退休一件事{f'（业务编号 {business_key}）' if business_key else ''}，"
+                         f"不能重复申请; this person already has a running case", field="id_number")
+        self.business_key = business_key
+
+
 class InstanceOps:
     def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
-              actor: str = "system", *, session=None) -> str:
-        """Start ``process_key`` for ``locality`` at its nearest latest version → instance id."""
+              actor: str = "system", *, session=None, person_key: str | None = None) -> str:
+        """Start ``process_key`` for ``locality`` at its nearest latest version → instance id.
+
+        ``person_key`` (e.g. the ID number of the person a retirement is for) is held by the case while it runs:
+        a second running case with the same key in the same locality is a Conflict, decided by the database's
+        unique index, so simultaneous starts cannot both win.
+        """
         if session is None:
             with self.transaction() as s:
-                return self.start(process_key, locality, business_key, variables, actor, session=s)
+                return self.start(process_key, locality, business_key, variables, actor, session=s,
+                                  person_key=person_key)
         self.locality(locality)
         seq = self.definitions.latest_seq(session)
         definition = self.definitions.require(session, "bpmn", process_key, locality, seq)
@@ -36,9 +51,14 @@ class InstanceOps:
                        subprocess_definitions=self.resolve_called(session, definition, locality, seq),
                        snapshot_seq=seq, locality=locality, locality_path=self.locality_path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
-                       updated_at=now, started_by=actor)
+                       updated_at=now, started_by=actor, person_key=person_key)
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except sa.exc.IntegrityError as exc:  # the only unique key of a new instance row besides its uuid
+            if person_key is None:
+                raise
+            raise PersonHasRunningCase(None) from exc  # the caller names the case once this transaction is over
         pspec = self.process_spec(session, row)
         se = self.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
@@ -54,6 +74,12 @@ class InstanceOps:
                                  details={"definition_id": definition.id, "version": definition.version}))
         self.advance(session, row, wf, pspec, se, actor, stored=Mirror.nothing())
         return row.id
+
+    def running_case_of(self, locality: str, person_key: str) -> str | None:
+        """The business key of the running case holding ``person_key`` in ``locality`` (read in its own session)."""
+        with self.reading() as session:
+            return session.scalar(sa.select(Instance.business_key).where(
+                Instance.locality == locality, Instance.person_key == person_key))
 
     def _start_form_defaults(self, session, pspec, locality: str, seq: int) -> dict:
         """Default values of the start event's form (``camunda:formRef``) for variables a start omits."""

@@ -10,13 +10,16 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
 from engine import queries
+from engine.clock import SHANGHAI
 from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
+from engine.instances import PersonHasRunningCase
 from engine.store.models import Application
-from handlers.personal import birth_date_from_id, masked, sex_from_id
+from handlers.personal import birth_date_from_id, masked, normalise_id, sex_from_id
 
 from ..auth import check_scope, current, require
 from ..schemas import Ordered
+from . import application_checks as checks
 from .common import audit, engine
 
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
@@ -67,8 +70,10 @@ class ApplicationOut(Ordered):
 
 
 def application_variables(data: dict) -> dict:
-    """Process variables derived from the form: birth month and sex from the ID number."""
+    """Process variables derived from the form: birth month and sex from the ID number. A bank card typed in the
+    form is kept as ``requested_card``: a request the department checks, never a payee."""
     variables = {"requested_retirement_month": None, **data}
+    variables["requested_card"] = variables.pop("bank_card", None)
     born = birth_date_from_id(data["id_number"])
     variables.setdefault("sex", sex_from_id(data["id_number"]))
     variables["birth_date_id_card"] = born.isoformat()
@@ -81,7 +86,7 @@ def application_variables(data: dict) -> dict:
     return variables
 
 
-FLEXIBLE_CHOICES = ("early", "deferred")
+FLEXIBLE_CHOICES = checks.FLEXIBLE_CHOICES
 
 
 def check_flexible_request(eng, locality: str, variables: dict) -> None:
@@ -103,6 +108,12 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
         raise InvalidInput("1 field(s) are not valid", errors={"requested_retirement_month": [verdict["reason"]]})
 
 
+def _conflict(business_key: str | None):
+    abort(409, message=f"该参保人已有正在办理的退休一件事（业务编号 {business_key}），不能重复申请; "
+                      f"this person already has a running retirement case {business_key}",
+          errors={"json": {"id_number": [f"已有正在办理的退休一件事：{business_key}"]}}, business_key=business_key)
+
+
 @blp.route("")
 class Applications(MethodView):
     @require("admin", "channel", "clerk")
@@ -110,28 +121,49 @@ class Applications(MethodView):
     @blp.response(201, ApplicationOut)
     @blp.alt_response(422, description="a field of the application form is not valid")
     def post(self, body):
-        """Submit the one application for one person; starts the retirement for that person's locality"""
+        """Submit the one application for one person; starts the retirement for that person's locality.
+
+        The channel is the account's (an employer's clerk files as employer, a community clerk as community, the
+        platforms online); the person must be on the locality's roster, of a plausible age and inside the
+        locality's application window; one running retirement per person and locality (409 names the case)."""
         eng = engine()
         locality = body["locality"]
         check_scope(eng, locality, "locality")
+        settings = eng.settings(locality)
+        rules = settings.get("application") or {}
+        channel = checks.resolve_channel(settings, current(), (body["data"] or {}).get("channel"))
         with eng.reading() as session:
             form = queries.form_for(eng, session, "application_form", locality)
         if form is None:
             abort(404, message=f"no application form is deployed for locality {locality}")
-        data = validate_submission(form, {**defaults_of(form), **body["data"]})
+        data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
+        data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
+        person = checks.check_person(eng.ports.roster, locality, eng.locality(locality).name, current().locality,
+                                     data["id_number"])
         check_flexible_request(eng, locality, variables)
+        today = eng.now().astimezone(SHANGHAI).date()
+        dates = checks.retirement_dates(eng, locality, variables, person)
+        checks.check_plausible(rules, variables, dates, today)
+        checks.check_window(rules, variables, dates, today)
+        checks.check_online(rules, channel, person)
+        running = eng.running_case_of(locality, data["id_number"])
+        if running:
+            _conflict(running)
         now = eng.now()
         business_key = f"{locality}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
-        with eng.transaction() as session:
-            instance_id = eng.start(body["process"], locality, business_key, variables, current().username,
-                                    session=session)
-            app = Application(id=str(uuid.uuid4()), business_key=business_key, instance_id=instance_id,
-                              locality=locality, locality_path=eng.locality_path(locality),
-                              id_number=data["id_number"], name=data.get("name", ""),
-                              channel=data.get("channel", "online"), data=data, submitted_by=current().username,
-                              created_at=now)
-            session.add(app)
+        try:
+            with eng.transaction() as session:
+                instance_id = eng.start(body["process"], locality, business_key, variables, current().username,
+                                        session=session, person_key=data["id_number"])
+                app = Application(id=str(uuid.uuid4()), business_key=business_key, instance_id=instance_id,
+                                  locality=locality, locality_path=eng.locality_path(locality),
+                                  id_number=data["id_number"], name=data.get("name", ""),
+                                  channel=channel, data=data, submitted_by=current().username,
+                                  created_at=now)
+                session.add(app)
+        except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
+            _conflict(eng.running_case_of(locality, data["id_number"]))
         return {**{c: getattr(app, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                 "created_at")}, "applicant": masked(data)}
 

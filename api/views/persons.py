@@ -15,6 +15,18 @@ from ..auth import current, require
 from ..schemas import ImportReport
 from .common import engine
 
+
+def check_importer(eng) -> None:
+    """The roster is 人社/社保's record: only their clerks (settings.yaml roster.importers) and operators load it."""
+    p = current()
+    if p.role == "admin":
+        return
+    allowed = set((eng.settings(p.locality).get("roster") or {}).get("importers") or [])
+    if not allowed & set(p.groups or []):
+        abort(403, message=f"参保人员名单只能由{'、'.join(sorted(allowed)) or '系统管理员'}导入; "
+                           f"only clerks of {', '.join(sorted(allowed)) or 'the operators'} may import the roster")
+
+
 blp = Blueprint("persons", __name__, url_prefix="/api/persons", description="Insured-person roster")
 MULTIPART_OVERHEAD = 16 * 1024   # the multipart headers around the file
 
@@ -32,6 +44,7 @@ class Import(MethodView):
         unpacked-size or time limit is refused whole with 413, a damaged file with 422, and nothing is written."""
         limits = ImportLimits()
         request.max_content_length = limits.max_bytes + MULTIPART_OVERHEAD   # 413 before the body is read
+        check_importer(engine())
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             abort(422, message="请上传名为 file 的花名册文件 (attach the roster as multipart field 'file')",

@@ -96,6 +96,8 @@ class Instance(Base):
     __table_args__ = (
         sa.Index("ix_instances_scope", "locality_path", "status", postgresql_ops=PREFIX_OPS),
         sa.Index("ix_instances_key", "process_key", "status"),
+        # one running case per person and locality: person_key is set while the case runs and freed when it ends
+        sa.Index("uq_instances_running_person", "locality", "person_key", unique=True),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     process_key: so.Mapped[str] = so.mapped_column(sa.String(120))
@@ -113,8 +115,16 @@ class Instance(Base):
     ended_at: so.Mapped[Optional[datetime]]
     started_by: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     cancel_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    person_key: so.Mapped[Optional[str]] = so.mapped_column(sa.String(40), default=None)
     version: so.Mapped[int] = so.mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+@sa.event.listens_for(Instance.status, "set")
+def _free_person_key(target, value, oldvalue, initiator):
+    """A case that ends (completed, cancelled) no longer holds its person: a new application may start."""
+    if value != "running":
+        target.person_key = None
 
 
 class HumanTask(Base):

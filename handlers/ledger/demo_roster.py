@@ -153,7 +153,8 @@ class _PersonMaker:
         if rng.random() < 0.6:
             self.accounts += 1
             housing = {"account_no": f"GJJ{county}{self.accounts:08d}", "id_number": person["id_number"],
-                       "balance": Decimal(rng.randint(500000, 30000000)) / 100, "status": "open"}
+                       "balance": Decimal(rng.randint(500000, 30000000)) / 100, "status": "open",
+                       "bank_card": person["bank_card"]}  # the card the centre pays to
         return {
             "contributions": periods,
             "pension_account": {"id_number": person["id_number"], "locality": county, "status": status,

@@ -30,6 +30,7 @@ class LedgerHousingFund(ports.HousingFund):
         return row
 
     def withdraw(self, account_no, bank_card, on, idempotency_key):
+        """Pay the balance once to the card the centre holds (a different card is refused, never paid)."""
         match = {"idempotency_key": idempotency_key, "account_no": account_no}
         try:
             with self.engine.begin() as conn:
@@ -40,9 +41,12 @@ class LedgerHousingFund(ports.HousingFund):
                                        .with_for_update()).mappings().first()
                 if account is None:
                     raise BusinessRuleViolation("unknown_account", "no such housing-fund account")
+                if account["bank_card"] and account["bank_card"] != bank_card:
+                    raise BusinessRuleViolation("card_not_registered", "只向公积金中心登记的本人银行卡支付; the centre "
+                                                                       "pays only to the card registered for the account")
                 conn.execute(withdrawals.insert().values(
                     reference=reference("HF", account_no), account_no=account_no, idempotency_key=idempotency_key,
-                    amount=account["balance"], bank_card=bank_card, paid_on=on))
+                    amount=account["balance"], bank_card=bank_card, paid_on=on, id_number=account["id_number"]))
                 conn.execute(accounts.update().where(accounts.c.account_no == account_no).values(
                     balance=0, status="closed", closed_on=on, sealed_on=account["sealed_on"] or on))
                 return find(conn, withdrawals, match)

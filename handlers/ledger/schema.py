@@ -65,6 +65,7 @@ pension_awards = sa.Table(
     sa.Column("monthly_total", MONEY, nullable=False),
     sa.Column("details", sa.JSON),
     sa.Column("awarded_on", sa.Date, nullable=False),
+    sa.UniqueConstraint("id_number", name="uq_ledger_pension_awards_person"),  # a person retires once
 )
 
 acceptances = sa.Table(
@@ -132,6 +133,7 @@ housing_fund_accounts = sa.Table(
     sa.Column("status", sa.String(8), nullable=False, default="open"),  # open | sealed | closed
     sa.Column("sealed_on", sa.Date),
     sa.Column("closed_on", sa.Date),
+    sa.Column("bank_card", sa.String(32)),  # the card the centre holds for the person: the only payee
 )
 
 housing_fund_withdrawals = sa.Table(
@@ -142,6 +144,7 @@ housing_fund_withdrawals = sa.Table(
     sa.Column("amount", MONEY, nullable=False),
     sa.Column("bank_card", sa.String(32), nullable=False),
     sa.Column("paid_on", sa.Date, nullable=False),
+    sa.Column("id_number", sa.String(18), unique=True),  # one retirement withdrawal per person
 )
 
 only_child_rewards = sa.Table(

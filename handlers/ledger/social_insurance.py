@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import ports
-from .once import insert_once
+from ..context import BusinessRuleViolation
+from .once import find, insert_once
 from .schema import contributions, pension_accounts, pension_awards
 
 
@@ -30,5 +31,15 @@ class LedgerPension(ports.Pension):
         return dict(row) if row else None
 
     def award(self, award, idempotency_key):
-        return insert_once(self.engine, pension_awards, dict(award, idempotency_key=idempotency_key),
-                           {"business_key": award["business_key"], "idempotency_key": idempotency_key})
+        """Record the award once per case; a person already awarded under another case is refused, not paid twice."""
+        try:
+            return insert_once(self.engine, pension_awards, dict(award, idempotency_key=idempotency_key),
+                               {"business_key": award["business_key"], "idempotency_key": idempotency_key})
+        except sa.exc.IntegrityError:
+            with self.engine.connect() as conn:
+                other = find(conn, pension_awards, {"id_number": award["id_number"]})
+            if other is None:
+                raise
+            raise BusinessRuleViolation("already_awarded", f"该参保人已于业务编号{other['business_key']}核定养老金待遇"
+                                                           f"（{other['award_no']}），不重复核定; the person already has "
+                                                           f"pension award {other['award_no']}") from None

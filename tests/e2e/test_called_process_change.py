@@ -39,9 +39,9 @@ def _apply(client, headers, p):
 def test_a_case_waiting_inside_the_called_process_moves_to_its_new_version_when_the_officer_migrates_it(
         eng, clock, client, login, roster):
     hrss, employer, officer = login("zy_hrss"), login("zy_employer"), login("policy")
-    at(clock, eng, "2026-11-23T09:00:00")
-    moved_bk, moved_id = _apply(client, hrss, roster(person(county="340722", born=date(1966, 12, 4), seq=41)))
-    stays_bk, stays_id = _apply(client, hrss, roster(person(county="340722", born=date(1966, 12, 4), seq=43)))
+    at(clock, eng, "2027-02-01T09:00:00")  # in the month before the requested 2027-03
+    moved_bk, moved_id = _apply(client, employer, roster(person(county="340722", born=date(1966, 12, 4), seq=41)))
+    stays_bk, stays_id = _apply(client, employer, roster(person(county="340722", born=date(1966, 12, 4), seq=43)))
     tick(eng)
 
     rv = client.post("/api/definitions", headers=officer, json={"locality": "000000", "note": "人社复核书面告知",
@@ -64,12 +64,12 @@ def test_a_case_waiting_inside_the_called_process_moves_to_its_new_version_when_
     tick(eng)
     for iid in (moved_id, stays_id):
         waiting = client.get("/api/instances/" + iid, headers=officer).json["waiting_in"]
-        assert [w["activity_id"] for w in waiting] == ["Timer_window"], "both reach the application window"
+        assert [w["activity_id"] for w in waiting] == ["Task_accept_employer"], "both reach the acceptance"
     stays = client.get("/api/instances/" + stays_id, headers=officer).json
     assert "Task_flex_hrss_check" not in {h.get("activity_id") for h in stays["history"]}, \
         "the case that was not migrated ran the version it started with"
 
-    new_bk, _ = _apply(client, hrss, roster(person(county="340722", born=date(1966, 12, 4), seq=45)))
+    new_bk, _ = _apply(client, employer, roster(person(county="340722", born=date(1966, 12, 4), seq=45)))
     tick(eng)
     complete(client, employer, the_task(client, employer, "Task_flex_notice", new_bk),
              {"notice_date": "2026-11-20", "notice_copy_kept": True})

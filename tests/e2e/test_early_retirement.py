@@ -27,7 +27,7 @@ def test_a_miner_with_twelve_years_underground_retires_early_on_the_first_of_nex
     miner = roster(person(county="340722", born=date(1971, 5, 10), name="矿工甲"))
     hrss = login("zy_hrss")
     at(clock, eng, "2026-11-23T09:00:00")
-    app_id, bk = _apply(client, hrss, miner, "special_work")
+    app_id, bk = _apply(client, login("zy_employer"), miner, "special_work")
     tick(eng)
     review = the_task(client, hrss, "Task_early_special", bk)
     bad = client.post(f"/api/tasks/{review['id']}/complete", headers=hrss,
@@ -55,7 +55,7 @@ def test_too_few_years_of_special_work_closes_the_claim_as_rejected_and_says_why
     p = roster(person(county="340722", born=date(1971, 5, 10), name="矿工乙"))
     hrss, admin = login("zy_hrss"), login("admin")
     at(clock, eng, "2026-11-23T09:00:00")
-    app_id, bk = _apply(client, hrss, p, "special_work")
+    app_id, bk = _apply(client, login("zy_employer"), p, "special_work")
     tick(eng)
     complete(client, hrss, the_task(client, hrss, "Task_early_special", bk),
              {"file_work_type": "high_temperature", "special_work_years": 7.5, "file_reviewed": True})
@@ -93,7 +93,7 @@ def test_resignation_goes_to_a_clerk_who_decides_with_a_reason(eng, clock, clien
     p = roster(person(county="340722", born=date(1978, 8, 1), name="退职甲"))
     hrss, admin = login("zy_hrss"), login("admin")
     at(clock, eng, "2026-11-23T09:00:00")
-    app_id, bk = _apply(client, hrss, p, "resignation")
+    app_id, bk = _apply(client, login("zy_employer"), p, "resignation")
     tick(eng)
     manual = the_task(client, hrss, "Task_early_manual", bk)
     bad = client.post(f"/api/tasks/{manual['id']}/complete", headers=hrss, json={"data": {"manual_decision": "reject"}})

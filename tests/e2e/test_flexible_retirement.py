@@ -39,7 +39,7 @@ def _outbox(client, headers, business_key):
 
 def test_a_date_outside_the_window_is_refused_at_the_window_with_the_earliest_month(eng, clock, client, login, roster):
     p = roster(person(county="340722", born=BORN))
-    employer = login("zy_hrss")
+    employer = login("zy_employer")
     at(clock, eng, "2026-11-23T09:00:00")
     rv = _apply(client, employer, p, "early", "2026-10", locality="340722")
     assert rv.status_code == 422, rv.json
@@ -60,8 +60,8 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
         eng, clock, client, login, roster):
     p = roster(person(county="340722", born=BORN, name="钱进"))
     hrss, employer, admin = login("zy_hrss"), login("zy_employer"), login("admin")
-    at(clock, eng, "2026-11-23T09:00:00")
-    rv = _apply(client, hrss, p, "early", "2027-03", locality="340722")
+    at(clock, eng, "2027-02-01T09:00:00")  # Zongyang takes applications in the month before the requested date
+    rv = _apply(client, employer, p, "early", "2027-03", locality="340722")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)
@@ -77,16 +77,12 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
     tick(eng)
 
     case = _instance(client, admin, bk)
-    assert [w["activity_id"] for w in case["waiting_in"]] == ["Timer_window"]
+    assert [w["activity_id"] for w in case["waiting_in"]] == ["Task_accept_employer"], "the window is open"
     texts = [n for n in _outbox(client, admin, bk) if n["template"] == "flexible_accepted"]
     assert len(texts) == 1 and "2027-03" in texts[0]["text"]
     assert texts[0]["text"].startswith("【人社】钱*您好"), "the outbox list masks the name it sent"
-    prog = progress(client, hrss, rv.json["id"])
-    assert prog["next"][0]["type"] == "timer"
-    assert prog["next"][0]["due"].startswith("2027-01-31T16:00"), "the window opens one month before March"
-
-    at(clock, eng, "2027-02-01T09:00:00")
     accept = the_task(client, hrss, "Task_accept_employer", bk)
+    assert accept["summary"]["retirement_date"] == "2027-03-01", "the window of the chosen March date is open"
     complete(client, hrss, accept, {"application_form_received": True, "personnel_file_received": True,
                                     "joint_items": ["pension_claim", "retiree_medical", "housing_fund_withdrawal"]})
     tick(eng)
@@ -103,8 +99,8 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
 def test_notice_given_too_late_keeps_the_statutory_date_and_tells_the_applicant_why(eng, clock, client, login, roster):
     p = roster(person(county="340722", born=BORN, name="孙立"))
     hrss, employer, admin = login("zy_hrss"), login("zy_employer"), login("admin")
-    at(clock, eng, "2026-11-23T09:00:00")
-    rv = _apply(client, hrss, p, "early", "2027-02", locality="340722")
+    at(clock, eng, "2027-01-04T09:00:00")  # in the month before the requested 2027-02
+    rv = _apply(client, employer, p, "early", "2027-02", locality="340722")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)
@@ -124,8 +120,8 @@ def test_early_choice_without_the_minimum_contribution_is_refused_by_the_table_i
     short["contributions"] = [dict(short["contributions"][1], start_month="2015-01")]   # 142 months only
     roster(short)
     hrss, employer, admin = login("zy_hrss"), login("zy_employer"), login("admin")
-    at(clock, eng, "2026-11-23T09:00:00")
-    rv = _apply(client, hrss, short, "early", "2027-03", locality="340722")
+    at(clock, eng, "2027-02-01T09:00:00")
+    rv = _apply(client, employer, short, "early", "2027-03", locality="340722")
     assert rv.status_code == 201, rv.json
     bk = rv.json["business_key"]
     tick(eng)

@@ -10,7 +10,7 @@ from handlers.personal import make_id_number
 def person(*, county: str, born: date, sex: str = "male", category: str | None = None, name: str = "王建国",
            seq: int = 11, phone: str = "13912345678", phone_valid: bool = True, housing_balance: str | None = "52345.67",
            birth_date_file: date | None = None, arrears_months: int = 0, medical_actual_months: int = 300,
-           only_child_certificate: str | None = None) -> dict:
+           only_child_certificate: str | None = None, flexible: bool = False) -> dict:
     odd = seq % 2 == 1
     id_number = make_id_number(county, born, seq if odd == (sex == "male") else seq + 1)
     category = category or ("male" if sex == "male" else "female_worker")
@@ -18,7 +18,7 @@ def person(*, county: str, born: date, sex: str = "male", category: str | None =
     p = {
         "id_number": id_number, "name": name, "sex": sex, "category": category, "birth_date_id_card": born,
         "birth_date_file": birth_date_file, "phone": phone, "phone_valid": phone_valid, "locality": county,
-        "employer": "测试企业有限公司", "flexible": False, "special_work_type": None, "special_work_years": None,
+        "employer": None if flexible else "测试企业有限公司", "flexible": flexible, "special_work_type": None, "special_work_years": None,
         "hukou_address": "测试地址1号", "only_child_certificate": only_child_certificate,
         "bank_card": "6217001234567890123",
         "contributions": [
@@ -34,7 +34,7 @@ def person(*, county: str, born: date, sex: str = "male", category: str | None =
                             "local_months": medical_actual_months, "status": "insured"},
         "housing_fund_account": None if housing_balance is None else {
             "account_no": f"GJJ{id_number[-8:]}", "id_number": id_number, "balance": Decimal(housing_balance),
-            "status": "open"},
+            "status": "open", "bank_card": "6217001234567890123"},
     }
     return p
 

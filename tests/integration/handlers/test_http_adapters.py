@@ -20,7 +20,8 @@ WANG = make_id_number("340722", date(1966, 3, 15), 17)
 @pytest.fixture
 def fund():
     app = DepartmentApp(FakeHousingFund([{"account_no": "GJJ001", "id_number": WANG, "balance": Decimal("86500.40"),
-                                          "status": "open", "sealed_on": None}]))
+                                          "status": "open", "sealed_on": None,
+                                          "bank_card": "6217001234567890123"}]))  # the card the centre pays
     with DepartmentServer(app) as server:
         yield app, server
 

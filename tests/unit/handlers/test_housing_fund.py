@@ -8,10 +8,11 @@ from handlers.fakes import FakeHousingFund, fake_ports
 
 def _ports():
     return fake_ports(housing_fund=FakeHousingFund([
-        {"account_no": "GJJ001", "id_number": WANG, "balance": Decimal("86500.40"), "status": "open", "sealed_on": None}]))
+        {"account_no": "GJJ001", "id_number": WANG, "balance": Decimal("86500.40"), "status": "open", "sealed_on": None,
+         "bank_card": "6217001234567890123"}]))
 
 
-VARIABLES = {"id_number": WANG, "bank_card": "6217001234567890123"}
+VARIABLES = {"id_number": WANG, "requested_card": "6217001234567890123"}
 
 
 def test_sealing_records_the_date_and_keeps_the_balance(make_ctx):
@@ -34,3 +35,11 @@ def test_withdrawal_pays_the_balance_exactly_once(make_ctx):
     assert first["housing_fund_withdrawal"]["amount"] == "86500.40"
     assert len(ports.housing_fund.payments) == 1
     assert ports.housing_fund.accounts["GJJ001"]["status"] == "closed"
+
+
+def test_withdrawal_pays_the_centres_card_not_the_one_the_application_names(make_ctx):
+    ports = _ports()
+    result = housing_fund.withdraw(make_ctx(ports=ports, variables={"id_number": WANG,
+                                                                    "requested_card": "6222020000000000999"}))
+    assert [p["bank_card"] for p in ports.housing_fund.payments] == ["6217001234567890123"]
+    assert result["housing_fund_withdrawal"]["requested_card_differs"] is True
