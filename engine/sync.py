@@ -21,7 +21,7 @@ from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Su
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
-                  "requested_retirement_month", "period", "quarter")
+                  "requested_retirement_month", "period", "quarter", "declaration_due", "declaration_late")
 
 
 def parse_due(value) -> datetime | None:
