@@ -28,11 +28,15 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     tick(eng)
     prog = progress(client, channel, app_id)
     assert set(item_states(prog)) == NINE
-    assert item_states(prog)["household_check"] == "done", "户籍信息确认 runs at once, in parallel"
+    assert item_states(prog)["household_check"] == "in_progress", "户籍 is checked again at 审核 and 审批"
+    notice = next(i for i in prog["items"] if i["code"] == "only_child_reward")["result"]["notice"]
+    assert "光荣证" in notice["policy"] and notice["channel"] and notice["procedure"], \
+        "the only-child policy, channel and procedure are shown from the application on"
 
-    # HRSS pre-review, due 6 months before the retirement date
+    # HRSS pre-review: its own period from the declaration (jilin_step_periods), not "6 months before"
     pre = the_task(client, hrss, "Task_prereview", bk)
-    assert pre["due_at"].startswith("2027-04-01")
+    assert pre["due_at"] > "2027-04-20", pre["due_at"]
+    assert pre["summary"]["declaration_late"] is False, "declared exactly 6 months before: on time"
     complete(client, hrss, pre, {"file_reviewed": True, "prereview_result": "pass"})
     tick(eng)
     assert item_states(progress(client, channel, app_id))["deemed_years"] == "done"
@@ -50,6 +54,10 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
                      .values(arrears_months=0, arrears_amount=0))
     complete(client, si, guide, {"guidance_outcome": "recheck", "arrears_settled": True, "guidance_note": "已补缴2个月"})
     tick(eng)
+    # the findings go to the employer's inbox before the launch window
+    ack = the_task(client, employer, "Task_employer_ack", bk)
+    complete(client, employer, ack, {"contribution_findings_read": True})
+    tick(eng)
     prog = progress(client, channel, app_id)
     assert [n["type"] for n in prog["next"]] == ["timer"], prog["next"]
     assert prog["next"][0]["due"].startswith("2027-08-31T16:00"), "the launch window opens 2027-09-01 Beijing time"
@@ -63,8 +71,15 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     rv = client.post("/api/messages", headers=channel, json={"name": "formal_launch", "business_key": bk,
                                                             "locality": "220000", "payload": {"by": "employer"}})
     assert rv.status_code == 200, rv.json
+    tick(eng)  # the 审批-stage household check runs before the approval task
     approval = the_task(client, hrss, "Task_formal_approval", bk)
+    assert item_states(progress(client, channel, app_id))["household_check"] == "done"
     complete(client, hrss, approval, {"decision": "approve", "approval_note": "正常退休"})
+    tick(eng)
+
+    # 卫健: the person holds a certificate, so the reward is handled before the item is done
+    claim = the_task(client, login("jl_health"), "Task_oc_claim", bk)
+    complete(client, login("jl_health"), claim, {"only_child_claim": "handled", "only_child_paid_by": "employer"})
     tick(eng)
 
     # medical years fall short of the locality's minimum: a lump-sum top-up first
