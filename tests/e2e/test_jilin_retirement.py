@@ -72,6 +72,9 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
                                                             "locality": "220000", "payload": {"by": "employer"}})
     assert rv.status_code == 200, rv.json
     tick(eng)  # the 审批-stage household check runs before the approval task
+    instance_id = client.get(f"/api/instances?business_key={bk}", headers=hrss).json["items"][0]["id"]
+    assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=employer).status_code == 409, \
+        "no retirement certificate before the approval"
     approval = the_task(client, hrss, "Task_formal_approval", bk)
     assert item_states(progress(client, channel, app_id))["household_check"] == "done"
     complete(client, hrss, approval, {"decision": "approve", "approval_note": "正常退休"})
@@ -94,6 +97,17 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert {k for k, v in states.items() if v == "done"} == NINE - {"early_special_work", "early_illness"}
     assert states["early_special_work"] == states["early_illness"] == "not_applicable"
     assert prog["items_done"] == 7 and prog["next"] == []
+
+    # the retirement certificate and the pension figure can be looked up, downloaded and printed
+    pdf = client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=employer)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert zhao["id_number"].encode() in pdf.data and b"STSong-Light" in pdf.data
+    figure = client.get(f"/api/instances/{instance_id}/pension", headers=channel)
+    assert figure.status_code == 200, figure.json
+    assert float(figure.json["pension_award"]["monthly_total"]) > 0 and figure.json["pension"]["divisor"]
+    pension_pdf = client.get(f"/api/instances/{instance_id}/pension.pdf", headers=channel)
+    assert pension_pdf.status_code == 200 and figure.json["pension_award"]["monthly_total"].encode() in pension_pdf.data
+    assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=login("zy_hrss")).status_code == 403
 
     report = client.get("/api/reports/completions", headers=hrss,
                         query_string={"locality": "220000", "from": "2027-01-01", "to": "2027-12-31"}).json
