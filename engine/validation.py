@@ -19,7 +19,7 @@ from .specs import parse_process
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 DEPARTMENTS = ("hrss", "social_insurance", "medical_insurance", "housing_fund", "public_security", "health",
-               "data_bureau", "employer", "archive_agency", "community")
+               "data_bureau", "employer", "archive_agency", "community", "township", "bank_window")
 SUPPORTED = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
              "userTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "scriptTask", "manualTask",
              "task", "process", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",

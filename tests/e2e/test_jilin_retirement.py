@@ -90,6 +90,13 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert item_states(progress(client, channel, app_id))["medical_deemed_years"] == "in_progress"
     complete(client, medical, top_up, {"top_up_paid": True, "top_up_amount": 12000, "top_up_receipt": "YB-1"})
     tick(eng)
+    # approved in September, but he reaches 60 years 7 months on 15 October: the housing fund is not sealed and
+    # the medical switch waits until that day
+    prog = progress(client, channel, app_id)
+    assert item_states(prog)["housing_fund_withdrawal"] == "pending"
+    assert {n["type"] for n in prog["next"]} == {"timer"}
+    at(clock, eng, "2027-10-15T08:00:00")
+    tick(eng)
 
     prog = progress(client, channel, app_id)
     assert prog["status"] == "completed", prog

@@ -5,7 +5,7 @@ from datetime import date
 
 from tests.support.people import application_data, person
 
-from .helpers import at, complete, item_states, progress, tasks, the_task, tick
+from .helpers import at, beijing_day, complete, item_states, progress, tasks, the_task, tick
 
 
 def test_a_community_application_runs_from_the_quarterly_sms_to_three_counted_joint_items(
@@ -53,7 +53,7 @@ def test_a_community_application_runs_from_the_quarterly_sms_to_three_counted_jo
     prog = progress(client, community, app_id)
     assert item_states(prog)["pension_claim"] == "in_progress"
     waits = [n for n in prog["next"] if n["type"] == "message"]
-    assert waits and all(n["name"] != "materials_submitted" for n in waits), "an event's name, never the message's"
+    assert waits and all(n["name"] != "materials_submitted" for n in waits), (prog["status"], prog["next"])
 
     # 4. The June batch: the community submits May's acceptances by the 5th; the case moves to HRSS.
     at(clock, eng, "2027-06-01T08:00:00")
@@ -68,8 +68,17 @@ def test_a_community_application_runs_from_the_quarterly_sms_to_three_counted_jo
     # 5. HRSS approves; pension, medical and housing fund run and feed back.
     complete(client, hrss, approve, {"decision": "approve", "approval_note": "符合条件"})
     tick(eng)
+    # approved and pushed on 1 June, but he turns 60 years 6 months on 4 June: nothing is sealed before that day
     prog = progress(client, community, app_id)
-    assert prog["status"] == "completed", prog
+    assert prog["status"] == "running"
+    assert item_states(prog)["housing_fund_withdrawal"] == "in_progress"
+    assert {beijing_day(n["due"]) for n in prog["next"] if n["type"] == "timer"} == {"2027-06-04"}
+    outbox = client.get("/api/notifications", headers=admin, query_string={"page_size": 500}).json["items"]
+    assert {n["template"] for n in outbox if n.get("business_key") == bk} >= {"contact_offline"}
+    at(clock, eng, "2027-06-04T08:00:00")
+    tick(eng)
+    prog = progress(client, community, app_id)
+    assert prog["status"] == "completed", prog["next"]
     assert item_states(prog) == {"pension_claim": "done", "retiree_medical": "done", "housing_fund_withdrawal": "done"}
     results = {i["code"]: i["result"] for i in prog["items"]}
     assert results["housing_fund_withdrawal"]["housing_fund_withdrawal"]["amount"] == "52345.67"

@@ -10,7 +10,7 @@ TOPICS = {
     "social_insurance.compute_pension", "social_insurance.award_pension", "notification.notify_upcoming",
     "notification.send_sms", "medical_insurance.check_retiree_years", "medical_insurance.record_top_up",
     "medical_insurance.switch_to_retiree", "housing_fund.seal_account", "housing_fund.withdraw",
-    "public_security.verify_household", "health.only_child_reward", "data_bureau.push_case",
+    "public_security.verify_household", "health.only_child_reward", "data_bureau.push_case", "contact.person",
 }
 PACKAGE = pathlib.Path(handlers.__file__).parent
 
