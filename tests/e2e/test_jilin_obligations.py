@@ -168,3 +168,34 @@ def test_the_progress_view_names_the_department_and_the_date_expected_for_the_fo
     sms = client.get("/api/notifications", headers=hrss, query_string={"business_key": bk}).json["items"]
     assert [m for m in sms if m["template"] == "contribution_check" and "累计缴费" in m["text"]], \
         "the person is told the contribution findings"
+
+
+def test_a_person_declared_by_an_archive_agency_is_booked_offline_with_a_date_and_place_after_the_push(
+        eng, clock, client, login, roster):
+    feng = roster(person(county="220102", born=BORN, name="冯军", only_child_certificate="JL-2003-0007"))
+    hrss, channel, employer = login("jl_hrss"), login("jishiban"), login("jl_employer")
+    at(clock, eng, "2027-04-01T09:00:00")
+    rv = client.post("/api/applications", headers=employer, json={
+        "locality": "220000", "data": application_data(feng, channel="archive_agency")})
+    assert rv.status_code == 201, rv.json
+    app_id, bk = rv.json["id"], rv.json["business_key"]
+    tick(eng)
+    _to_launch(client, login, eng, clock, bk)
+    complete(client, hrss, the_task(client, hrss, "Task_formal_approval", bk),
+             {"decision": "approve", "approval_note": "正常退休"})
+    tick(eng)
+    sms = client.get("/api/notifications", headers=hrss, query_string={"business_key": bk}).json["items"]
+    offline = [m for m in sms if m["template"] == "contact_offline"]
+    assert len(offline) == 3, [m["template"] for m in sms]
+    assert any("住房公积金管理中心" in m["text"] for m in offline), "the place comes from the locality's contact setting"
+    prog = progress(client, channel, app_id)
+    assert item_states(prog)["housing_fund_withdrawal"] == "in_progress"
+    at(clock, eng, "2027-10-15T08:00:00")
+    complete(client, login("jl_health"), the_task(client, login("jl_health"), "Task_oc_claim", bk),
+             {"only_child_claim": "not_eligible", "only_child_claim_note": "光荣证信息不符"})
+    tick(eng)
+    results = {i["code"]: i["result"] for i in progress(client, channel, app_id)["items"]}
+    booked = results["housing_fund_withdrawal"]["contact_housing_fund_withdrawal"]
+    assert booked["mode"] == "offline" and booked["place"] and booked["appointment_date"] >= "2027-10-01", booked
+    assert item_states(progress(client, channel, app_id))["only_child_reward"] == "not_applicable", \
+        "a claim 卫健 finds not eligible is not done"

@@ -93,7 +93,10 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     # approved in September, but he reaches 60 years 7 months on 15 October: the housing fund is not sealed and
     # the medical switch waits until that day
     prog = progress(client, channel, app_id)
-    assert item_states(prog)["housing_fund_withdrawal"] == "pending"
+    assert item_states(prog)["housing_fund_withdrawal"] == "in_progress", "contacted, waiting for the retirement date"
+    # each department read the pushed record and told him (applied via the employer on 吉事办) to proceed online
+    sms = client.get("/api/notifications", headers=hrss, query_string={"business_key": bk}).json["items"]
+    assert sorted(m["template"] for m in sms if m["template"].startswith("contact_")) == ["contact_online"] * 3
     assert {n["type"] for n in prog["next"]} == {"timer"}
     at(clock, eng, "2027-10-15T08:00:00")
     tick(eng)
@@ -103,6 +106,9 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     states = item_states(prog)
     assert {k for k, v in states.items() if v == "done"} == NINE - {"early_special_work", "early_illness"}
     assert states["early_special_work"] == states["early_illness"] == "not_applicable"
+    results = {i["code"]: i["result"] for i in prog["items"]}
+    for code in ("medical_deemed_years", "housing_fund_withdrawal", "only_child_reward"):
+        assert results[code][f"contact_{code}"]["mode"] == "online", "the contact is fed back in the progress view"
     assert prog["items_done"] == 7 and prog["next"] == []
 
     # the retirement certificate and the pension figure can be looked up, downloaded and printed
