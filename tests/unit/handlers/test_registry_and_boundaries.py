@@ -11,6 +11,7 @@ TOPICS = {
     "notification.send_sms", "medical_insurance.check_retiree_years", "medical_insurance.record_top_up",
     "medical_insurance.switch_to_retiree", "housing_fund.seal_account", "housing_fund.withdraw",
     "public_security.verify_household", "health.only_child_reward", "data_bureau.push_case", "contact.person",
+    "health.only_child_policy", "health.record_only_child_claim", "employer.list_declarations_due",
 }
 PACKAGE = pathlib.Path(handlers.__file__).parent
 
