@@ -51,7 +51,8 @@ def record_only_child_claim(ctx) -> dict:
         "reward_type": only_child.get("reward_type") or "lump_sum",
         "channel": ctx.variables.get("only_child_paid_by") or "employer", "granted_on": local_today(ctx),
     }, ctx.idempotency_key)
-    only_child.update(claim="handled", paid_by=row.get("channel"), granted_on=str(row.get("granted_on") or local_today(ctx)),
+    only_child.update(claim="handled", paid_by=row.get("channel"),
+                      granted_on=str(row.get("granted_on") or local_today(ctx)),
                       claim_note=ctx.variables.get("only_child_claim_note"))
     return {"only_child": only_child}
 

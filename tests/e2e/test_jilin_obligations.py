@@ -36,7 +36,8 @@ def _to_launch(client, login, eng, clock, bk):
     complete(client, hrss, the_task(client, hrss, "Task_prereview", bk), {"file_reviewed": True,
                                                                           "prereview_result": "pass"})
     tick(eng)
-    complete(client, employer, the_task(client, employer, "Task_employer_ack", bk), {"contribution_findings_read": True})
+    ack = the_task(client, employer, "Task_employer_ack", bk)
+    complete(client, employer, ack, {"contribution_findings_read": True})
     tick(eng)
     at(clock, eng, "2027-09-01T08:30:00")
     rv = client.post("/api/messages", headers=login("jishiban"),
@@ -78,7 +79,8 @@ def test_a_household_record_that_no_longer_matches_at_approval_ends_the_case_wit
     complete(client, hrss, the_task(client, hrss, "Task_prereview", bk), {"file_reviewed": True,
                                                                           "prereview_result": "pass"})
     tick(eng)
-    complete(client, employer, the_task(client, employer, "Task_employer_ack", bk), {"contribution_findings_read": True})
+    ack = the_task(client, employer, "Task_employer_ack", bk)
+    complete(client, employer, ack, {"contribution_findings_read": True})
     assert not tasks(client, police, business_key=bk), "申报 and 审核 checks passed without a stop"
     _set_household(eng, wu["id_number"], name="吴钢")  # before the approval the register names someone else
     at(clock, eng, "2027-09-01T08:30:00")
@@ -113,7 +115,8 @@ def test_a_late_declaration_is_flagged_not_refused_and_hrss_pre_review_is_not_bo
     assert any("逾期" in n["name"] and n["department"] == "人力资源社会保障部门" for n in nxt), nxt
 
 
-def test_an_employer_is_reminded_of_the_people_it_must_declare_and_each_person_by_sms(eng, clock, client, login, roster):
+def test_an_employer_is_reminded_of_the_people_it_must_declare_and_each_person_by_sms(
+        eng, clock, client, login, roster):
     qian = roster(person(county="220102", born=BORN, name="钱进"))
     employer = login("jl_employer")
     at(clock, eng, "2027-03-01T09:30:00")  # the monthly reminder: people retiring 2027-10 declare by 2027-04-01
@@ -159,7 +162,8 @@ def test_the_progress_view_names_the_department_and_the_date_expected_for_the_fo
     tick(eng)
     nxt = progress(client, channel, app_id)["next"]
     assert [(n["name"], n["department"]) for n in nxt] == [("用人单位查看缴费核查结果", "用人单位、流动人员档案托管机构")]
-    complete(client, employer, the_task(client, employer, "Task_employer_ack", bk), {"contribution_findings_read": True})
+    ack = the_task(client, employer, "Task_employer_ack", bk)
+    complete(client, employer, ack, {"contribution_findings_read": True})
     at(clock, eng, "2027-09-01T08:30:00")
     nxt = progress(client, channel, app_id)["next"]
     assert nxt == [{"type": "message", "name": "单位或个人通过吉事办正式发起", "department": "用人单位",

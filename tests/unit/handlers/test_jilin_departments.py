@@ -43,7 +43,8 @@ NOTICE = {"item_notices": {"only_child_reward": {"policy": "持证职工退休�
 
 def test_the_policy_step_shows_the_text_channel_and_procedure_and_grants_nothing(make_ctx):
     ports = fake_ports(health=FakeHealth({ZHAO: "JL-1"}))
-    out = health.only_child_policy(make_ctx(ports=ports, settings={**SETTINGS, **NOTICE}, variables={"id_number": ZHAO}))
+    ctx = make_ctx(ports=ports, settings={**SETTINGS, **NOTICE}, variables={"id_number": ZHAO})
+    out = health.only_child_policy(ctx)
     assert out["only_child"]["eligible"] is True and out["only_child"]["claim"] == "pending"
     assert out["only_child"]["procedure"] == "1.申请 2.核验 3.发放" and out["only_child"]["channel"] == "吉事办"
     assert ports.health.rewards == {}
@@ -51,13 +52,14 @@ def test_the_policy_step_shows_the_text_channel_and_procedure_and_grants_nothing
 
 def test_a_handled_claim_is_recorded_once_and_an_unhandled_one_is_refused(make_ctx):
     ports = fake_ports(health=FakeHealth({ZHAO: "JL-1"}))
-    variables = {"id_number": ZHAO, "only_child": {"eligible": True, "certificate_no": "JL-1", "reward_type": "lump_sum"},
-                 "only_child_claim": "handled", "only_child_paid_by": "employer"}
+    variables = {"id_number": ZHAO, "only_child_claim": "handled", "only_child_paid_by": "employer",
+                 "only_child": {"eligible": True, "certificate_no": "JL-1", "reward_type": "lump_sum"}}
     first = health.record_only_child_claim(make_ctx(ports=ports, variables=variables))
     again = health.record_only_child_claim(make_ctx(ports=ports, variables=variables))
     assert first == again and first["only_child"]["claim"] == "handled" and len(ports.health.rewards) == 1
     with pytest.raises(HandlerError):
-        health.record_only_child_claim(make_ctx(ports=ports, variables={**variables, "only_child_claim": "not_eligible"}))
+        refused = {**variables, "only_child_claim": "not_eligible"}
+        health.record_only_child_claim(make_ctx(ports=ports, variables=refused))
 
 
 def test_the_declaration_list_groups_the_people_reaching_age_that_month_by_employer_with_masked_ids(make_ctx):
