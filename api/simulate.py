@@ -74,6 +74,14 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"guidance_outcome": "defer" if short else "recheck", "arrears_settled": True,
                 "accounts_consolidated": True,
                 "guidance_note": "已告知补缴欠费并办理关系转移与个人账户归集"}
+    if form_ref == "household_resolution_form":   # the police station corrects the register and rechecks
+        return {"household_resolution": "recheck", "household_resolution_note": "已核实更正"}
+    if form_ref == "contribution_ack_form":
+        return {"contribution_findings_read": True}
+    if form_ref == "declaration_reminder_form":
+        return {"reminder_read": True}
+    if form_ref == "only_child_claim_form":
+        return {"only_child_claim": "handled", "only_child_paid_by": "employer", "only_child_claim_note": "已发放"}
     if form_ref == "flexible_early_notice_form":   # the person gave notice four months ahead
         requested = _month_start(data["requested_retirement_month"])
         return {"notice_date": (_add_months(requested, -4) + timedelta(days=rng.randrange(20))).isoformat(),
