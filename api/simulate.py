@@ -74,8 +74,8 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"guidance_outcome": "defer" if short else "recheck", "arrears_settled": True,
                 "accounts_consolidated": True,
                 "guidance_note": "已告知补缴欠费并办理关系转移与个人账户归集"}
-    if form_ref == "household_resolution_form":   # the police station corrects the register and rechecks
-        return {"household_resolution": "recheck", "household_resolution_note": "已核实更正"}
+    if form_ref == "household_resolution_form":   # the simulated register never changes: a recheck would loop
+        return {"household_resolution": "refused", "household_resolution_note": "户籍信息无法确认"}
     if form_ref == "contribution_ack_form":
         return {"contribution_findings_read": True}
     if form_ref == "declaration_reminder_form":
