@@ -21,10 +21,17 @@ def department_name(names: dict, codes) -> str | None:
 
 
 def _activity_properties(pspec, activity_id: str) -> dict:
+    """The element's camunda:properties, with ``department`` defaulting to a literal ``department`` input (as
+    contact.person takes it)."""
     for spec in [pspec.spec, *pspec.subprocess_specs.values()]:
         ts = spec.task_specs.get(activity_id)
         if ts is not None:
-            return dict((getattr(ts, "extensions", None) or {}).get("properties") or {})
+            ext = getattr(ts, "extensions", None) or {}
+            props = dict(ext.get("properties") or {})
+            given = (ext.get("inputs") or {}).get("department")
+            if given and "${" not in given:
+                props.setdefault("department", given)
+            return props
     return {}
 
 
@@ -46,6 +53,8 @@ def next_steps(engine, session, row, tasks, jobs, subscriptions) -> list[dict]:
     for j in jobs:
         props = _activity_properties(pspec, j.activity_id)
         dept = props.get("department") or (j.topic or "").split(".")[0] or None
+        if dept not in names and not props.get("department"):
+            dept = None  # a technical topic (notification, contact) is no department
         kind = "timer" if j.kind == "timer" else ("incident" if j.status == "incident" else "processing")
         out.append({"type": kind, "name": j.activity_name, "department": department_name(names, [dept] if dept else []),
                     "due": j.due_at})

@@ -121,6 +121,12 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     pension_pdf = client.get(f"/api/instances/{instance_id}/pension.pdf", headers=channel)
     assert pension_pdf.status_code == 200 and figure.json["pension_award"]["monthly_total"].encode() in pension_pdf.data
     assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=login("zy_hrss")).status_code == 403
+    from engine.store.models import AuditEvent
+    with eng.reading() as s:
+        reads = s.execute(sa.select(AuditEvent.username, AuditEvent.resource).where(
+            AuditEvent.resource_id == instance_id)).all()
+    assert ("jl_employer", "retirement_certificate") in reads and ("jishiban", "pension_figure") in reads, \
+        "every read of the whole-ID documents is audited"
 
     report = client.get("/api/reports/completions", headers=hrss,
                         query_string={"locality": "220000", "from": "2027-01-01", "to": "2027-12-31"}).json
