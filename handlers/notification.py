@@ -5,7 +5,7 @@ import hashlib
 import logging
 import string
 
-from .context import HandlerError
+from .context import BusinessRuleViolation, HandlerError
 from .personal import is_valid_phone, mask_id, mask_phone, masked
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,24 @@ def send_sms(ctx) -> dict:
     return {"sms": deliver(ctx, name, phone, {**ctx.variables, **ctx.inputs})}
 
 
+def correct_phone(ctx) -> dict:
+    """Save a verified phone to the roster (附件2 一: 社区、乡镇社保所、社银合作窗口 maintain it), with who and when."""
+    number = ctx.inputs.get("id_number") or ctx.variables.get("id_number")
+    phone = ctx.inputs.get("phone")
+    who = ctx.inputs.get("changed_by") or ctx.variables.get("completed_by")
+    if not number or not who:
+        raise HandlerError("notification.correct_phone needs the person's id_number and who corrected the phone")
+    if not is_valid_phone(phone):
+        raise BusinessRuleViolation("invalid_phone", f"{mask_phone(phone)} is not a mobile number")
+    row = ctx.ports.roster.correct_phone(number, phone.strip(), who, ctx.now, ctx.inputs.get("how"),
+                                         ctx.idempotency_key)
+    log.info("phone of %s corrected to %s by %s", mask_id(number), mask_phone(phone), who)
+    return {"phone_change": {"phone": row["phone"], "changed_by": row["changed_by"],
+                             "changed_at": ctx.now.isoformat()}}
+
+
 HANDLERS = {
+    "notification.correct_phone": correct_phone,
     "notification.notify_upcoming": notify_upcoming,
     "notification.send_sms": send_sms,
 }

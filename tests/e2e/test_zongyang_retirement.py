@@ -24,10 +24,13 @@ def test_a_community_application_runs_from_the_quarterly_sms_to_three_counted_jo
     assert all("5678" not in n["phone"][:7] for n in texts), "phones are masked in the list"
     # the wrong phone became a task for the community, which corrects it and the SMS goes out again
     fix = the_task(client, community, "Task_fix_phone")
-    complete(client, community, fix, {"corrected_phone": "13600001111", "verified_how": "visit"})
+    complete(client, community, fix, {"fix_outcome": "corrected", "corrected_phone": "13600001111",
+                                      "verified_how": "visit"})
     tick(eng)
     outbox = client.get("/api/notifications", headers=admin, query_string={"page_size": 500}).json["items"]
-    assert any(n["phone"] == "136****1111" and n["status"] == "sent" for n in outbox)
+    resent = [n for n in outbox if n["phone"] == "136****1111"]
+    assert len(resent) == 1 and resent[0]["status"] == "sent"
+    assert "2027-0" in resent[0]["text"], "the re-sent text names his retirement month"
 
     # 2. Application at the community window, within the month before his statutory date.
     at(clock, eng, "2027-05-06T10:00:00")
