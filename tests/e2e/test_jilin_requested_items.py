@@ -25,10 +25,12 @@ def test_a_person_who_asks_only_for_the_medical_item_keeps_his_housing_fund_and_
     complete(client, hrss, the_task(client, hrss, "Task_prereview", bk), {"file_reviewed": True,
                                                                             "prereview_result": "pass"})
     tick(eng)
+    complete(client, employer, the_task(client, employer, "Task_employer_ack", bk), {"contribution_findings_read": True})
     at(clock, eng, "2027-09-01T08:30:00")
     rv = client.post("/api/messages", headers=channel, json={"name": "formal_launch", "business_key": bk,
                                                             "locality": "220000", "payload": {"by": "employer"}})
     assert rv.status_code == 200, rv.json
+    tick(eng)  # the 审批-stage household check
     complete(client, hrss, the_task(client, hrss, "Task_formal_approval", bk),
              {"decision": "approve", "approval_note": "正常退休"})
     tick(eng)
