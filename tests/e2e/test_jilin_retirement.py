@@ -107,6 +107,7 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert {k for k, v in states.items() if v == "done"} == NINE - {"early_special_work", "early_illness"}
     assert states["early_special_work"] == states["early_illness"] == "not_applicable"
     results = {i["code"]: i["result"] for i in prog["items"]}
+    assert "累计缴费" in results["pension_award"]["contribution_findings"], "the findings stay in the progress view"
     for code in ("medical_deemed_years", "housing_fund_withdrawal", "only_child_reward"):
         assert results[code][f"contact_{code}"]["mode"] == "online", "the contact is fed back in the progress view"
     assert prog["items_done"] == 7 and prog["next"] == []
