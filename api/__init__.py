@@ -37,6 +37,7 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     for module in (health, tokens, localities, definitions, drafts, instances, tasks, messages, incidents,
                    applications, persons, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
+    from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
     register_error_handlers(app)
     install_input_guard(app)
     _static_routes(app)

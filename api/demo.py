@@ -22,6 +22,8 @@ DEMO_USERS = [
     ("policy_jl", "policy", "220000", [], "吉林省人社厅政策处"),
     ("zy_community", "clerk", "340722", ["community"], "枞阳县社区经办"),
     ("zy_agency", "clerk", "340722", ["archive_agency"], "枞阳县劳动保障事务代理中心"),
+    ("zy_township", "clerk", "340722", ["township"], "枞阳县乡镇社保所"),
+    ("zy_bank", "clerk", "340722", ["bank_window"], "枞阳县社银合作网点"),
     ("zy_hrss", "clerk", "340722", ["hrss", "social_insurance"], "枞阳县人社局"),
     ("zy_medical", "clerk", "340722", ["medical_insurance"], "枞阳县医保局"),
     ("zy_housing", "clerk", "340722", ["housing_fund"], "枞阳县公积金中心"),

@@ -39,10 +39,11 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
     rng = rng or random.Random(0)
     if form_ref is None:
         return {}
-    if form_ref == "collection_form":
+    if form_ref == "collection_form":   # the 采集表 carries what the person asked for on the application
+        asked = data.get("requested_items") or ["retiree_medical", "housing_fund_withdrawal"]
+        items = ["pension_claim"] + [i for i in ("retiree_medical", "housing_fund_withdrawal") if i in asked]
         return {"application_form_received": True, "personnel_file_received": True,
-                "joint_items": ["pension_claim", "retiree_medical", "housing_fund_withdrawal"],
-                "file_pages": rng.randint(20, 120), "collection_note": "材料齐全"}
+                "joint_items": items, "file_pages": rng.randint(20, 120), "collection_note": "材料齐全"}
     if form_ref == "approval_form":
         return {"decision": "approve", "approval_note": "符合退休条件，同意"}
     if form_ref == "medical_top_up_form":
@@ -62,8 +63,17 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"materials_delivered": True, "case_count": case_count, "batch_note": "按月报送"}
     if form_ref == "phone_correction_form":
         person = data.get("person") or {}
-        return {"corrected_phone": valid_phone(rng, person.get("phone")),
-                "verified_how": rng.choice(["visit", "call", "window"])}
+        if rng.random() < 0.1:      # nobody reachable at any number: told in person
+            return {"fix_outcome": "told_offline", "told_offline_note": "上门当面告知本人"}
+        return {"fix_outcome": "corrected", "corrected_phone": valid_phone(rng, person.get("phone")),
+                "verified_how": rng.choice(["visit", "call", "window", "bank_window"])}
+    if form_ref == "batch_chase_form":
+        return {"chase_outcome": "chased", "chase_note": "已电话督促受理机构"}
+    if form_ref == "batch_reconcile_form":
+        return {"reconcile_outcome": "declared_wrong", "reconcile_note": "以系统受理件数为准"}
+    if form_ref == "offline_notice_form":
+        return {"told_how": rng.choice(["in_person", "visit", "employer"]), "told_on": data.get("today") or
+                data.get("started_at", "2025-01-01")[:10]}
     if form_ref == "prereview_form":
         return {"file_reviewed": True, "prereview_result": "pass", "prereview_note": "档案审核通过"}
     if form_ref == "prereview_fix_form":
@@ -74,6 +84,14 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"guidance_outcome": "defer" if short else "recheck", "arrears_settled": True,
                 "accounts_consolidated": True,
                 "guidance_note": "已告知补缴欠费并办理关系转移与个人账户归集"}
+    if form_ref == "household_resolution_form":   # the simulated register never changes: a recheck would loop
+        return {"household_resolution": "refused", "household_resolution_note": "户籍信息无法确认"}
+    if form_ref == "contribution_ack_form":
+        return {"contribution_findings_read": True}
+    if form_ref == "declaration_reminder_form":
+        return {"reminder_read": True}
+    if form_ref == "only_child_claim_form":
+        return {"only_child_claim": "handled", "only_child_paid_by": "employer", "only_child_claim_note": "已发放"}
     if form_ref == "flexible_early_notice_form":   # the person gave notice four months ahead
         requested = _month_start(data["requested_retirement_month"])
         return {"notice_date": (_add_months(requested, -4) + timedelta(days=rng.randrange(20))).isoformat(),
@@ -87,7 +105,9 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
 
 # ---- the simulation --------------------------------------------------------------------------
 
-ZONGYANG_CHANNELS = (("community", 35), ("agency", 20), ("employer", 25), ("online", 20))
+ZONGYANG_CHANNELS = (("community", 25), ("township", 10), ("agency", 10), ("archive_agency", 5), ("employer", 25),
+                     ("online", 15), ("individual", 10))
+ASKS_FOR = 0.8                 # share of applicants who ask for each optional joint item
 APPLY_WITHIN_DAYS = 5          # persons apply in the first days of their window
 FLEXIBLE_SHARE = {"early": 0.04, "deferred": 0.04}   # who asks for an early or deferred month
 FLEXIBLE_MONTHS = {"early": -6, "deferred": 12}      # how far from the statutory month they ask
@@ -102,6 +122,20 @@ def _month_start(month: str) -> date:
 def _add_months(d: date, months: int) -> date:
     total = d.year * 12 + d.month - 1 + months
     return date(total // 12, total % 12 + 1, 1)
+
+
+def _retired_on(entry: dict, approved_date) -> date:
+    """The day the law treats the person as retired: the approved date of an early or flexible retirement; for a
+    statutory one the day the statutory age is reached (birthday in the retirement month, by the file's date)."""
+    approved = approved_date if isinstance(approved_date, date) else date.fromisoformat(str(approved_date)[:10])
+    if entry.get("choice", "statutory") != "statutory":
+        return approved
+    p = entry["person"]
+    born = p.get("birth_date_file") or p["birth_date_id_card"]
+    months = (approved.year - born.year) * 12 + approved.month - born.month
+    birthday = _add_months(date(born.year, born.month, 1), months)
+    last = (_add_months(birthday, 1) - timedelta(days=1)).day
+    return max(approved, birthday.replace(day=min(born.day, last)))
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -128,6 +162,7 @@ class _Simulation:
         self.engine_errors: list[dict] = []
         self.started_keys: list[str] = []
         self.guided: set[str] = set()
+        self.cases: dict[str, dict] = {}
 
     # -- who applies when --
     def schedule(self) -> None:
@@ -157,7 +192,11 @@ class _Simulation:
                 day = max(self.start, _add_months(requested, -3)) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
                 if day >= end:
                     continue
+            optional = ("medical_deemed_years", "housing_fund_withdrawal", "only_child_reward") if self.jilin \
+                else ("retiree_medical", "housing_fund_withdrawal")
+            asked = [i for i in optional if self.rng.random() < ASKS_FOR]
             self.plan.setdefault(day, []).append({"person": p, "channel": channel, "birth_month": birth_month,
+                                                  "requested_items": asked,
                                                   "retirement_month": out["retirement_month"], "choice": choice,
                                                   "requested": requested.isoformat()[:7] if requested else None})
 
@@ -178,7 +217,8 @@ class _Simulation:
                 "employer_name": p.get("employer") or "", "address": p.get("hukou_address") or "",
                 "applicant_locality": p["locality"], "consent": True,
                 "retirement_choice": entry.get("choice", "statutory"),
-                "requested_retirement_month": entry.get("requested")}
+                "requested_retirement_month": entry.get("requested"),
+                "requested_items": entry.get("requested_items", [])}
 
     # -- one day --
     def run_jobs(self) -> None:
@@ -205,6 +245,7 @@ class _Simulation:
                 self._engine_error("start", key, exc)
                 continue
             self.started_keys.append(key)
+            self.cases[key] = entry
             self.counts["applications_started"] += 1
         self.run_jobs()
         if self.jilin:
@@ -246,9 +287,12 @@ class _Simulation:
             work = []
             for t in tasks:
                 needs_data = t.form_ref in ("birth_check_form", "medical_top_up_form", "phone_correction_form",
+                                            "collection_form", "offline_notice_form",
                                             "batch_submission_form", "contribution_guidance_form",
                                             "flexible_early_notice_form", "flexible_deferral_agreement_form")
                 data = queries.task_data(self.eng, s, t) if needs_data else {}
+                if t.form_ref == "offline_notice_form":
+                    data = dict(data, today=day.isoformat())
                 count = self._batch_count(s, t, data) if t.form_ref == "batch_submission_form" else 0
                 work.append((t, clerk_form_data(t.form_ref, data, rng=self.rng, case_count=count), data))
         for t, form, data in work:
@@ -271,7 +315,7 @@ class _Simulation:
     def _batch_count(self, session, t, data: dict) -> int:
         from handlers.ledger.schema import acceptances
 
-        group = "agency" if "agency" in t.activity_id else "community"
+        group = t.activity_id.removeprefix("Task_submit_")
         period = data.get("period")
         if not period:
             return 0
@@ -316,6 +360,65 @@ class _Simulation:
                 "items_done": count(sa.select(sa.func.count()).select_from(Item).where(Item.state == "done")),
                 "incidents": count(sa.select(sa.func.count()).select_from(Job).where(Job.status == "incident")),
             }
+
+    def obligations(self) -> dict:
+        """Per department: items requested / done / not requested / not applicable / rejected; cases open past a
+        due date or with nothing that will move them; seals, payments and medical switches before the day the
+        person is retired (the day the statutory age is reached, or the approved month of an early or flexible
+        retirement; computed here from the roster, independently of the diagrams)."""
+        from engine.store.models import HumanTask, Instance, Item, Job, Subscription
+        from handlers.ledger.schema import (approvals, housing_fund_accounts, housing_fund_withdrawals,
+                                            pension_awards)
+
+        now = self.clock.now()
+        per_department: dict[str, Counter] = {}
+        with self.eng.reading() as s:
+            for dept, state, n in s.execute(sa.select(Item.department, Item.state, sa.func.count()).where(
+                    Item.locality == self.locality).group_by(Item.department, Item.state)):
+                per_department.setdefault(dept or "?", Counter())[state] += n
+            overdue_tasks = s.execute(sa.select(HumanTask.activity_id, sa.func.count()).where(
+                HumanTask.status == "open", HumanTask.due_at < now).group_by(HumanTask.activity_id)).all()
+            late_jobs = s.scalar(sa.select(sa.func.count()).select_from(Job).where(
+                Job.status.in_(("ready", "incident")), Job.due_at < now - timedelta(days=1))) or 0
+            running = dict(s.execute(sa.select(Instance.id, Instance.business_key).where(
+                Instance.process_key == "retirement", Instance.status == "running")).all())
+            moving = set(s.scalars(sa.select(HumanTask.instance_id).where(HumanTask.status == "open")))
+            moving |= set(s.scalars(sa.select(Job.instance_id).where(Job.status.in_(("ready", "running")))))
+            moving |= set(s.scalars(sa.select(Subscription.instance_id)))
+            item_done_on = {(k, i): at for k, i, at in s.execute(
+                sa.select(Instance.business_key, Item.item, Item.completed_at).join(
+                    Instance, Instance.id == Item.instance_id).where(Item.state == "done"))}
+        with self.eng.db.connect() as conn:
+            approved = {r.business_key: r for r in conn.execute(sa.select(approvals))}
+            accounts = {r.id_number: r for r in conn.execute(sa.select(housing_fund_accounts))}
+            paid = {r.account_no: r.paid_on for r in conn.execute(sa.select(housing_fund_withdrawals))}
+            awards = {r.business_key: r.first_payment_month for r in conn.execute(sa.select(pension_awards))}
+        early = Counter()
+        for key, entry in self.cases.items():
+            row = approved.get(key)
+            if row is None:
+                continue
+            retired_on = _retired_on(entry, row.retirement_date)
+            account = accounts.get(entry["person"]["id_number"])
+            if account is not None and account.sealed_on and account.sealed_on < retired_on:
+                early["housing_fund_sealed"] += 1
+            if account is not None and paid.get(account.account_no) and paid[account.account_no] < retired_on:
+                early["housing_fund_paid"] += 1
+            if awards.get(key) and str(awards[key])[:7] <= retired_on.isoformat()[:7]:
+                early["pension_first_month"] += 1
+            for item in ("retiree_medical", "medical_deemed_years"):
+                done = item_done_on.get((key, item))
+                if done is not None and done.astimezone(SHANGHAI).date() < retired_on:
+                    early["medical_switch"] += 1
+        table = {dept: {"requested": sum(c.values()) - c["not_requested"], "done": c["done"],
+                        "in_progress": c["in_progress"], "not_requested": c["not_requested"],
+                        "not_applicable": c["not_applicable"], "rejected": c["rejected"]}
+                 for dept, c in sorted(per_department.items())}
+        return {"items_by_department": table,
+                "open_past_due": {"tasks": dict(overdue_tasks), "jobs": late_jobs,
+                                  "cases_with_nothing_to_move_them": len(set(running) - moving)},
+                "before_retirement_date": {k: early[k] for k in ("housing_fund_sealed", "housing_fund_paid",
+                                                                   "pension_first_month", "medical_switch")}}
 
     def summary(self, wall: float) -> dict:
         from engine.store.models import HumanTask, Instance, Item, Job, TimerStart
@@ -368,6 +471,7 @@ class _Simulation:
             "tasks_completed_by_activity": dict(sorted(self.completed_by_activity.items())),
             "timer_starts": timer_starts,
             "jobs_run": self.counts["jobs_run"],
+            **self.obligations(),
         }
         if self.jilin:
             out["formal_launches"] = self.counts["formal_launches"]
@@ -433,6 +537,7 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
                      f"open tasks {snap['open_tasks']:>4}, sms {snap['sms']:>5}, jobs {sim.counts['jobs_run']:>6}, "
                      f"incidents {snap['incidents']}, {_time.perf_counter() - began:.0f} s")
         summary = sim.summary(_time.perf_counter() - began)
+        echo(obligations_table(summary))
         summary["database"] = "temporary SQLite (deleted)" if folder else _safe(database_url)
         return summary
     finally:
@@ -442,6 +547,20 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
             eng.db.dispose()
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def obligations_table(summary: dict) -> str:
+    """The per-department figures as a table for the terminal."""
+    lines = [f"{'department':<20}{'requested':>10}{'done':>7}{'in prog.':>9}{'not req.':>9}{'n/a':>6}{'rejected':>9}"]
+    for dept, row in summary["items_by_department"].items():
+        lines.append(f"{dept:<20}{row['requested']:>10}{row['done']:>7}{row['in_progress']:>9}"
+                     f"{row['not_requested']:>9}{row['not_applicable']:>6}{row['rejected']:>9}")
+    past = summary["open_past_due"]
+    lines.append(f"open past due: tasks {sum(past['tasks'].values())} {past['tasks'] or ''}, late jobs {past['jobs']}, "
+                 f"cases with nothing to move them {past['cases_with_nothing_to_move_them']}")
+    lines.append("before the retirement date: " + ", ".join(f"{k} {v}" for k, v in
+                                                            summary["before_retirement_date"].items()))
+    return "\n".join(lines)
 
 
 def _safe(url: str) -> str:

@@ -141,6 +141,7 @@ class InstanceOps:
             if task is None or task.state != TaskState.READY or _interrupting_timer_ready(wf):
                 raise Conflict("the task is no longer open: a deadline or another event moved the case on")
             task.data.update(jsonable(data))
+            task.data["completed_by"] = actor  # who did it, for the records a following step keeps (e.g. a phone fix)
             task.run()
             now = self.now()
             task_row.status, task_row.completed_at, task_row.completed_by = "completed", now, actor

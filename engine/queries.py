@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .errors import NotFound
+from .progress_next import next_steps
 from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance,
                            Item, Job, Subscription)
 
@@ -97,7 +98,8 @@ def application_progress(engine, session, app: Application) -> dict:
     row = session.get(Instance, app.instance_id)
     if row is None:
         raise NotFound(f"the application {app.id} has no case")
-    catalog = engine.settings(app.locality).get("items") or []
+    settings = engine.settings(app.locality)
+    catalog, notices = settings.get("items") or [], settings.get("item_notices") or {}
     stored = {i.item: i for i in session.scalars(sa.select(Item).where(Item.instance_id == row.id))}
     items = []
     for entry in catalog:
@@ -105,22 +107,19 @@ def application_progress(engine, session, app: Application) -> dict:
         items.append({"code": entry["code"], "name": entry.get("name", entry["code"]),
                       "department": entry.get("department") or (i.department if i else None),
                       "state": i.state if i else ("not_applicable" if row.status != "running" else "pending"),
-                      "result": i.result if i else {}, "completed_at": i.completed_at if i else None})
+                      "result": {**({"notice": notices[entry["code"]]} if entry["code"] in notices else {}),
+                                 **(i.result if i else {})},
+                      "completed_at": i.completed_at if i else None})
     for code, i in stored.items():
         if code not in {e["code"] for e in catalog}:
             items.append({"code": code, "name": code, "department": i.department, "state": i.state,
                           "result": i.result, "completed_at": i.completed_at})
     tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id,
                                                        HumanTask.status == "open")).all()
-    nxt = [{"type": "task", "name": t.name, "department": (t.candidate_groups or [None])[0], "due": t.due_at}
-           for t in tasks]
-    for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.status.in_(("ready", "running",
-                                                                                             "incident")))):
-        nxt.append({"type": "timer" if j.kind == "timer" else ("incident" if j.status == "incident" else "processing"),
-                    "name": j.activity_name, "department": (j.topic or "").split(".")[0] or None,
-                    "due": j.due_at if j.kind == "timer" else None})
-    for s in session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)):
-        nxt.append({"type": "message", "name": s.message_name, "department": None, "due": None})
+    jobs = session.scalars(sa.select(Job).where(Job.instance_id == row.id,
+                                                Job.status.in_(("ready", "running", "incident")))).all()
+    subs = session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)).all()
+    nxt = next_steps(engine, session, row, tasks, jobs, subs)
     done = sum(1 for i in items if i["state"] == "done")
     return {"application_id": app.id, "business_key": app.business_key, "status": row.status,
             "locality": app.locality, "items": items, "items_done": done, "items_total": len(items),

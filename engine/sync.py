@@ -22,7 +22,7 @@ from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Su
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
-                  "requested_retirement_month", "period", "quarter")
+                  "requested_retirement_month", "period", "quarter", "declaration_due", "declaration_late")
 
 
 def parse_due(value) -> datetime | None:
@@ -265,18 +265,22 @@ def _sync_items(engine, session, row, wf, pspec, now, nothing_stored=False, obse
             item = Item(instance_id=row.id, item=code, department=dept, locality=row.locality,
                         locality_path=row.locality_path, state="pending", result={}, started_at=now)
             session.add(item)
-        if item.state == state or item.state in ("done", "rejected", "not_applicable") and state == "in_progress":
+        if item.state == state or item.state in FINAL_ITEM_STATES and state == "in_progress":
             continue
         item.state = state
-        if state in ("done", "rejected", "not_applicable"):
+        if state in FINAL_ITEM_STATES:
             item.completed_at = now
             props = pspec.item_specs[t.task_spec.name]
             keys = [k.strip() for k in (props.get("item_result") or "").split(",") if k.strip()]
             item.result = jsonable({k: t.data.get(k) for k in keys if k in t.data})
 
 
+# not_requested: the person did not ask for the item (采集表 / application), so no department acts on it
+FINAL_ITEM_STATES = ("done", "rejected", "not_applicable", "not_requested")
+
+
 def _rank(state: str) -> int:
-    return {"in_progress": 1, "not_applicable": 2, "rejected": 3, "done": 4}.get(state, 0)
+    return {"in_progress": 1, "not_requested": 2, "not_applicable": 2, "rejected": 3, "done": 4}.get(state, 0)
 
 
 def _department_of(t) -> str:

@@ -4,6 +4,7 @@ Each problem names the file, the element id and the reason.
 """
 from __future__ import annotations
 
+import string
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -17,7 +18,7 @@ from .specs import parse_process
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 DEPARTMENTS = ("hrss", "social_insurance", "medical_insurance", "housing_fund", "public_security", "health",
-               "data_bureau", "employer", "archive_agency", "community")
+               "data_bureau", "employer", "archive_agency", "community", "township", "bank_window")
 SUPPORTED = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
              "userTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "scriptTask", "manualTask",
              "task", "process", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
@@ -90,6 +91,7 @@ def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict
             if qn.namespace != BPMN_NS:
                 continue
             out.extend(_check_element(f.name, qn.localname, el, engine, resolves))
+    out.extend(_check_sms_templates(engine, locality, f.name, processes))
     if out or not executable:
         return out
     files = [(f.name, f.content)]
@@ -118,6 +120,41 @@ def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict
 
 
 RESERVED_IDS = {"Start", "End", "Root"}
+
+# the SMS templates a topic sends whatever its inputs say
+TOPIC_TEMPLATES = {"notification.notify_upcoming": ("notify_upcoming",),
+                   "contact.person": ("contact_online", "contact_offline")}
+
+
+def _check_sms_templates(engine, locality, file, processes) -> list[dict]:
+    """Every SMS template a diagram sends exists in the locality's settings.yaml (sms.templates) and each of its
+    {placeholders} is one the senders fill (sms.placeholders): a typo or an unknown field is refused here,
+    not sent as an empty or literal "{month}" to the person."""
+    try:
+        sms = (engine.settings(locality) or {}).get("sms") or {}
+    except KeyError:   # a locality not loaded yet has no templates to check against
+        return []
+    templates, known = sms.get("templates") or {}, set(sms.get("placeholders") or ())
+    out = []
+    for proc in processes:
+        for el in proc.iter(f"{{{BPMN_NS}}}serviceTask"):
+            topic = el.get(f"{{{CAMUNDA_NS}}}topic") or ""
+            names = list(TOPIC_TEMPLATES.get(topic, ()))
+            for param in el.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
+                text = (param.text or "").strip()
+                if param.get("name") == "template" and text and not text.startswith(("${", "#{")):
+                    names.append(text)
+            for name in names:
+                if name not in templates:
+                    out.append(_p(file, el.get("id"), f"SMS template '{name}' is not in sms.templates of {locality}"))
+                    continue
+                unknown = sorted({field for _, field, _, _ in string.Formatter().parse(templates[name])
+                                  if field is not None} - known) if known else []
+                if unknown:
+                    out.append(_p(file, el.get("id"), f"SMS template '{name}' of {locality} has placeholders no "
+                                                      f"sender fills: {', '.join('{' + u + '}' for u in unknown)} "
+                                                      f"(sms.placeholders lists the known ones)"))
+    return out
 
 
 def _check_element(file, tag, el, engine, resolves) -> list[dict]:

@@ -5,7 +5,8 @@
 """
 from __future__ import annotations
 
-from . import data_bureau, health, hrss, housing_fund, medical_insurance, notification, public_security, social_insurance
+from . import (contact, data_bureau, employer, health, hrss, housing_fund, medical_insurance, notification,
+               public_security, social_insurance)
 from .ports import PORT_NAMES, Ports
 
 ALL_HANDLERS = {
@@ -17,6 +18,8 @@ ALL_HANDLERS = {
     **health.HANDLERS,
     **data_bureau.HANDLERS,
     **notification.HANDLERS,
+    **employer.HANDLERS,
+    **contact.HANDLERS,
 }
 
 

@@ -12,13 +12,15 @@ SHARED_VARIABLES = (
 
 
 def push_case(ctx) -> dict:
-    raw = ctx.inputs.get("departments") or ctx.variables.get("departments")
-    if not raw:
+    raw = ctx.inputs.get("departments")
+    if raw is None:
+        raw = ctx.variables.get("departments")
+    if raw is None:
         raise HandlerError("data_bureau.push_case needs the input 'departments'")
     departments = [d.strip() for d in (raw.split(",") if isinstance(raw, str) else raw) if d.strip()]
     payload = {k: ctx.variables[k] for k in SHARED_VARIABLES if k in ctx.variables}
     for department in departments:
-        ctx.ports.exchange.push(ctx.business_key, department, payload, ctx.idempotency_key)
+        ctx.ports.exchange.push(ctx.business_key, department, payload, ctx.idempotency_key, at=ctx.now)
     return {"pushed_to": departments}
 
 

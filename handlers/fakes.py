@@ -24,6 +24,14 @@ class FakeRoster(ports.Roster):
     def in_locality(self, prefix):
         return iter([p for p in self.persons.values() if str(p.get("locality", "")).startswith(prefix)])
 
+    def correct_phone(self, id_number, phone, changed_by, changed_at, how, idempotency_key):
+        person = self.persons.setdefault(id_number, {"id_number": id_number})
+        change = {"id_number": id_number, "phone": phone, "changed_by": changed_by, "changed_at": changed_at,
+                  "how": how}
+        person.update(phone=phone, phone_valid=True)
+        person.setdefault("phone_changes", {}).setdefault(idempotency_key, change)
+        return dict(person["phone_changes"][idempotency_key])
+
 
 class FakeHrss(ports.Hrss):
     def __init__(self):
@@ -164,7 +172,7 @@ class FakeSms(ports.SmsGateway):
             if key not in self.outbox:
                 ok = is_valid_phone(message["phone"]) and message["phone"] not in self.unreachable
                 self.outbox[key] = dict(message, status="sent" if ok else "undeliverable",
-                                        created_at=datetime.now(timezone.utc))
+                                        created_at=message.get("sent_at") or datetime.now(timezone.utc))
             row = self.outbox[key]
             results.append({"idempotency_key": key, "status": row["status"], "created_at": row["created_at"]})
         return results
@@ -174,10 +182,14 @@ class FakeExchange(ports.DataExchange):
     def __init__(self):
         self.pushes: dict[tuple[str, str], dict] = {}
 
-    def push(self, business_key, department, payload, idempotency_key):
+    def push(self, business_key, department, payload, idempotency_key, at=None):
         row = self.pushes.setdefault((business_key, department), {
-            "department": department, "payload": payload, "pushed_at": datetime.now(timezone.utc)})
+            "department": department, "payload": payload, "pushed_at": at or datetime.now(timezone.utc)})
         return {"department": row["department"], "pushed_at": row["pushed_at"]}
+
+    def received(self, business_key, department):
+        row = self.pushes.get((business_key, department))
+        return dict(row) if row else None
 
 
 def fake_ports(**overrides) -> ports.Ports:

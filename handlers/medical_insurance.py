@@ -61,7 +61,7 @@ def record_top_up(ctx) -> dict:
 def switch_to_retiree(ctx) -> dict:
     number = id_number(ctx)
     _account(ctx, number)
-    since = as_date(ctx.variables.get("retirement_date")) or local_today(ctx)
+    since = as_date(ctx.variables.get("retired_on") or ctx.variables.get("retirement_date")) or local_today(ctx)
     row = ctx.ports.medical.switch_to_retiree(number, since, ctx.idempotency_key)
     return {"medical_retiree": {"since": iso(row["since"])}}
 

@@ -25,6 +25,12 @@ class Roster(ABC):
     def in_locality(self, prefix: str) -> Iterator[Record]:
         """Persons whose county code starts with prefix (see localities.subtree_prefix)."""
 
+    @abstractmethod
+    def correct_phone(self, id_number: str, phone: str, changed_by: str, changed_at, how: str | None,
+                      idempotency_key: str) -> Record:
+        """Save a verified phone on the roster (valid again) and log who changed it and when, once per key;
+        return {id_number, phone, changed_by, changed_at}."""
+
 
 class Hrss(ABC):
     """人社局: acceptances, monthly batch submissions and retirement approvals."""
@@ -125,23 +131,30 @@ class SmsGateway(ABC):
 
     @abstractmethod
     def send_many(self, messages: Iterable[Record]) -> list[Record]:
-        """Send each {phone, text, masked_text, business_key, template, idempotency_key} once per key
-        (masked_text: the same text with personal data masked, kept for lists); return per message
+        """Send each {phone, text, masked_text, business_key, template, idempotency_key, sent_at} once per key
+        (masked_text: the same text with personal data masked, kept for lists; sent_at: the engine's clock,
+        which stamps the outbox row); return per message
         {idempotency_key, status 'sent'|'undeliverable', created_at}."""
 
     def send(self, phone: str, text: str, business_key: str, idempotency_key: str,
-             template: str | None = None, masked_text: str | None = None) -> Record:
+             template: str | None = None, masked_text: str | None = None, sent_at=None) -> Record:
         return self.send_many([{"phone": phone, "text": text, "masked_text": masked_text,
                                 "business_key": business_key, "template": template,
-                                "idempotency_key": idempotency_key}])[0]
+                                "idempotency_key": idempotency_key, "sent_at": sent_at}])[0]
 
 
 class DataExchange(ABC):
     """数据局: the push of case data to a department."""
 
     @abstractmethod
-    def push(self, business_key: str, department: str, payload: Record, idempotency_key: str) -> Record:
-        """Record the push once per (business_key, department); return {department, pushed_at}."""
+    def push(self, business_key: str, department: str, payload: Record, idempotency_key: str,
+             at=None) -> Record:
+        """Record the push once per (business_key, department), stamped ``at`` (the engine's clock);
+        return {department, pushed_at}."""
+
+    @abstractmethod
+    def received(self, business_key: str, department: str) -> Record | None:
+        """What was pushed to the department for the case: {department, payload, pushed_at}, or None."""
 
 
 @dataclass

@@ -116,8 +116,8 @@ class _LiteralTimers:
         return definition
 
 
-class CatchEventParser(_LiteralTimers, CamundaIntermediateCatchEventParser):
-    pass
+class CatchEventParser(_ExtensionsMixin, _LiteralTimers, CamundaIntermediateCatchEventParser):
+    """Keeps camunda:properties (e.g. the party and date a message wait expects, shown in the progress view)."""
 
 
 class BoundaryParser(_LiteralTimers, CamundaBoundaryEventParser):

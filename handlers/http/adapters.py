@@ -22,6 +22,10 @@ class HttpRoster(_Remote, ports.Roster):
     def in_locality(self, prefix):
         return iter(self._call("in_locality", prefix=prefix))
 
+    def correct_phone(self, id_number, phone, changed_by, changed_at, how, idempotency_key):
+        return self._call("correct_phone", idempotency_key, id_number=id_number, phone=phone,
+                          changed_by=changed_by, changed_at=str(changed_at), how=how)
+
 
 class HttpHrss(_Remote, ports.Hrss):
     def accept(self, acceptance, idempotency_key):
@@ -89,13 +93,17 @@ class HttpSms(_Remote, ports.SmsGateway):
         if not messages:
             return []
         keys = ",".join(m["idempotency_key"] for m in messages)
+        messages = [dict(m, sent_at=m["sent_at"].isoformat()) if m.get("sent_at") else m for m in messages]
         return self._call("send_many", "sms:" + hashlib.sha256(keys.encode()).hexdigest(), messages=messages)
 
 
 class HttpExchange(_Remote, ports.DataExchange):
-    def push(self, business_key, department, payload, idempotency_key):
+    def push(self, business_key, department, payload, idempotency_key, at=None):
         return self._call("push", f"{idempotency_key}:{department}", business_key=business_key,
-                          department=department, payload=payload)
+                          department=department, payload=payload, at=str(at) if at else None)
+
+    def received(self, business_key, department):
+        return self._call("received", business_key=business_key, department=department)
 
 
 ADAPTERS = {

@@ -13,7 +13,7 @@ class LedgerExchange(ports.DataExchange):
     def __init__(self, engine: sa.Engine):
         self.engine = engine
 
-    def push(self, business_key, department, payload, idempotency_key):
+    def push(self, business_key, department, payload, idempotency_key, at=None):
         where = (pushes.c.business_key == business_key) & (pushes.c.department == department)
         query = sa.select(pushes.c.department, pushes.c.pushed_at).where(where)
         try:
@@ -22,9 +22,16 @@ class LedgerExchange(ports.DataExchange):
                 if row is None:
                     conn.execute(pushes.insert().values(
                         business_key=business_key, department=department, idempotency_key=idempotency_key,
-                        payload=payload, pushed_at=datetime.now(timezone.utc)))
+                        payload=payload, pushed_at=at or datetime.now(timezone.utc)))
                     row = conn.execute(query).mappings().first()
                 return dict(row)
         except sa.exc.IntegrityError:
             with self.engine.connect() as conn:
                 return dict(conn.execute(query).mappings().first())
+
+    def received(self, business_key, department):
+        query = sa.select(pushes.c.department, pushes.c.payload, pushes.c.pushed_at).where(
+            (pushes.c.business_key == business_key) & (pushes.c.department == department))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return dict(row) if row else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import ports
-from .schema import persons
+from .schema import persons, phone_changes
 
 
 class LedgerRoster(ports.Roster):
@@ -22,6 +22,23 @@ class LedgerRoster(ports.Roster):
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=1000).execute(query).mappings():
                 yield dict(row)
+
+    def correct_phone(self, id_number, phone, changed_by, changed_at, how, idempotency_key):
+        query = sa.select(phone_changes).where(phone_changes.c.idempotency_key == idempotency_key)
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(query).mappings().first()
+                if row is None:
+                    conn.execute(phone_changes.insert().values(
+                        idempotency_key=idempotency_key, id_number=id_number, phone=phone, changed_by=changed_by,
+                        how=how, changed_at=changed_at))
+                    conn.execute(sa.update(persons).where(persons.c.id_number == id_number)
+                                 .values(phone=phone, phone_valid=True))
+                    row = conn.execute(query).mappings().first()
+        except sa.exc.IntegrityError:   # a concurrent run stored it first
+            with self.engine.connect() as conn:
+                row = conn.execute(query).mappings().first()
+        return {k: row[k] for k in ("id_number", "phone", "changed_by", "changed_at", "how")}
 
 
 class LedgerHouseholdRegister(ports.HouseholdRegister):

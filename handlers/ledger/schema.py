@@ -171,6 +171,18 @@ sms_outbox = sa.Table(
     sa.Column("created_at", TIMESTAMP, nullable=False),
 )
 
+# A phone verified and corrected by a community, township office or 社银合作 bank window (附件2 一): who, when.
+phone_changes = sa.Table(
+    "ledger_phone_changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("id_number", sa.String(18), nullable=False, index=True),
+    sa.Column("phone", sa.String(20), nullable=False),
+    sa.Column("changed_by", sa.String(64), nullable=False),
+    sa.Column("how", sa.String(32)),
+    sa.Column("changed_at", TIMESTAMP, nullable=False),
+)
+
 pushes = sa.Table(
     "ledger_pushes", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

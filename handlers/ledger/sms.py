@@ -35,15 +35,16 @@ class LedgerSms(ports.SmsGateway):
                 results.update({r.idempotency_key: {"status": r.status, "created_at": r.created_at} for r in stored})
                 new = list({m["idempotency_key"]: m for m in chunk if m["idempotency_key"] not in results}.values())
                 unreachable = self._unreachable(conn, {m["phone"] for m in new})
-                now = datetime.now(timezone.utc)
+                wall = datetime.now(timezone.utc)
                 rows = [{"idempotency_key": m["idempotency_key"], "business_key": m.get("business_key"),
                          "template": m.get("template"), "phone": m["phone"], "text": m["text"],
-                         "text_masked": m.get("masked_text"), "created_at": now,
+                         "text_masked": m.get("masked_text"), "created_at": m.get("sent_at") or wall,
                          "status": "sent" if is_valid_phone(m["phone"]) and m["phone"] not in unreachable
                          else "undeliverable"} for m in new]
                 if rows:
                     conn.execute(sms_outbox.insert(), rows)
-                results.update({r["idempotency_key"]: {"status": r["status"], "created_at": now} for r in rows})
+                results.update({r["idempotency_key"]: {"status": r["status"], "created_at": r["created_at"]}
+                                for r in rows})
         return [dict(results[m["idempotency_key"]], idempotency_key=m["idempotency_key"]) for m in messages]
 
     @staticmethod

@@ -2,7 +2,7 @@
 withdrawal per person, the housing-fund payee card kept by the centre
 
 Revision ID: 0005_integrity
-Revises: 0002
+Revises: 0004_auth
 """
 from alembic import op
 import sqlalchemy as sa

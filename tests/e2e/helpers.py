@@ -49,3 +49,8 @@ def progress(client, headers, application_id: str) -> dict:
 
 def item_states(prog: dict) -> dict:
     return {i["code"]: i["state"] for i in prog["items"]}
+
+
+def beijing_day(instant: str) -> str:
+    """The civil date in China of an ISO instant the API returns (stored in UTC)."""
+    return datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(SHANGHAI).date().isoformat()

@@ -130,7 +130,7 @@ def test_early_choice_without_the_minimum_contribution_is_refused_by_the_table_i
     assert "最低缴费年限" in text["text"]
 
 
-def test_a_deferral_agreed_in_writing_moves_the_jilin_prereview_six_months_before_the_deferred_date(
+def test_a_deferral_agreed_in_writing_moves_the_jilin_declaration_due_date_six_months_before_the_deferred_date(
         eng, clock, client, login, roster):
     # Born 1967-03: statutory 2027-10; deferred to 2028-05 with the employer's agreement of 2027-08-15.
     p = roster(person(county="220102", born=date(1967, 3, 15), name="吴延"))
@@ -144,7 +144,8 @@ def test_a_deferral_agreed_in_writing_moves_the_jilin_prereview_six_months_befor
     complete(client, employer, agreement, {"employer_decision": "agree", "agreement_date": "2027-08-15"})
     tick(eng)
     pre = the_task(client, hrss, "Task_prereview", bk)
-    assert pre["due_at"].startswith("2027-11-01"), "pre-review 6 months before the deferred 2028-05"
+    assert pre["summary"]["declaration_due"] == "2027-11-01", "declaration due 6 months before the deferred 2028-05"
+    assert pre["summary"]["declaration_late"] is False
     (text,) = [n for n in _outbox(client, admin, bk) if n["template"] == "flexible_accepted"]
     assert "准予弹性延迟退休，退休时间2028-05" in text["text"]
 
@@ -159,6 +160,6 @@ def test_a_deferral_the_employer_refuses_keeps_the_jilin_statutory_timeline(eng,
     complete(client, employer, the_task(client, employer, "Task_flex_agreement", bk),
              {"employer_decision": "disagree", "employer_note": "岗位调整"})
     tick(eng)
-    assert the_task(client, hrss, "Task_prereview", bk)["due_at"].startswith("2027-04-01")
+    assert the_task(client, hrss, "Task_prereview", bk)["summary"]["declaration_due"] == "2027-04-01"
     (text,) = [n for n in _outbox(client, admin, bk) if n["template"] == "flexible_rejected"]
     assert "未同意" in text["text"]

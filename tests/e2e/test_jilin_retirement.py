@@ -28,11 +28,15 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     tick(eng)
     prog = progress(client, channel, app_id)
     assert set(item_states(prog)) == NINE
-    assert item_states(prog)["household_check"] == "done", "户籍信息确认 runs at once, in parallel"
+    assert item_states(prog)["household_check"] == "in_progress", "户籍 is checked again at 审核 and 审批"
+    notice = next(i for i in prog["items"] if i["code"] == "only_child_reward")["result"]["notice"]
+    assert "光荣证" in notice["policy"] and notice["channel"] and notice["procedure"], \
+        "the only-child policy, channel and procedure are shown from the application on"
 
-    # HRSS pre-review, due 6 months before the retirement date
+    # HRSS pre-review: its own period from the declaration (jilin_step_periods), not "6 months before"
     pre = the_task(client, hrss, "Task_prereview", bk)
-    assert pre["due_at"].startswith("2027-04-01")
+    assert pre["due_at"] > "2027-04-20", pre["due_at"]
+    assert pre["summary"]["declaration_late"] is False, "declared exactly 6 months before: on time"
     complete(client, hrss, pre, {"file_reviewed": True, "prereview_result": "pass"})
     tick(eng)
     assert item_states(progress(client, channel, app_id))["deemed_years"] == "done"
@@ -50,6 +54,10 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
                      .values(arrears_months=0, arrears_amount=0))
     complete(client, si, guide, {"guidance_outcome": "recheck", "arrears_settled": True, "guidance_note": "已补缴2个月"})
     tick(eng)
+    # the findings go to the employer's inbox before the launch window
+    ack = the_task(client, employer, "Task_employer_ack", bk)
+    complete(client, employer, ack, {"contribution_findings_read": True})
+    tick(eng)
     prog = progress(client, channel, app_id)
     assert [n["type"] for n in prog["next"]] == ["timer"], prog["next"]
     assert prog["next"][0]["due"].startswith("2027-08-31T16:00"), "the launch window opens 2027-09-01 Beijing time"
@@ -63,8 +71,18 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     rv = client.post("/api/messages", headers=channel, json={"name": "formal_launch", "business_key": bk,
                                                             "locality": "220000", "payload": {"by": "employer"}})
     assert rv.status_code == 200, rv.json
+    tick(eng)  # the 审批-stage household check runs before the approval task
+    instance_id = client.get(f"/api/instances?business_key={bk}", headers=hrss).json["items"][0]["id"]
+    assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=employer).status_code == 409, \
+        "no retirement certificate before the approval"
     approval = the_task(client, hrss, "Task_formal_approval", bk)
+    assert item_states(progress(client, channel, app_id))["household_check"] == "done"
     complete(client, hrss, approval, {"decision": "approve", "approval_note": "正常退休"})
+    tick(eng)
+
+    # 卫健: the person holds a certificate, so the reward is handled before the item is done
+    claim = the_task(client, login("jl_health"), "Task_oc_claim", bk)
+    complete(client, login("jl_health"), claim, {"only_child_claim": "handled", "only_child_paid_by": "employer"})
     tick(eng)
 
     # medical years fall short of the locality's minimum: a lump-sum top-up first
@@ -72,13 +90,44 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert item_states(progress(client, channel, app_id))["medical_deemed_years"] == "in_progress"
     complete(client, medical, top_up, {"top_up_paid": True, "top_up_amount": 12000, "top_up_receipt": "YB-1"})
     tick(eng)
+    # approved in September, but he reaches 60 years 7 months on 15 October: the housing fund is not sealed and
+    # the medical switch waits until that day
+    prog = progress(client, channel, app_id)
+    assert item_states(prog)["housing_fund_withdrawal"] == "in_progress", "contacted, waiting for the retirement date"
+    # each department read the pushed record and told him (applied via the employer on 吉事办) to proceed online
+    sms = client.get("/api/notifications", headers=hrss, query_string={"business_key": bk}).json["items"]
+    assert sorted(m["template"] for m in sms if m["template"].startswith("contact_")) == ["contact_online"] * 3
+    assert {n["type"] for n in prog["next"]} == {"timer"}
+    at(clock, eng, "2027-10-15T08:00:00")
+    tick(eng)
 
     prog = progress(client, channel, app_id)
     assert prog["status"] == "completed", prog
     states = item_states(prog)
     assert {k for k, v in states.items() if v == "done"} == NINE - {"early_special_work", "early_illness"}
     assert states["early_special_work"] == states["early_illness"] == "not_applicable"
+    results = {i["code"]: i["result"] for i in prog["items"]}
+    assert "累计缴费" in results["pension_award"]["contribution_findings"], "the findings stay in the progress view"
+    for code in ("medical_deemed_years", "housing_fund_withdrawal", "only_child_reward"):
+        assert results[code][f"contact_{code}"]["mode"] == "online", "the contact is fed back in the progress view"
     assert prog["items_done"] == 7 and prog["next"] == []
+
+    # the retirement certificate and the pension figure can be looked up, downloaded and printed
+    pdf = client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=employer)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert zhao["id_number"].encode() in pdf.data and b"STSong-Light" in pdf.data
+    figure = client.get(f"/api/instances/{instance_id}/pension", headers=channel)
+    assert figure.status_code == 200, figure.json
+    assert float(figure.json["pension_award"]["monthly_total"]) > 0 and figure.json["pension"]["divisor"]
+    pension_pdf = client.get(f"/api/instances/{instance_id}/pension.pdf", headers=channel)
+    assert pension_pdf.status_code == 200 and figure.json["pension_award"]["monthly_total"].encode() in pension_pdf.data
+    assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=login("zy_hrss")).status_code == 403
+    from engine.store.models import AuditEvent
+    with eng.reading() as s:
+        reads = s.execute(sa.select(AuditEvent.username, AuditEvent.resource).where(
+            AuditEvent.resource_id == instance_id)).all()
+    assert ("jl_employer", "retirement_certificate") in reads and ("jishiban", "pension_figure") in reads, \
+        "every read of the whole-ID documents is audited"
 
     report = client.get("/api/reports/completions", headers=hrss,
                         query_string={"locality": "220000", "from": "2027-01-01", "to": "2027-12-31"}).json

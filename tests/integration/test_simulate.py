@@ -26,6 +26,12 @@ def test_a_forty_day_zongyang_run_starts_applications_completes_joint_items_and_
     assert summary["incidents"] == 0
     assert "engine_errors" not in summary
     assert any("week" in line for line in lines)
+    assert summary["before_retirement_date"] == {"housing_fund_sealed": 0, "housing_fund_paid": 0,
+                                                 "pension_first_month": 0, "medical_switch": 0}
+    assert summary["open_past_due"]["cases_with_nothing_to_move_them"] == 0
+    by_department = summary["items_by_department"]
+    assert by_department["social_insurance"]["done"] == summary["joint_items_completed"]["pension_claim"]
+    assert sum(row["not_requested"] for row in by_department.values()) > 0, "some applicants ask for fewer items"
 
     db = sa.create_engine(url)
     try:

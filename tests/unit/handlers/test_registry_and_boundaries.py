@@ -8,9 +8,10 @@ TOPICS = {
     "hrss.verify_birth_date", "hrss.register_acceptance", "hrss.submit_monthly_batch", "hrss.record_approval",
     "hrss.certify_deemed_years", "social_insurance.list_upcoming", "social_insurance.check_contributions",
     "social_insurance.compute_pension", "social_insurance.award_pension", "notification.notify_upcoming",
-    "notification.send_sms", "medical_insurance.check_retiree_years", "medical_insurance.record_top_up",
+    "notification.send_sms", "notification.correct_phone", "medical_insurance.check_retiree_years", "medical_insurance.record_top_up",
     "medical_insurance.switch_to_retiree", "housing_fund.seal_account", "housing_fund.withdraw",
-    "public_security.verify_household", "health.only_child_reward", "data_bureau.push_case",
+    "public_security.verify_household", "health.only_child_reward", "data_bureau.push_case", "contact.person",
+    "health.only_child_policy", "health.record_only_child_claim", "employer.list_declarations_due",
 }
 PACKAGE = pathlib.Path(handlers.__file__).parent
 
