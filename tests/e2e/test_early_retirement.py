@@ -45,6 +45,8 @@ def test_a_miner_with_twelve_years_underground_retires_early_on_the_first_of_nex
     tick(eng)
     complete(client, hrss, the_task(client, hrss, "Task_approve", bk), {"decision": "approve"})
     tick(eng)
+    assert progress(client, hrss, app_id)["status"] == "running", "the seal and the medical switch wait for 1 December"
+    at(clock, eng, "2026-12-01T08:00:00")
     prog = progress(client, hrss, app_id)
     assert prog["status"] == "completed"
     pension = {i["code"]: i["result"] for i in prog["items"]}["pension_claim"]["pension"]

@@ -88,6 +88,7 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
     tick(eng)
     complete(client, hrss, the_task(client, hrss, "Task_approve", bk), {"decision": "approve"})
     tick(eng)
+    at(clock, eng, "2027-03-01T08:00:00")   # the seal and the medical switch wait for the chosen month
     prog = progress(client, hrss, rv.json["id"])
     assert prog["status"] == "completed", prog
     pension = {i["code"]: i["result"] for i in prog["items"]}["pension_claim"]["pension"]
