@@ -1,14 +1,14 @@
 """the roster keeps who corrected a phone and when (ledger_phone_changes)
 
-Revision ID: 0003_zongyang
-Revises: 0002
+Revision ID: 0006_zongyang
+Revises: 0005_integrity
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_zongyang'
-down_revision = '0002'
+revision = '0006_zongyang'
+down_revision = '0005_integrity'
 branch_labels = None
 depends_on = None
 
