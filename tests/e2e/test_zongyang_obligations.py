@@ -55,7 +55,8 @@ def _outbox(client, admin, business_key=None):
 def test_every_channel_of_the_application_form_reaches_acceptance_the_monthly_batch_and_approval(
         eng, clock, client, login, roster, channel):
     poster, acceptor, accept_task, batch_task, due = CHANNELS[channel]
-    wang = roster(person(county="340722", born=date(1966, 12, 4), name="王建国", phone="13912345678"))
+    wang = roster(person(county="340722", born=date(1966, 12, 4), name="王建国", phone="13912345678",
+                        flexible=channel in ("online", "individual")))  # 附件2 二: online only for 灵活就业
     at(clock, eng, "2027-05-06T10:00:00")
     app_id, bk = _apply(client, login(poster), wang, channel)
     tick(eng)

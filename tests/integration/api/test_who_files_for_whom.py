@@ -129,7 +129,7 @@ def test_online_in_zongyang_is_only_for_the_flexibly_employed(client, login, ros
 
 def test_the_platform_may_not_pretend_to_be_the_employer(client, login, wang):
     rv = _post(client, login("wanshitong"), wang, channel="employer")
-    assert rv.status_code == 403 and "只能以“online”渠道提交申请" in rv.json["message"]
+    assert rv.status_code == 403 and "只能以“online、individual”渠道提交申请" in rv.json["message"]
 
 
 @pytest.mark.parametrize("account", ["zy_community", "zy_housing", "wanshitong"])
