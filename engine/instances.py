@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from .clock import SHANGHAI
-from .errors import Conflict, NotFound
+from .errors import Conflict, InvalidInput, NotFound
 from .forms import defaults_of
 from .jsonable import jsonable
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
@@ -32,17 +32,22 @@ class PersonHasRunningCase(Conflict):
 
 class InstanceOps:
     def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
-              actor: str = "system", *, session=None, person_key: str | None = None) -> str:
+              actor: str = "system", *, session=None, person_key: str | None = None,
+              without_start_form: bool = False) -> str:
         """Start ``process_key`` for ``locality`` at its nearest latest version → instance id.
 
         ``person_key`` (e.g. the ID number of the person a retirement is for) is held by the case while it runs:
         a second running case with the same key in the same locality is a Conflict, decided by the database's
         unique index, so simultaneous starts cannot both win.
+
+        ``without_start_form``: the caller has checked no start form (a bare start over the API), so a process whose
+        start event has one (``camunda:formRef``, e.g. the retirement's application form) is refused — it starts
+        only through its form, where the data, the person and the channel are checked.
         """
         if session is None:
             with self.transaction() as s:
                 return self.start(process_key, locality, business_key, variables, actor, session=s,
-                                  person_key=person_key)
+                                  person_key=person_key, without_start_form=without_start_form)
         self.locality(locality)
         seq = self.definitions.latest_seq(session)
         definition = self.definitions.require(session, "bpmn", process_key, locality, seq)
@@ -60,6 +65,10 @@ class InstanceOps:
                 raise
             raise PersonHasRunningCase(None) from exc  # the caller names the case once this transaction is over
         pspec = self.process_spec(session, row)
+        if without_start_form and _start_form(pspec):
+            raise InvalidInput(f"流程“{process_key}”须通过其申请表发起（POST /api/applications）; process {process_key} "
+                               f"starts only through its start form {_start_form(pspec)}",
+                               {"key": [f"须通过申请表 {_start_form(pspec)} 发起 (starts through its form)"]})
         se = self.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
         data = dict(variables or {})
@@ -217,3 +226,11 @@ def _interrupting_timer_ready(wf) -> bool:
         if isinstance(ed, TimerEventDefinition) and getattr(t.task_spec, "cancel_activity", False):
             return True
     return False
+
+
+def _start_form(pspec) -> str | None:
+    """The form of the process's start event (``camunda:formRef``), if it has one."""
+    for ts in pspec.spec.task_specs.values():
+        if isinstance(ts, StartEvent) and (getattr(ts, "extensions", None) or {}).get("formRef"):
+            return ts.extensions["formRef"]
+    return None

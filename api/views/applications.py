@@ -21,6 +21,7 @@ from ..auth import check_scope, current, require
 from ..schemas import Ordered
 from . import application_checks as checks
 from .common import audit, engine
+from .scope import found_in_scope
 
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
 
@@ -188,8 +189,6 @@ class ApplicationProgress(MethodView):
         with eng.transaction() as session:
             app = session.get(Application, application_id) or session.scalar(
                 sa.select(Application).where(Application.business_key == application_id))
-            if app is None:
-                abort(404, message=f"no application {application_id}")
-            check_scope(eng, app.locality, "application")
+            app = found_in_scope(app, app.locality if app else None, "申请", application_id)
             audit(session, current().username, "read", "application_progress", app.id)
             return queries.application_progress(eng, session, app)

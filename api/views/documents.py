@@ -17,10 +17,11 @@ from marshmallow import fields
 from engine import queries
 from engine.store.models import HumanTask, HumanTaskGroup, Instance, Item, Locality
 
-from ..auth import check_scope, current, require
+from ..auth import current, require
 from ..documents_pdf import certificate_pdf, pension_pdf
 from ..schemas import Ordered
 from .common import audit, engine
+from .scope import found_in_scope
 
 blp = Blueprint("documents", __name__, url_prefix="/api/instances", description="Retirement certificate and pension")
 
@@ -44,7 +45,7 @@ def case_departments(session, instance_id: str) -> set[str]:
 
 def _may_read(session, row: Instance) -> None:
     p = current()
-    check_scope(engine(), row.locality, "case")
+    found_in_scope(row, row.locality, "案件", row.id)
     if p.role == "clerk" and not set(p.groups) & case_departments(session, row.id):
         abort(403, message="只有经办本案的部门可以查看退休证明和计发标准 (your groups have no part in this case)")
 

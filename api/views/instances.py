@@ -106,7 +106,7 @@ class Instances(MethodView):
         eng = engine()
         locality_allowed(body["locality"])
         instance_id = eng.start(body["key"], body["locality"], body["business_key"], body["variables"],
-                                current().username)
+                                current().username, without_start_form=True)
         with eng.reading() as session:
             return detail_out(session, session.get(Instance, instance_id), whole=False)
 

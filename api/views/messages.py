@@ -13,6 +13,7 @@ from engine.store.models import Instance
 from ..auth import check_scope, current, require
 from ..schemas import MessageRequest, MessageResponse
 from .common import engine
+from .scope import found_in_scope
 
 blp = Blueprint("messages", __name__, url_prefix="/api/messages", description="Messages")
 
@@ -49,7 +50,7 @@ class Messages(MethodView):
         check_scope(eng, locality, "locality")
         name = body["name"]
         for case_locality in case_localities(eng, body["business_key"], locality):
-            check_scope(eng, case_locality, "case")
+            found_in_scope(case_locality, case_locality, "等待该消息的案件", body["business_key"])
             if not may_send(eng.settings(case_locality), current(), name):
                 abort(403, message=f"消息“{name}”只能由{_senders_text(eng.settings(case_locality), name)}发送，"
                                    f"本账户不能发送; the message {name} is not accepted from this account "

@@ -121,7 +121,7 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert float(figure.json["pension_award"]["monthly_total"]) > 0 and figure.json["pension"]["divisor"]
     pension_pdf = client.get(f"/api/instances/{instance_id}/pension.pdf", headers=channel)
     assert pension_pdf.status_code == 200 and figure.json["pension_award"]["monthly_total"].encode() in pension_pdf.data
-    assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=login("zy_hrss")).status_code == 403
+    assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=login("zy_hrss")).status_code == 404
     from engine.store.models import AuditEvent
     with eng.reading() as s:
         reads = s.execute(sa.select(AuditEvent.username, AuditEvent.resource).where(

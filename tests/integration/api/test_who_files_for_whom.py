@@ -151,3 +151,14 @@ def test_a_man_born_in_1990_is_not_yet_a_retirement_applicant_but_may_ask_for_ea
     assert "不受理退休申请" in _field(rv, "id_number")
     rv = _post(client, employer, young, locality="220000", channel="employer", retirement_type="illness")
     assert rv.status_code == 201, "illness and 退职 have their own ages, judged in the case"
+
+
+def test_a_retirement_cannot_be_started_around_its_application_form(eng, client, login, wang):
+    """POST /api/instances with the retirement's key would skip the channel, roster, window and one-case checks."""
+    rv = client.post("/api/instances", headers=login("zy_employer"), json={
+        "key": "retirement", "locality": "340722", "business_key": "ZY-AROUND",
+        "variables": {"id_number": wang["id_number"], "channel": "employer", "bank_card": "6222020000000000001"}})
+    assert rv.status_code == 422, rv.json
+    assert "申请表" in rv.json["message"] and "key" in rv.json["errors"]["json"]
+    assert client.get("/api/instances", headers=login("admin"),
+                      query_string={"business_key": "ZY-AROUND"}).json["total"] == 0
