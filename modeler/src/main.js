@@ -47,7 +47,7 @@ function mountLogin(error) {
       try {
         const res = await api.login(username.value.trim(), password.value);
         if (!ALLOWED_ROLES.includes(res.user?.role)) throw new Error(t('login.forbidden'));
-        session.save(res.token, res.user);
+        session.save(res.token, res.user, res.refresh_token);
         await start();
       } catch (ex) {
         err.textContent = ex instanceof ApiError ? t('login.failed', { message: errorMessage(ex) }) : ex.message;
