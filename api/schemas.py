@@ -393,6 +393,8 @@ class ImportReport(Ordered):
     rejected = fields.List(fields.Nested(RejectedRow))
     inserted = fields.Integer(allow_none=True)
     updated = fields.Integer(allow_none=True)
+    rejected_total = fields.Integer(metadata={"description": "all rejected rows; `rejected` keeps the first 1,000"})
+    flagged_phones = fields.List(fields.Integer(), metadata={"description": "row numbers kept with an implausible phone"})
 
 
 class DecisionOut(Ordered):

@@ -120,14 +120,28 @@ PERSONAL_MASKS = {"id_number": mask_id, "name": mask_name, "phone": mask_phone, 
                   "applicant_name": mask_name, "spouse_name": mask_name}
 
 
+_MASKS_BY_ENDING = (("card", mask_card), ("phone", mask_phone), ("id_number", mask_id))
+
+
+def mask_for(key: str):
+    """The mask of a personal field, by its name: the listed names, and any ``…card``, ``…phone`` or ``…id_number``
+    (``requested_card``, ``corrected_phone``, ``spouse_id_number``) — a new variable is masked without a code change."""
+    if key in PERSONAL_MASKS:
+        return PERSONAL_MASKS[key]
+    return next((mask for ending, mask in _MASKS_BY_ENDING if key.endswith(ending)), None)
+
+
 def masked(data: dict | None) -> dict:
-    """A copy of ``data`` with personal fields masked (lists, summaries, the outbox as listed)."""
+    """A copy of ``data`` with personal fields masked at any depth (lists, summaries, the outbox as listed)."""
     out = {}
     for key, value in (data or {}).items():
-        if key in PERSONAL_MASKS and isinstance(value, str):
-            out[key] = PERSONAL_MASKS[key](value)
+        mask = mask_for(key)
+        if mask is not None and isinstance(value, str):
+            out[key] = mask(value)
         elif isinstance(value, dict):
             out[key] = masked(value)
+        elif isinstance(value, list):
+            out[key] = [masked(v) if isinstance(v, dict) else v for v in value]
         else:
             out[key] = value
     return out

@@ -156,7 +156,7 @@ def import_roster(db_engine: sa.Engine, path, *, progress: bool = True, scope_pr
                 report.reject(number, str(exc))
                 continue
             if scope_prefix is not None and not person["locality"].startswith(scope_prefix):
-                report.reject(number, f"locality: {person['locality']} 不在您的辖区 (outside your locality)")
+                report.reject(number, "locality: 不在您的辖区 (the row's locality is outside yours)")
                 continue
             if not person["phone_valid"] and person["phone"] and not is_valid_phone(person["phone"]):
                 report.flag_phone(number)
@@ -180,8 +180,9 @@ def _write(conn, chunk: list[tuple[int, dict]], scope_prefix: str | None, report
     for number, person in chunk:
         where = existing.get(person["id_number"])
         if scope_prefix is not None and where is not None and not where.startswith(scope_prefix):
-            report.reject(number, f"id_number: 此人登记在 {where}，不在您的辖区，不能修改 (the person is registered "
-                                  f"in locality {where}, outside yours)")
+            # the row names no other locality: which subtree holds the person is not the caller's to learn
+            report.reject(number, "id_number: 此人不在您的辖区，不能修改 (the person is registered outside your "
+                                  "locality)")
             continue
         latest[person["id_number"]] = person
     new = [p for i, p in latest.items() if i not in existing]

@@ -32,7 +32,7 @@ def test_a_case_read_without_asking_is_masked_and_leaves_no_audit_row(world):
     assert rv.status_code == 200
     v = rv.json["variables"]
     assert v["name"] == ZONGYANG_NAME[0] + "**" and v["id_number"] != w.zy_person["id_number"]
-    assert v["phone"] == "138****1111" and v["bank_card"].endswith("0123") and v["bank_card"].startswith("*")
+    assert v["phone"] == "138****1111" and v["requested_card"].endswith("0123") and v["requested_card"].startswith("*")
     assert _audit(w, w.login("zy_auditor", "auditor123"), instance_id=w.zy["instance_id"])["total"] == before
 
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def _worker(database_url: str, marker: Path, *, slow: bool = False, handlers: str | None = None) -> subprocess.Popen:
     env = {**os.environ, "RETIRE_DATABASE_URL": database_url, "RETIRE_JOB_LEASE_SECONDS": "3",
            "RETIRE_TEST_MARKER": str(marker), "PYTHONPATH": str(ROOT),
+           "RETIRE_SECRET_KEY": "worker-crash-test-key-0123456789-abcdefghijklmnop",
            "RETIRE_PROCESSES_DIR": str(ROOT / "processes"), "RETIRE_FORMS_DIR": str(ROOT / "forms")}
     handlers = "tests.support.slow_withdraw" if slow else handlers
     if handlers:
