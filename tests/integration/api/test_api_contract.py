@@ -50,7 +50,7 @@ def test_a_zongyang_clerk_never_sees_a_jilin_record(eng, client, login, roster):
     assert client.get("/api/tasks", headers=zy).json["total"] == 0
     assert client.get("/api/instances", headers=zy).json["total"] == 0
     assert client.get(f"/api/instances/{instance_id}", headers=zy).status_code == 404, "as if it did not exist"
-    assert client.get(f"/api/applications/{app_id}/progress", headers=zy).status_code == 403
+    assert client.get(f"/api/applications/{app_id}/progress", headers=zy).status_code == 404  # as an unknown id
     rv = client.post("/api/applications", headers=zy,
                      json={"locality": "220000", "data": application_data(jl, channel="employer")})
     assert rv.status_code == 403
