@@ -192,6 +192,8 @@ class TaskOut(Ordered):
     due_at = fields.DateTime(allow_none=True)
     due_provisional = fields.Boolean(metadata={"description": "the due date came from the weekends-only fallback "
                                                               "calendar (no official holiday data for that year)"})
+    overdue = fields.Boolean(metadata={"description": "open and past its due date (the engine's clock); list them "
+                                                      "all with due_before=now"})
     assignee = fields.String(allow_none=True)
     status = fields.String()
     item = fields.String(allow_none=True)

@@ -1,6 +1,8 @@
 """Human tasks: the clerk's inbox, claim, complete with form data."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -22,6 +24,10 @@ def task_out(t: HumanTask, summary: dict | None = None) -> dict:
     out = {c: getattr(t, c) for c in ("id", "instance_id", "process_key", "activity_id", "name", "business_key",
                                       "locality", "candidate_groups", "form_ref", "due_at", "due_provisional", "assignee", "status",
                                       "item", "created_at")}
+    due = t.due_at
+    if due is not None and due.tzinfo is None:  # SQLite hands back naive UTC
+        due = due.replace(tzinfo=timezone.utc)
+    out["overdue"] = t.status == "open" and due is not None and due < engine().now()
     if summary is not None:
         out["summary"] = summary
     return out

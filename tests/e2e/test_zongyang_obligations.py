@@ -239,3 +239,19 @@ def test_a_case_whose_office_misses_the_monthly_submission_is_chased_instead_of_
     complete(client, hrss, chase, {"chase_outcome": "received"})
     tick(eng)
     the_task(client, hrss, "Task_approve", bk)
+
+
+def test_a_task_past_its_due_date_is_marked_overdue_for_the_clerk_and_listed_for_the_operator(
+        eng, clock, client, login, roster):
+    wang = roster(person(county="340722", born=date(1966, 12, 4), name="王建国", phone="13912345678"))
+    at(clock, eng, "2027-05-06T10:00:00")
+    _app_id, bk = _apply(client, login("zy_community"), wang, "community")
+    tick(eng)
+    clerk = login("zy_community")
+    accept = the_task(client, clerk, "Task_accept_community", bk)
+    assert accept["due_at"] and accept["overdue"] is False
+    at(clock, eng, "2027-06-20T10:00:00")   # weeks past the acceptance's due date, nobody acted
+    late = the_task(client, clerk, "Task_accept_community", bk)
+    assert late["overdue"] is True
+    operator = tasks(client, login("admin"), due_before="2027-06-20T02:00:00+00:00")
+    assert bk in {t["business_key"] for t in operator if t["overdue"]}
