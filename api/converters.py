@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
-INT64_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1   # ids are INTEGER columns (int4 on PostgreSQL)
 
 
-class Int64Converter(IntegerConverter):
-    """``<int:id>`` limited to 0 … 2⁶³−1, so an overlong id is an unknown id (404) instead of a database overflow."""
+class IdConverter(IntegerConverter):
+    """``<int:id>`` limited to 0 … 2³¹−1, so an overlong id is an unknown id (404) instead of a database overflow."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=INT64_MAX, signed=False):  # noqa: A002 - werkzeug's names
+    def __init__(self, map, fixed_digits=0, min=None, max=ID_MAX, signed=False):  # noqa: A002 - werkzeug's names
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def install(app) -> None:
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = IdConverter

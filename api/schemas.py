@@ -13,7 +13,7 @@ class Ordered(Schema):
         ordered = True
 
 
-INT64_MAX = 2**63 - 1   # the largest id a database column holds; anything beyond is refused before a query
+ID_MAX = 2**31 - 1   # the largest id an INTEGER column holds (int4 on PostgreSQL); beyond it is refused before a query
 MAX_PAGE = 100_000      # page × page_size stays far inside a 64-bit offset
 
 
@@ -23,7 +23,7 @@ def in_range(low: int, high: int) -> validate.Range:
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802 - a field factory, read like a field class
     """A database id in a request: a whole number 1 … 2⁶³−1 (422 naming the field otherwise)."""
-    return fields.Integer(strict=False, validate=in_range(1, INT64_MAX), **kwargs)
+    return fields.Integer(strict=False, validate=in_range(1, ID_MAX), **kwargs)
 
 
 def Page(**kwargs) -> fields.Integer:  # noqa: N802

@@ -10,7 +10,7 @@ from engine.definitions import DefinitionFile
 from engine.store.models import Definition
 
 from ..auth import current, require
-from ..schemas import (DefinitionDiff, DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
+from ..schemas import (ID_MAX, DefinitionDiff, DefinitionArgs, DefinitionDetail, DefinitionList, DeployRequest, DeployResponse,
                        ValidateResponse)
 from .common import audit, engine
 from .scope import locality_allowed, visible_localities
@@ -137,9 +137,9 @@ class Diff(MethodView):
         from engine.diff import diff_definitions
 
         other = req.args.get("against", type=int)
-        if other is None:
-            abort(422, message="give the version to compare with as ?against=<definition id>",
-                  errors={"query": {"against": ["required"]}})
+        if other is None or not 1 <= other <= ID_MAX:
+            abort(422, message="请给出要比较的版本 (give the version to compare with as ?against=<definition id>)",
+                  errors={"query": {"against": [f"须为 1 至 {ID_MAX} 的定义编号 (a definition id)"]}})
         with engine().reading() as session:
             new, old = found_definition(session, definition_id), found_definition(session, other)
             if (new.kind, new.key) != (old.kind, old.key):

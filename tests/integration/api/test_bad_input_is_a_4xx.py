@@ -7,7 +7,7 @@ import re
 import pytest
 
 HUGE = "99999999999999999999999"          # beyond 64 bits
-JUST_OVER = str(2**63)                    # one past the largest int64
+JUST_OVER = str(2**31)                    # one past the largest id an INTEGER column (int4) holds
 CJK = re.compile(r"^[\u4e00-\u9fff]")
 
 
@@ -52,6 +52,13 @@ def test_a_path_id_that_cannot_exist_is_unknown_not_a_server_error(client, login
     rv = client.get(path, headers=login("admin"))
     assert rv.status_code == 404, rv.json
     _assert_shape(rv.json, 404)
+
+
+def test_an_id_in_a_query_beyond_what_the_column_holds_is_refused_naming_it(client, login):
+    rv = client.get(f"/api/definitions/1/diff?against={JUST_OVER}", headers=login("admin"))
+    assert rv.status_code in (404, 422), rv.json
+    if rv.status_code == 422:
+        assert "against" in rv.json["errors"]["query"]
 
 
 @pytest.mark.parametrize("path", [f"/api/incidents/{HUGE}/retry", f"/api/tasks/{HUGE}/claim",
