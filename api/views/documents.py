@@ -82,6 +82,15 @@ class Certificate(MethodView):
         return _pdf(certificate_pdf(case), f"retirement-certificate-{case['business_key']}.pdf")
 
 
+def _assessed_case(instance_id) -> dict:
+    """The case for its pension figure (audited read); 409 until the pension is assessed."""
+    with engine().transaction() as session:
+        case = _case(session, instance_id, "pension_figure")
+    if not case["pension_award"]:
+        abort(409, message="养老金待遇尚未核定 (the pension is not assessed yet)")
+    return case
+
+
 @blp.route("/<instance_id>/pension")
 class PensionFigure(MethodView):
     @require("admin", "clerk", "channel", "auditor")
@@ -89,10 +98,7 @@ class PensionFigure(MethodView):
     @blp.alt_response(409, description="the pension is not assessed yet")
     def get(self, instance_id):
         """The pension figure (计发标准): each part, the divisor and the monthly total"""
-        with engine().transaction() as session:
-            case = _case(session, instance_id, "pension_figure")
-        if not case["pension_award"]:
-            abort(409, message="养老金待遇尚未核定 (the pension is not assessed yet)")
+        case = _assessed_case(instance_id)
         return {"business_key": case["business_key"], "retirement_date": case["retirement_date"],
                 "pension": case["pension"] or {}, "pension_award": case["pension_award"]}
 
@@ -104,8 +110,5 @@ class PensionPdf(MethodView):
     @blp.alt_response(409, description="the pension is not assessed yet")
     def get(self, instance_id):
         """The pension figure (计发标准) as a printable PDF"""
-        with engine().transaction() as session:
-            case = _case(session, instance_id, "pension_figure")
-        if not case["pension_award"]:
-            abort(409, message="养老金待遇尚未核定 (the pension is not assessed yet)")
+        case = _assessed_case(instance_id)
         return _pdf(pension_pdf(case), f"pension-{case['business_key']}.pdf")
