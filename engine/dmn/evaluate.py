@@ -1,6 +1,7 @@
 """Evaluate a decision table: compute inputs, find matching rules, apply the hit policy."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,6 +9,10 @@ from .errors import AmbiguousMatch, DecisionInputError, DecisionSyntaxError, NoM
 from .feel import FeelEvalError
 from .model import SINGLE_HIT, Decision, DecisionResult, Rule
 from .values import coerce, display, kind, normalize_number
+
+# The last table in this thread / task that matched no rule: a business rule task that got nothing
+# names it and its inputs in the incident (see engine.bpmn.script_engine.decide_for_task).
+UNMATCHED: ContextVar = ContextVar("dmn_unmatched", default=None)
 
 
 @dataclass
@@ -114,9 +119,13 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
     except (LookupError, FeelEvalError) as exc:
         raise _entry_error(decision, current.rule, exc, values) from None
     if not matched:
-        raise NoMatchingRule(
+        UNMATCHED.set(NoMatchingRule(
             f"decision {decision.title}: no rule matches the inputs {_show(decision, values)}",
-            decision_id=decision.id, inputs=_inputs_dict(decision, values))
+            decision_id=decision.id, inputs=_inputs_dict(decision, values)))
+        empty = None if decision.hit_policy in SINGLE_HIT else []
+        if decision.aggregation:
+            empty = {o.name: (0 if decision.aggregation == "COUNT" else None) for o in decision.outputs}
+        return DecisionResult(decision.id, empty, [], [], _inputs_dict(decision, values))
     policy = decision.hit_policy
     if policy == "UNIQUE" and len(matched) > 1:
         numbers = [m.rule.number for m in matched]
@@ -149,7 +158,19 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
         rows = [_outputs(decision, m, context) for m in matched]
         result = _aggregate(decision, rows) if decision.aggregation else rows
     return DecisionResult(decision.id, result, [m.rule.number for m in chosen],
-                          [m.rule.id for m in chosen])
+                          [m.rule.id for m in chosen], _inputs_dict(decision, values))
+
+
+def dmn_value(decision: Decision, context: dict):
+    """The table's value as the standard gives it inside a DRG: one output column gives its value, several
+    a context; multiple hits a list; no match null (single hit) or [] (multiple hits)."""
+    outputs = evaluate(decision, context).outputs
+    single = len(decision.outputs) == 1
+    if isinstance(outputs, dict):
+        return next(iter(outputs.values())) if single else outputs
+    if isinstance(outputs, list):
+        return [next(iter(row.values())) if single else row for row in outputs]
+    return outputs
 
 
 def _input_values(decision: Decision, context: dict) -> tuple[list, dict]:

@@ -75,6 +75,7 @@ class DecisionResult:
     outputs: Any              # dict (single hit, aggregation) or list of dicts (multiple hits)
     matched_rules: list[int]
     matched_rule_ids: list[str]
+    inputs: dict = field(default_factory=dict)     # a table's input values by input expression
 
 
 @dataclass(eq=False)
@@ -92,17 +93,81 @@ class Decision:
     table_id: str = ""
     syntax_problems: tuple[Problem, ...] = ()
     _plan: Any = field(default=None, repr=False)
+    drg: Any = field(default=None, repr=False)        # the Model the decision belongs to
+    element: Any = field(default=None, repr=False)    # its DRG element (requirements)
 
     def evaluate(self, context: dict) -> DecisionResult:
-        """Evaluate the table for one set of inputs (a dict of variables)."""
+        """Evaluate the table for one set of inputs (a dict of variables); required decisions first.
+
+        No matching rule gives outputs None (single hit) or [] (multiple hits), as the standard says.
+        """
         from .evaluate import evaluate
+        if self.element is not None and _requires(self.element):
+            context = self.drg.context_for(self.element, context)
         return evaluate(self, context)
 
     def problems(self) -> list[Problem]:
-        """Deploy-time checks: entry syntax, allowed values, UNIQUE overlaps, PRIORITY setup."""
+        """Deploy-time checks: entry syntax, allowed values, UNIQUE overlaps, PRIORITY setup; and the
+        problems of the file's other elements (expressions, references, requirement cycles)."""
         from .check import problems
-        return problems(self)
+        return problems(self) + (drg_problems(self.drg, self) if self.drg is not None else [])
 
     @property
     def title(self) -> str:
         return f"{self.id} ({self.label})" if self.label and self.label != self.id else self.id
+
+
+def _requires(element) -> bool:
+    return bool(element.required_decisions or element.required_knowledge or element.required_inputs)
+
+
+def drg_problems(model, decision) -> list[Problem]:
+    """The file's problems outside its decision tables, reported once (on the file's first decision)."""
+    first = next(iter(model.decisions()), None)
+    if first is None or first.public is not decision:
+        return []
+    from .check import problems
+    found = list(model.problems)
+    for table in model.tables:
+        if table.element is None:          # tables inside BKMs and boxed expressions
+            found += problems(table)
+    return found
+
+
+@dataclass(eq=False)
+class DrgDecision:
+    """A decision whose logic is a literal expression or another boxed expression (not a table)."""
+    element: Any
+    drg: Any
+
+    @property
+    def id(self) -> str:
+        return self.element.id
+
+    @property
+    def name(self) -> str:
+        return self.element.name
+
+    @property
+    def label(self) -> str:
+        return self.element.label or self.element.name
+
+    @property
+    def file_name(self) -> str:
+        return self.element.file_name
+
+    @property
+    def description(self) -> str:
+        return self.element.description
+
+    @property
+    def title(self) -> str:
+        return f"{self.id} ({self.label})" if self.label and self.label != self.id else self.id
+
+    def evaluate(self, context: dict) -> DecisionResult:
+        """The decision's value, as one output named after its variable."""
+        value = self.drg.evaluate(self.id, context)
+        return DecisionResult(self.id, {self.name: value}, [], [])
+
+    def problems(self) -> list[Problem]:
+        return drg_problems(self.drg, self)

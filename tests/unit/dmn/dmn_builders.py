@@ -47,12 +47,7 @@ def unary(entry: str, *, type_ref: str = "", **extra) -> Decision:
 
 
 def matches(entry: str, value, type_ref: str = "") -> bool:
-    from engine.dmn import NoMatchingRule
-    try:
-        unary(entry, type_ref=type_ref).evaluate({"x": value})
-        return True
-    except NoMatchingRule:
-        return False
+    return unary(entry, type_ref=type_ref).evaluate({"x": value}).outputs is not None
 
 
 def national(decision_id: str) -> Decision:

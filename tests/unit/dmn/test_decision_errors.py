@@ -6,6 +6,7 @@ from engine.dmn import (
     DecisionInputError,
     DecisionSyntaxError,
     NoMatchingRule,
+    UNMATCHED,
 )
 
 from dmn_builders import table
@@ -13,12 +14,18 @@ from dmn_builders import table
 AGES = [(["< 18"], ['"child"']), (["[18..65)"], ['"adult"'])]
 
 
-def test_no_matching_rule_names_the_decision_and_the_inputs_instead_of_returning_nothing():
-    with pytest.raises(NoMatchingRule) as raised:
-        table(AGES, inputs=(("age", "number"),)).evaluate({"age": 70})
-    error = raised.value
+def test_no_matching_rule_gives_null_as_the_standard_says_and_keeps_the_reason_for_an_incident():
+    result = table(AGES, inputs=(("age", "number"),)).evaluate({"age": 70})
+    assert result.outputs is None and result.matched_rules == [] and result.inputs == {"age": 70}
+    error = UNMATCHED.get()
+    assert isinstance(error, NoMatchingRule)
     assert str(error) == "decision example (示例): no rule matches the inputs age = 70"
     assert error.decision_id == "example" and error.inputs == {"age": 70}
+
+
+def test_a_collect_table_with_no_matching_rule_gives_an_empty_list():
+    result = table(AGES, inputs=(("age", "number"),), hit_policy="COLLECT").evaluate({"age": 70})
+    assert result.outputs == []
 
 
 def test_a_missing_input_is_named():

@@ -57,13 +57,21 @@ def test_several_decisions_per_file_and_rule_annotation_columns():
     ("<not-xml", "not well-formed"),
     ('<definitions xmlns="urn:other"/>', "not a DMN file"),
     ('<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"/>', "defines no decision"),
-    ('<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"><decision id="d">'
-     "<literalExpression><text>1</text></literalExpression></decision></definitions>", "only decision tables"),
 ])
 def test_unreadable_files_fail_with_the_file_name(source, message):
     with pytest.raises(DecisionSyntaxError, match=message) as raised:
         load_decisions(source, file_name="processes/000000/broken.dmn")
     assert "processes/000000/broken.dmn" in str(raised.value)
+
+
+@pytest.mark.parametrize("namespace", [
+    "https://www.omg.org/spec/DMN/20230324/MODEL/", "https://www.omg.org/spec/DMN/20211108/MODEL/",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd"])
+def test_a_literal_expression_decision_loads_and_evaluates_in_every_dmn_version(namespace):
+    (decision,) = load_decisions(f'<definitions xmlns="{namespace}" namespace="t"><decision id="d" name="d">'
+                                 "<literalExpression><text>1 + 2</text></literalExpression></decision></definitions>")
+    assert decision.problems() == [] and decision.evaluate({}).outputs == {"d": 3}
 
 
 def test_a_rule_with_a_missing_cell_is_refused():
