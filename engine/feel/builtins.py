@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import lib_list, lib_number, lib_range, lib_text, lib_time  # noqa: F401 - they register themselves
 from .library import SIGNATURES, builtin, make_function, text
-from .values import Range
+from .values import Range, compare
 
 IMPURE = frozenset({"now", "today"})
 
@@ -18,14 +18,30 @@ def f_range(s):
         expr = parse_expression(source)
     except FeelSyntaxError as exc:
         raise ValueError(f"not a range: {exc}") from None
-    if expr.tree[0] not in ("range", "utest"):
+    if expr.tree[0] != "range":
         raise ValueError("not a range")
-    if any(n is not None and n[0] not in ("lit", "call") for n in _ends(expr.tree)):
+    if not all(_literal(n) for n in _ends(expr.tree)):
         raise ValueError("range ends must be literals")
     value = expr.evaluate({})
-    if value.__class__ is not Range:
+    if value.__class__ is not Range or value.start is None and value.end is None:
         raise ValueError("not a range")
+    if value.start is not None and value.end is not None:
+        c = compare(value.start, value.end)
+        if c is None or c > 0:
+            raise ValueError("the range's start is after its end")
     return value
+
+
+_TEMPORAL = frozenset({"date", "time", "date and time", "duration"})
+
+
+def _literal(node) -> bool:
+    if node[0] == "lit":
+        return True
+    if node[0] == "neg":
+        return _literal(node[1])
+    return (node[0] == "call" and node[1][0] == "name" and node[1][1] in _TEMPORAL and not node[3]
+            and all(a[0] == "lit" and a[1].__class__ is str for a in node[2]))
 
 
 def _ends(tree):

@@ -13,7 +13,7 @@ from .errors import FeelBudgetError, FeelFailure
 from .properties import get_property
 from .types import is_instance
 from .values import (
-    DEC, FeelFunction, Range, compare, equal, fit_list, format_value, kind,
+    DEC, UNBOUNDED, FeelFunction, Range, compare, equal, fit_list, format_value, kind,
 )
 
 MAX_STEPS = 1_000_000    # loop iterations, filter items and function calls of one evaluation
@@ -245,13 +245,13 @@ class Compiler:
         def fn(env):
             v = e(env)
             if op == "<":
-                return Range(None, v, False, False)
+                return Range(UNBOUNDED, v, False, False)
             if op == "<=":
-                return Range(None, v, False, True)
+                return Range(UNBOUNDED, v, False, True)
             if op == ">":
-                return Range(v, None, False, False)
+                return Range(v, UNBOUNDED, False, False)
             if op == ">=":
-                return Range(v, None, True, False)
+                return Range(v, UNBOUNDED, True, False)
             if op == "=":
                 return Range(v, v, True, True)
             return None
@@ -519,18 +519,14 @@ def _matches_value(v, r):
     kr = r.__class__
     if kr is Range:
         return r.contains(v)
-    if kr is list and v.__class__ is not list:
-        saw_null = False
+    if kr is list:
         for item in r:
-            if item.__class__ is Range:
-                m = item.contains(v)
-            else:
-                m = equal(v, item)
+            m = item.contains(v) if item.__class__ is Range else equal(v, item)
             if m is True:
                 return True
-            if m is None:
-                saw_null = True
-        return None if saw_null and v is not None else False
+        if v.__class__ is list:
+            return equal(v, r) is True
+        return False
     return equal(v, r)
 
 
@@ -583,7 +579,7 @@ def _domain(start, end, state: State):
     if end is not None or start.__class__ is Range:
         if start.__class__ is Range:
             r = start
-            if r.start is None or r.end is None:
+            if r.start in (None, UNBOUNDED) or r.end in (None, UNBOUNDED):
                 state.warn("cannot iterate over an unbounded range")
                 return None
             lo, hi = r.start, r.end

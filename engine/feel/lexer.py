@@ -15,11 +15,11 @@ KEYWORDS = frozenset({"true", "false", "null", "and", "or", "if", "then", "else"
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+|//[^\n]*|/\*.*?\*/)
-  | (?P<number>(?:\d+(?:\.\d+)?|\.\d+))
+  | (?P<number>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<string>"(?:[^"\\]|\\.)*")
   | (?P<at>@)
   | (?P<op>\.\.|\*\*|<=|>=|!=|->|[<>=+\-*/()\[\]{},.?:])
-  | (?P<name>[^\W\d]\w*|[_$][\w$]*)
+  | (?P<name>(?:[^\W\d]|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\uff00-\uff0f])(?:\w|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\uff00-\uff0f])*|[_$][\w$]*)
 """, re.VERBOSE | re.DOTALL)
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "'": "'", "b": "\b", "f": "\f"}
@@ -63,8 +63,9 @@ def _unescape(body: str, pos: int) -> str:
         elif nxt in _ESCAPES:
             out.append(_ESCAPES[nxt])
             i += 2
-        else:
-            raise FeelSyntaxError(f"unknown escape \\{nxt} in string at position {pos + i}", pos + i)
+        else:   # not an escape FEEL defines (a pattern's \d): kept as written
+            out.append(body[i:i + 2])
+            i += 2
     return "".join(out)
 
 

@@ -315,6 +315,17 @@ def f_get_entries(m):
 def f_context_put(ctx, key, value):
     if ctx.__class__ is not dict:
         raise TypeError("context put needs a context")
+    out = dict(ctx)
+    out[text(key, "key")] = value
+    return out
+
+
+@builtin("context put", "context, keys, value")
+def f_context_put_path(ctx, key, value):
+    if ctx.__class__ is not dict:
+        raise TypeError("context put needs a context")
+    if key.__class__ is not list:
+        return f_context_put(ctx, key, value)
     if key.__class__ is list:
         if not key:
             raise ValueError("keys must not be empty")
@@ -324,10 +335,7 @@ def f_context_put(ctx, key, value):
         inner = ctx.get(first)
         if inner.__class__ is not dict:
             raise TypeError("the path does not lead to a context")
-        return f_context_put(ctx, first, f_context_put(inner, key[1:], value))
-    out = dict(ctx)
-    out[text(key, "key")] = value
-    return out
+        return f_context_put(ctx, first, f_context_put_path(inner, key[1:], value))
 
 
 @builtin("context merge", "contexts")

@@ -4,7 +4,7 @@ Each takes points or ranges; an unbounded end (``< 10``) is below/above every po
 from __future__ import annotations
 
 from .library import builtin
-from .values import Range, compare
+from .values import UNBOUNDED, Range, compare
 
 _LOW, _HIGH = object(), object()
 
@@ -27,11 +27,15 @@ def _r(x) -> Range:
 
 
 def _s(r: Range):
-    return _LOW if r.start is None else r.start
+    if r.start is None:
+        raise TypeError("the range starts at null")
+    return _LOW if r.start is UNBOUNDED else r.start
 
 
 def _e(r: Range):
-    return _HIGH if r.end is None else r.end
+    if r.end is None:
+        raise TypeError("the range ends at null")
+    return _HIGH if r.end is UNBOUNDED else r.end
 
 
 def _point(x):

@@ -58,14 +58,14 @@ def f_is_defined(v):   # the compiler answers is defined(name) itself; a plain v
 @builtin("substring", "string, start position, length?")
 def f_substring(s, start, length=None):
     s = text(s, "string")
-    i = integer(start, "start position")
+    i = int(number(start))
     n = len(s)
     if i == 0:
         raise ValueError("start position 0 is not a position")
     begin = i - 1 if i > 0 else max(n + i, 0)
     if length is None:
         return s[begin:]
-    k = integer(length, "length")
+    k = int(number(length))
     if k < 0:
         raise ValueError("length must not be negative")
     return s[begin:begin + k]
@@ -125,15 +125,19 @@ def regex(pattern, flags=None):
     if set(flags) - set("smixq"):
         raise ValueError(f"unknown flags {flags!r}")
     if "q" in flags:
-        pattern = re2.escape(pattern) if hasattr(re2, "escape") else "".join("\\" + c if not c.isalnum() else c for c in pattern)
-    elif "x" in flags:
-        pattern = _strip_whitespace(pattern)
+        pattern = "".join("\\" + c if not c.isalnum() and c != " " else c for c in pattern)
+    else:
+        if "x" in flags:
+            pattern = _strip_whitespace(pattern)
+        if "s" not in flags:
+            pattern = _dot_excludes_cr(pattern)
     inline = "".join(f for f in "smi" if f in flags)
     if inline:
         pattern = f"(?{inline})" + pattern
     try:
         options = re2.Options()
         options.max_mem = 8 << 20
+        options.log_errors = False
         return re2.compile(pattern, options)
     except re2.error as exc:
         raise ValueError(f"not a valid pattern: {exc}") from None
@@ -144,15 +148,29 @@ def regex(pattern, flags=None):
             raise ValueError(f"not a valid pattern: {exc}") from None
 
 
-def _strip_whitespace(p: str) -> str:
-    out, in_class = [], False
-    i = 0
+def _dot_excludes_cr(p: str) -> str:
+    """XPath's ``.`` matches neither newline nor carriage return (RE2's only excludes newline)."""
+    out, in_class, i = [], False, 0
     while i < len(p):
         c = p[i]
         if c == "\\" and i + 1 < len(p):
             out.append(p[i:i + 2])
             i += 2
             continue
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        out.append("[^\\n\\r]" if c == "." and not in_class else c)
+        i += 1
+    return "".join(out)
+
+
+def _strip_whitespace(p: str) -> str:
+    out, in_class = [], False
+    i = 0
+    while i < len(p):
+        c = p[i]
         if c == "[":
             in_class = True
         elif c == "]":
@@ -226,10 +244,12 @@ def f_split(s, delimiter):
     return rx.split(s)
 
 
-@builtin("string join", "list, delimiter?, prefix?, suffix?")
-def f_string_join(items, delimiter=None, prefix=None, suffix=None):
-    if items.__class__ is not list:
+@builtin("string join", "list, delimiter?")
+def f_string_join(items, delimiter=None):
+    if items is None:
         raise TypeError("string join needs a list")
+    if items.__class__ is not list:
+        items = [items]
     parts = []
     for x in items:
         if x is None:
@@ -238,10 +258,7 @@ def f_string_join(items, delimiter=None, prefix=None, suffix=None):
             raise TypeError("string join needs a list of strings")
         parts.append(x)
     d = "" if delimiter is None else text(delimiter, "delimiter")
-    out = d.join(parts)
-    if prefix is not None or suffix is not None:
-        out = (text(prefix) if prefix is not None else "") + out + (text(suffix) if suffix is not None else "")
-    return fit_string(out)
+    return fit_string(d.join(parts))
 
 
 _kind = kind

@@ -45,7 +45,7 @@ def _choose(sigs, args, named):
     if named is not None:
         for s in sigs:
             keys = set(named)
-            if keys <= set(s.params) and all(p in keys for p in s.params[:s.required]):
+            if keys <= set(s.params):      # a parameter not named is null
                 values = [named.get(p) for p in s.params]
                 while len(values) > s.required and s.params[len(values) - 1] not in keys:
                     values.pop()
@@ -96,7 +96,9 @@ def as_list(x) -> list:
 
 
 def spread(args) -> list:
-    """Arguments of a variadic list function: one list, or the items themselves."""
+    """Arguments of a variadic list function: one list, or the items themselves (none: null)."""
+    if not args:
+        raise TypeError("no arguments")
     if len(args) == 1 and args[0].__class__ is list:
         return args[0]
     return list(args)

@@ -62,6 +62,8 @@ class Parser:
         self.ends = [t.end for t in self.tokens]
         self.i = 0
         self.depth = 0
+        self._filters: list[bool] = []
+        self.no_filter = False     # while reading a range's end: "[1..10[" closes, it does not filter
         self.names = _Names(list(builtin_names) + list(names or ()))
 
     # ------------------------------------------------------------------ token helpers
@@ -106,13 +108,17 @@ class Parser:
             self.fail(repr(word))
         return self.take()
 
-    def enter(self):
+    def enter(self, reset: bool = True):
         self.depth += 1
+        self._filters.append(self.no_filter)
+        if reset:
+            self.no_filter = False
         if self.depth > MAX_NESTING:
             raise FeelBudgetError(f"the expression is nested more than {MAX_NESTING} levels deep", self.tok.pos)
 
     def leave(self):
         self.depth -= 1
+        self.no_filter = self._filters.pop()
 
     # ------------------------------------------------------------------ names
     def _known_name(self) -> str | None:
@@ -169,7 +175,7 @@ class Parser:
 
     # ------------------------------------------------------------------ expressions
     def expression(self):
-        self.enter()
+        self.enter(reset=False)
         try:
             if self.at_kw("if"):
                 self.take()
@@ -300,7 +306,7 @@ class Parser:
     def unary(self):
         if self.at_op("-"):
             self.take()
-            self.enter()
+            self.enter(reset=False)
             try:
                 operand = self.unary()
             finally:
@@ -316,7 +322,7 @@ class Parser:
             if self.at_op("."):
                 self.take()
                 node = ("path", node, self.name("a name after '.'"))
-            elif self.at_op("["):
+            elif self.at_op("[") and not self.no_filter:
                 self.take()
                 self.enter()
                 try:
@@ -423,6 +429,11 @@ class Parser:
         self.take()
         self.enter()
         try:
+            if self.at_op("=", "!="):          # "(= 10)": the range holding 10 alone
+                op = self.take().text
+                first = ("utest", op, self.additive())
+                self.expect_op(")")
+                return first
             first = self.expression()
             if self.at_op(".."):
                 self.take()
@@ -458,7 +469,11 @@ class Parser:
         return self._range_end(lo_in, lo)
 
     def _range_end(self, lo_in: bool, lo):
-        hi = self.expression()
+        saved, self.no_filter = self.no_filter, True
+        try:
+            hi = self.expression()
+        finally:
+            self.no_filter = saved
         if not self.at_op("]", ")", "["):
             self.fail("']', ')' or '[' to close the range")
         closer = self.take().text

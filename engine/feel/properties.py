@@ -79,7 +79,9 @@ def get_property(v, name: str):
             return Decimal(sign * (secs % 60))
         return MISSING
     if c is Range:
-        return {"start": v.start, "end": v.end, "start included": v.start_included,
+        from .values import UNBOUNDED
+        return {"start": None if v.start is UNBOUNDED else v.start,
+                "end": None if v.end is UNBOUNDED else v.end, "start included": v.start_included,
                 "end included": v.end_included}.get(name, MISSING)
     return MISSING
 

@@ -20,12 +20,14 @@ def is_instance(value, t) -> bool:
     if name == "list":
         return k == "list" and (args is None or all(x is None or is_instance(x, args) for x in value))
     if name == "range":
-        return k == "range" and (args is None or all(x is None or is_instance(x, args)
+        from .values import UNBOUNDED
+        return k == "range" and (args is None or all(x is None or x is UNBOUNDED or is_instance(x, args)
                                                      for x in (value.start, value.end)))
     if name == "context":
         if k != "context":
             return False
-        return args is None or all(key in value and is_instance(value[key], sub) for key, sub in args)
+        return args is None or all(key in value and (value[key] is None or is_instance(value[key], sub))
+                                   for key, sub in args)
     if name == "function":
         if k != "function":
             return False

@@ -34,24 +34,35 @@ class YearsMonthsDuration:
         return format_value(self)
 
 
+class _Unbounded:
+    """The missing end of ``< 10`` (below every value), unlike a ``null`` end (which compares as null)."""
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNBOUNDED"
+
+
+UNBOUNDED = _Unbounded()
+
+
 @dataclass(frozen=True, slots=True)
 class Range:
     start: Any
     end: Any
     start_included: bool
     end_included: bool
-    # an endpoint of None is unbounded ("< 10" is the range from nothing up to 10, excluded)
+    # an endpoint UNBOUNDED is open ("< 10" is Range(UNBOUNDED, 10, False, False)); None is a null end
 
     def contains(self, value) -> bool | None:
         if value is None:
             return None
-        if self.start is not None:
+        if self.start is not UNBOUNDED:
             c = compare(self.start, value)
             if c is None:
                 return None
             if c > 0 or (c == 0 and not self.start_included):
                 return False
-        if self.end is not None:
+        if self.end is not UNBOUNDED:
             c = compare(value, self.end)
             if c is None:
                 return None
@@ -272,10 +283,16 @@ def equal(a, b):
         return time_seconds(a) == time_seconds(b)
     if ka == "range":
         return (a.start_included == b.start_included and a.end_included == b.end_included
-                and equal(a.start, b.start) is True and equal(a.end, b.end) is True)
+                and _same_end(a.start, b.start) and _same_end(a.end, b.end))
     if ka == "function":
         return a is b
     return a == b
+
+
+def _same_end(x, y) -> bool:
+    if x is UNBOUNDED or y is UNBOUNDED:
+        return x is y
+    return equal(x, y) is True
 
 
 ORDERED = frozenset({"number", "string", "date", "date and time", "time",
@@ -383,6 +400,10 @@ def format_value(v) -> str | None:
     if k == "context":
         return "{" + ", ".join(f"{key}: {_literal(x)}" for key, x in v.items()) + "}"
     if k == "range":
+        if v.start is UNBOUNDED:
+            return ("<= " if v.end_included else "< ") + _literal(v.end)
+        if v.end is UNBOUNDED:
+            return (">= " if v.start_included else "> ") + _literal(v.start)
         return (("[" if v.start_included else "(") + _literal(v.start) + ".." + _literal(v.end)
                 + ("]" if v.end_included else ")"))
     if k == "function":
@@ -402,7 +423,7 @@ def _literal(v) -> str:
 _DATE = re.compile(r"(-?\d{4,9})-(\d\d)-(\d\d)")
 _TIME = re.compile(r"(\d\d):(\d\d):(\d\d)(\.\d+)?(?:(Z|z)|([+-])(\d\d):(\d\d)(?::(\d\d))?)?(?:@([A-Za-z0-9_+\-/]{1,64}))?")
 _DURATION = re.compile(r"(-)?P(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})D)?"
-                       r"(?:T(?:(\d{1,12})H)?(?:(\d{1,12})M)?(?:(\d{1,12})(\.\d{1,9})?S)?)?")
+                       r"(?:T(?:(\d{1,12})H)?(?:(\d{1,12})M)?(?:(\d{1,12})(\.\d{0,9})?S)?)?")
 
 
 def parse_date(text: str) -> date | None:
@@ -484,7 +505,7 @@ def parse_duration(text: str):
     if ym:
         months = int(y or 0) * 12 + int(mo or 0)
         return YearsMonthsDuration(-months if neg else months)
-    us = int((frac[1:] + "000000")[:6]) if frac else 0
+    us = int((frac[1:] + "000000")[:6]) if frac and len(frac) > 1 else 0
     try:
         value = timedelta(days=int(d or 0), hours=int(h or 0), minutes=int(mi or 0), seconds=int(s or 0),
                           microseconds=us)
