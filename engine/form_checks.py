@@ -151,7 +151,7 @@ def _rule_problems(rules: dict) -> list[str]:
 
 def check_form(name: str, content: str) -> list[dict]:
     """Problems of one form file: ``{file, element_id, message, severity}`` as every deploy check returns."""
-    from .dmn.lexer import FeelSyntaxError
+    from .feel import FeelSyntaxError
     from .forms import hide_condition
 
     def problem(element, message):

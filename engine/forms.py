@@ -53,18 +53,20 @@ class _Blank(dict):
 def hide_condition(component: dict):
     """The compiled form-js ``conditional.hide`` of a component (``=retirement_choice = "statutory"``), or None;
     raises FeelSyntaxError when it is not FEEL (engine.validation refuses such a form at deploy)."""
-    from .dmn.feel import compile_expression, parse_expression
+    from .feel import parse_expression
 
     rule = ((component.get("conditional") or {}).get("hide") or "").strip()
     if not rule:
         return None
-    return compile_expression(parse_expression(rule[1:] if rule.startswith("=") else rule))
+    return parse_expression(rule[1:] if rule.startswith("=") else rule)
 
 
 def is_hidden(component: dict, data: dict) -> bool:
+    from .feel import from_python
+
     try:
         condition = hide_condition(component)
-        return condition is not None and condition.fn(_Blank(data), None) is True
+        return condition is not None and condition.evaluate(_Blank(from_python(dict(data)))) is True
     except Exception:  # refused at deploy; should one still fail here, the field is validated as shown
         return False
 

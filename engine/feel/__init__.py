@@ -1,0 +1,184 @@
+"""FEEL (Friendly Enough Expression Language) as DMN 1.5 defines it: the one FEEL of the engine.
+
+    parse_expression(text, names=()) -> Expr         Expr.evaluate(context, warnings=None) -> value
+    parse_unary_tests(text, names=()) -> UnaryTests  UnaryTests.matches(input, context, warnings=None)
+    evaluate(text, context, warnings=None)            cached parse + evaluate
+
+Both parsers raise FeelSyntaxError(message, position) for bad text and FeelBudgetError (a FeelSyntaxError)
+for text beyond the size budget. Evaluation never raises for a failed operation: it yields null (None) and
+appends a warning to ``warnings`` when one is given; only budget overruns raise FeelBudgetError.
+Values: see engine.feel.values (Decimal numbers, datetime types, YearsMonthsDuration, Range, FeelFunction).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+from .errors import FeelBudgetError, FeelSyntaxError
+from .evaluator import Compiler, Env, State, invoke
+from .values import (
+    FeelFunction, Range, YearsMonthsDuration, format_value, from_python, to_python,
+)
+
+__all__ = ["parse_expression", "parse_unary_tests", "evaluate", "Expr", "UnaryTests", "FeelSyntaxError",
+           "FeelBudgetError", "FeelFunction", "Range", "YearsMonthsDuration", "from_python", "to_python",
+           "format_value", "call_function"]
+
+
+def _multiword(names) -> tuple[str, ...]:
+    if not names:
+        return ()
+    return tuple(sorted({n for n in names if isinstance(n, str) and not n.isidentifier()}))
+
+
+def _env(context, warnings, input_value=None) -> Env:
+    return Env(context if context is not None else {}, None, State(warnings), input_value)
+
+
+class Expr:
+    """A parsed FEEL expression; ``evaluate`` may be called any number of times, from any thread."""
+
+    __slots__ = ("text", "tree", "_fn", "constant", "value", "uses_input")
+
+    def __init__(self, text: str, tree, fn, uses_input: bool):
+        self.text = text
+        self.tree = tree
+        self._fn = fn
+        self.constant = getattr(fn, "const", False)
+        self.value = fn.value if self.constant else None
+        self.uses_input = uses_input
+
+    def evaluate(self, context: Mapping[str, Any] | None = None, warnings: list | None = None,
+                 input_value: Any = None) -> Any:
+        if self.constant:
+            return self.value
+        try:
+            return self._fn(_env(context, warnings, input_value))
+        except RecursionError:
+            raise FeelBudgetError("the evaluation nested too deeply") from None
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+
+class UnaryTests:
+    """Parsed unary tests (a decision-table input entry): ``-``, ``"a","b"``, ``[1..5)``, ``not(< 3)``,
+    ``? > x``, ``> date("2025-01-01")``…
+
+    ``is_any`` for ``-``; ``negated`` for ``not(…)``; ``items`` are the parsed positive tests (tuples, see
+    engine.feel.parser) for whoever wants to reason about them (overlap checks)."""
+
+    __slots__ = ("text", "is_any", "negated", "items", "_tests", "constants")
+
+    def __init__(self, text, is_any, negated, items, tests, constants):
+        self.text = text
+        self.is_any = is_any
+        self.negated = negated
+        self.items = items
+        self._tests = tests
+        self.constants = constants
+
+    def matches(self, input_value: Any, context: Mapping[str, Any] | None = None,
+                warnings: list | None = None) -> bool | None:
+        """True when the input satisfies the tests, False when not, None when it cannot be decided
+        (e.g. the input is of another type than the tests compare with)."""
+        if self.is_any:
+            return True
+        env = _env(context, warnings, input_value)
+        result = False
+        try:
+            for t in self._tests:
+                r = t(input_value, env)
+                if r is True:
+                    result = True
+                    break
+                if r is None:
+                    result = None
+        except RecursionError:
+            raise FeelBudgetError("the evaluation nested too deeply") from None
+        if self.negated:
+            return None if result is None else not result
+        return result
+
+    def __repr__(self) -> str:
+        return f"UnaryTests({self.text!r})"
+
+
+def _parser(text: str, names):
+    from .builtins import NAMES
+    from .parser import Parser
+    if not isinstance(text, str):
+        raise FeelSyntaxError("a FEEL text must be a string")
+    return Parser(text, names=names, builtin_names=NAMES)
+
+
+def parse_expression(text: str, names: Iterable[str] = ()) -> Expr:
+    from .parser import check_depth
+    p = _parser(text, names)
+    if p.at("end"):
+        raise FeelSyntaxError("the expression is empty", 0)
+    tree = p.expression()
+    if not p.at("end"):
+        t = p.tok
+        raise FeelSyntaxError(f"unexpected {t.text!r} at position {t.pos}", t.pos)
+    check_depth(tree)
+    c = Compiler()
+    fn = c.compile(tree)
+    return Expr(text, tree, fn, c.uses_input)
+
+
+def parse_unary_tests(text: str, names: Iterable[str] = ()) -> UnaryTests:
+    from .parser import check_depth
+    source = (text or "").strip() if isinstance(text, str) else text
+    if source in ("", "-"):
+        return UnaryTests(text, True, False, [], [], ())
+    p = _parser(source, names)
+    negated = False
+    if p.at("name", "not") and p.peek().kind == "op" and p.peek().text == "(":
+        save = p.i
+        p.take()
+        p.take()
+        try:
+            items = _test_list(p)
+            if p.at_op(")") and p.peek().kind == "end":
+                p.take()
+                negated = True
+            else:
+                raise FeelSyntaxError("not a negation")
+        except FeelSyntaxError:
+            p.i = save
+            negated = False
+    if not negated:
+        items = _test_list(p)
+        if not p.at("end"):
+            t = p.tok
+            raise FeelSyntaxError(f"unexpected {t.text!r} at position {t.pos}", t.pos)
+    check_depth(items)
+    c = Compiler()
+    tests = [c.test(item) for item in items]
+    constants = tuple(item[1] for item in items if item[0] == "lit")
+    return UnaryTests(text, False, negated, items, tests, constants)
+
+
+def _test_list(p):
+    items = [p.positive_unary_test()]
+    while p.at_op(","):
+        p.take()
+        items.append(p.positive_unary_test())
+    return items
+
+
+@lru_cache(maxsize=1024)
+def _cached(text: str, names: tuple[str, ...]) -> Expr:
+    return parse_expression(text, names)
+
+
+def evaluate(text: str, context: Mapping[str, Any] | None = None, warnings: list | None = None) -> Any:
+    """Parse (cached) and evaluate ``text``; multi-word names of ``context`` are known to the parser."""
+    names = _multiword(context.keys()) if context else ()
+    return _cached(text, names).evaluate(context, warnings)
+
+
+def call_function(fn, args: list, warnings: list | None = None):
+    """Call a FEEL function value (a FeelFunction or a Python callable) with positional arguments."""
+    return invoke(fn, list(args), None, State(warnings))
