@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from engine.feel import from_python
+
 BUILTIN = {"number", "string", "boolean", "date", "time", "dateTime", "date and time", "dayTimeDuration",
            "yearMonthDuration", "days and time duration", "years and months duration", "duration", "Any",
            "context", "list", "function", "range"}
@@ -133,7 +135,9 @@ def coerce(value, type_ref: str | None):
 
     Texts become dates, date-times, times and durations for such columns (process variables hold them as
     ISO text); ints and floats become Decimals."""
-    from engine.feel import from_python
+    c = value.__class__
+    if c is str and (type_ref == "string" or not type_ref):
+        return value
     value = from_python(value)
     t = _strip(type_ref)
     if value is None or not t:
