@@ -139,7 +139,12 @@ class ConditionalBox(Box):
     element_id: str | None = None
 
     def evaluate(self, ctx):
-        return self.then.evaluate(ctx) if self.condition.evaluate(ctx) is True else self.otherwise.evaluate(ctx)
+        condition = self.condition.evaluate(ctx)
+        if condition is True:
+            return self.then.evaluate(ctx)
+        if condition is False or condition is None:
+            return self.otherwise.evaluate(ctx)
+        return None                      # a condition that is not a boolean gives null (DMN 1.5 10.3.2.15)
 
 
 @dataclass

@@ -214,12 +214,18 @@ class _Run:
 
     def function(self, el: Element):
         if el.kind == "decisionService":
-            params = tuple(self.model.resolve(h, el).name for h in el.input_decisions + el.input_data
-                           if self.model.resolve(h, el) is not None)
+            targets = [t for t in (self.model.resolve(h, el) for h in el.input_data + el.input_decisions)
+                       if t is not None]
+            params = tuple(t.name for t in targets)
             model = self.model
 
             def body(ctx, _el=el, _depth=self.depth):
-                values = {p: ctx.get(p) for p in params}
+                values = {}
+                for t in targets:
+                    given = ctx.get(t.name)
+                    values[t.name] = conform(given, t.type_ref, model, t.namespace)
+                    if given is not None and values[t.name] is None:
+                        return None          # a parameter of the wrong type: the invocation is null
                 result = _Run(model, {}, _depth + 1).service(_el, values)
                 return next(iter(result.values())) if len(result) == 1 else result
             return dmn_function(el.name, params, body)

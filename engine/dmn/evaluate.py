@@ -125,6 +125,14 @@ def evaluate(decision: Decision, context: dict, feel: bool = False) -> DecisionR
                     break
     except (LookupError, FeelEvalError) as exc:
         raise _entry_error(decision, current.rule, exc, values) from None
+    if not matched and any(o.default is not None for o in decision.outputs):
+        row = {o.name: (o.default.fn(context, None) if o.default is not None else None) for o in decision.outputs}
+        if decision.aggregation:
+            result = _aggregate(decision, [row])
+        else:
+            result = row if decision.hit_policy in SINGLE_HIT else [row]
+        return DecisionResult(decision.id, result if feel else to_python(result), [], [],
+                              _inputs_dict(decision, values))
     if not matched:
         UNMATCHED.set(NoMatchingRule(
             f"decision {decision.title}: no rule matches the inputs {_show(decision, values)}",

@@ -39,6 +39,7 @@ class OutputClause:
     type_ref: str | None
     allowed_values: str | None          # <outputValues>: also the PRIORITY order
     allowed: UnaryTest | None = field(default=None, repr=False)
+    default: Compiled | None = field(default=None, repr=False)   # <defaultOutputEntry>, when no rule matches
 
 
 @dataclass(frozen=True)

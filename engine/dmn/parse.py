@@ -279,7 +279,14 @@ class _Reader:
         label = el.get("label") or name
         allowed_text = self.text(el.find(self.q("outputValues"))) or None
         allowed = self.allowed(allowed_text, clause_id, f"output column {n} ({label})")
-        return OutputClause(clause_id, name or "result", label, el.get("typeRef"), allowed_text, allowed)
+        default = None
+        default_text = self.text(el.find(self.q("defaultOutputEntry")))
+        if default_text:
+            try:
+                default = output(default_text, self.names)
+            except FeelSyntaxError as exc:
+                self.problem(clause_id, f"output column {n} ({label}): default {default_text!r}: {exc}")
+        return OutputClause(clause_id, name or "result", label, el.get("typeRef"), allowed_text, allowed, default)
 
     def allowed(self, text, clause_id, what):
         if not text:
