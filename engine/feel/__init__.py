@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-from .errors import FeelBudgetError, FeelSyntaxError
+from .errors import FeelBudgetError, FeelSyntaxError, FeelTextTooLarge
 from .evaluator import Compiler, Env, State, invoke
 from .values import (
     FeelFunction, Range, YearsMonthsDuration, format_value, from_python, to_python,
@@ -28,7 +28,7 @@ __all__ = ["parse_expression", "parse_unary_tests", "evaluate", "Expr", "UnaryTe
 def _multiword(names) -> tuple[str, ...]:
     if not names:
         return ()
-    return tuple(sorted({n for n in names if isinstance(n, str) and not n.isidentifier()}))
+    return tuple(n for n in names if n.__class__ is str and not n.isidentifier())
 
 
 def _env(context, warnings, input_value=None) -> Env:
@@ -123,7 +123,10 @@ def parse_expression(text: str, names: Iterable[str] = ()) -> Expr:
         raise FeelSyntaxError(f"unexpected {t.text!r} at position {t.pos}", t.pos)
     check_depth(tree)
     c = Compiler()
-    fn = c.compile(tree)
+    try:
+        fn = c.compile(tree)
+    except FeelBudgetError as exc:     # a constant part that is already too large
+        raise FeelTextTooLarge(str(exc)) from None
     return Expr(text, tree, fn, c.uses_input)
 
 
@@ -155,7 +158,10 @@ def parse_unary_tests(text: str, names: Iterable[str] = ()) -> UnaryTests:
             raise FeelSyntaxError(f"unexpected {t.text!r} at position {t.pos}", t.pos)
     check_depth(items)
     c = Compiler()
-    tests = [c.test(item) for item in items]
+    try:
+        tests = [c.test(item) for item in items]
+    except FeelBudgetError as exc:
+        raise FeelTextTooLarge(str(exc)) from None
     constants = tuple(item[1] for item in items if item[0] == "lit")
     return UnaryTests(text, False, negated, items, tests, constants)
 

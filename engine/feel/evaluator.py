@@ -16,7 +16,7 @@ from .values import (
     DEC, UNBOUNDED, FeelFunction, Range, compare, equal, fit_list, format_value, kind,
 )
 
-MAX_STEPS = 1_000_000    # loop iterations, filter items and function calls of one evaluation
+MAX_STEPS = 200_000      # loop iterations, filter items and function calls of one evaluation
 MAX_CALL_DEPTH = 50      # user-defined functions calling each other
 MAX_WARNINGS = 50
 FOLDABLE = frozenset({"date", "time", "date and time", "duration", "years and months duration", "number"})
@@ -58,6 +58,9 @@ class Env:
 _MISSING = object()
 
 
+_BUILTINS: dict = {}
+
+
 def lookup(env: Env, name: str):
     e = env
     while e is not None:
@@ -65,8 +68,10 @@ def lookup(env: Env, name: str):
             return e.vars[name]
         except KeyError:
             e = e.parent
-    from .builtins import BUILTINS
-    fn = BUILTINS.get(name)
+    if not _BUILTINS:
+        from .builtins import BUILTINS
+        _BUILTINS.update(BUILTINS)
+    fn = _BUILTINS.get(name)
     if fn is not None:
         return fn
     return _MISSING
@@ -595,15 +600,26 @@ def _domain(start, end, state: State):
             return None
         lo, hi = int(lo), int(hi)
         count = abs(hi - lo) + 1
-        if count > 1_000_000:
-            raise FeelBudgetError("a loop over more than 1000000 numbers")
+        if count > MAX_STEPS:
+            raise FeelBudgetError(f"a loop over more than {MAX_STEPS} numbers")
         step = 1 if hi >= lo else -1
-        return (Decimal(x) for x in range(lo, hi + step, step))
+        return _NumberRange(range(lo, hi + step, step))
     if start is None:
         return None
     if start.__class__ is list:
         return start
     return [start]
+
+
+class _NumberRange:
+    """``1..n`` of a for loop: iterable as often as an outer loop needs it."""
+    __slots__ = ("r",)
+
+    def __init__(self, r: range):
+        self.r = r
+
+    def __iter__(self):
+        return map(Decimal, self.r)
 
 
 def _bind(params, args, named):
