@@ -112,7 +112,9 @@ def _parser(text: str, names):
     return Parser(text, names=names, builtin_names=NAMES)
 
 
-def parse_expression(text: str, names: Iterable[str] = ()) -> Expr:
+def parse_expression(text: str, names: Iterable[str] = (), types: Mapping[str, Any] | None = None) -> Expr:
+    """``types``: a model's own type names (``tNumberList``) to predicates ``value -> bool``, for
+    ``instance of``."""
     from .parser import check_depth
     p = _parser(text, names)
     if p.at("end"):
@@ -122,7 +124,7 @@ def parse_expression(text: str, names: Iterable[str] = ()) -> Expr:
         t = p.tok
         raise FeelSyntaxError(f"unexpected {t.text!r} at position {t.pos}", t.pos)
     check_depth(tree)
-    c = Compiler()
+    c = Compiler(types)
     try:
         fn = c.compile(tree)
     except FeelBudgetError as exc:     # a constant part that is already too large
@@ -130,7 +132,7 @@ def parse_expression(text: str, names: Iterable[str] = ()) -> Expr:
     return Expr(text, tree, fn, c.uses_input)
 
 
-def parse_unary_tests(text: str, names: Iterable[str] = ()) -> UnaryTests:
+def parse_unary_tests(text: str, names: Iterable[str] = (), types: Mapping[str, Any] | None = None) -> UnaryTests:
     from .parser import check_depth
     source = (text or "").strip() if isinstance(text, str) else text
     if source in ("", "-"):
@@ -157,7 +159,7 @@ def parse_unary_tests(text: str, names: Iterable[str] = ()) -> UnaryTests:
             t = p.tok
             raise FeelSyntaxError(f"unexpected {t.text!r} at position {t.pos}", t.pos)
     check_depth(items)
-    c = Compiler()
+    c = Compiler(types)
     try:
         tests = [c.test(item) for item in items]
     except FeelBudgetError as exc:

@@ -90,8 +90,9 @@ def _is_const(fn) -> bool:
 
 
 class Compiler:
-    def __init__(self):
+    def __init__(self, types=None):
         self.uses_input = False
+        self.types = types
 
     def compile(self, node) -> Callable:
         return getattr(self, "c_" + node[0])(node)
@@ -265,7 +266,8 @@ class Compiler:
     def c_instance(self, node):
         e = self.compile(node[1])
         t = node[2]
-        return lambda env: is_instance(e(env), t)
+        types = self.types
+        return lambda env: is_instance(e(env), t, types)
 
     def c_if(self, node):
         c, t, f = self.compile(node[1]), self.compile(node[2]), self.compile(node[3])
