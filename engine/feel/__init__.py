@@ -17,12 +17,12 @@ from typing import Any, Iterable, Mapping
 from .errors import FeelBudgetError, FeelSyntaxError, FeelTextTooLarge
 from .evaluator import Compiler, Env, State, invoke
 from .values import (
-    FeelFunction, Range, YearsMonthsDuration, format_value, from_python, to_python,
+    UNBOUNDED, FeelFunction, Range, YearsMonthsDuration, format_value, from_python, to_python,
 )
 
 __all__ = ["parse_expression", "parse_unary_tests", "evaluate", "Expr", "UnaryTests", "FeelSyntaxError",
            "FeelBudgetError", "FeelFunction", "Range", "YearsMonthsDuration", "from_python", "to_python",
-           "format_value", "call_function"]
+           "format_value", "call_function", "UNBOUNDED"]
 
 
 def _multiword(names) -> tuple[str, ...]:
@@ -66,17 +66,20 @@ class UnaryTests:
     ``? > x``, ``> date("2025-01-01")``…
 
     ``is_any`` for ``-``; ``negated`` for ``not(…)``; ``items`` are the parsed positive tests (tuples, see
-    engine.feel.parser) for whoever wants to reason about them (overlap checks)."""
+    engine.feel.parser); ``constants`` the values of the tests that are plain constants (``"a","b"``);
+    ``intervals`` the tests as Ranges when every one is constant (a value v is Range(v, v, True, True),
+    ``< 10`` is Range(UNBOUNDED, 10, False, False)), else None — for overlap and gap checks."""
 
-    __slots__ = ("text", "is_any", "negated", "items", "_tests", "constants")
+    __slots__ = ("text", "is_any", "negated", "items", "_tests", "constants", "intervals")
 
-    def __init__(self, text, is_any, negated, items, tests, constants):
+    def __init__(self, text, is_any, negated, items, tests, constants, intervals=None):
         self.text = text
         self.is_any = is_any
         self.negated = negated
         self.items = items
         self._tests = tests
         self.constants = constants
+        self.intervals = intervals
 
     def matches(self, input_value: Any, context: Mapping[str, Any] | None = None,
                 warnings: list | None = None) -> bool | None:
@@ -164,8 +167,34 @@ def parse_unary_tests(text: str, names: Iterable[str] = (), types: Mapping[str, 
         tests = [c.test(item) for item in items]
     except FeelBudgetError as exc:
         raise FeelTextTooLarge(str(exc)) from None
-    constants = tuple(item[1] for item in items if item[0] == "lit")
-    return UnaryTests(text, False, negated, items, tests, constants)
+    values = [_constant(c, item) for item in items]
+    constants = tuple(v for v in values if v is not _VARIES and v.__class__ is not Range)
+    intervals = None
+    if all(v is not _VARIES for v in values):
+        intervals = tuple(v if v.__class__ is Range else Range(v, v, True, True) for v in values)
+    return UnaryTests(text, False, negated, items, tests, constants, intervals)
+
+
+_VARIES = object()
+
+
+def _constant(c: Compiler, item):
+    """The constant value (or Range) a positive test compares with, or _VARIES."""
+    from .values import UNBOUNDED
+    node = item[2] if item[0] == "utest" else item
+    if item[0] == "utest" and item[1] == "!=":
+        return _VARIES
+    try:
+        fn = c.compile(node)
+    except FeelBudgetError:
+        return _VARIES
+    if not getattr(fn, "const", False):
+        return _VARIES
+    v = fn.value
+    if item[0] != "utest" or item[1] == "=":
+        return v if v.__class__ is not list else _VARIES
+    return {"<": Range(UNBOUNDED, v, False, False), "<=": Range(UNBOUNDED, v, False, True),
+            ">": Range(v, UNBOUNDED, False, False), ">=": Range(v, UNBOUNDED, True, False)}[item[1]]
 
 
 def _test_list(p):
