@@ -57,6 +57,17 @@ class Expr:
         except RecursionError:
             raise FeelBudgetError("the evaluation nested too deeply") from None
 
+    def free_names(self) -> set[str]:
+        """Names the expression reads from its context (not the ones it binds itself, not inside a filter,
+        whose condition may name the items' entries): for deploy checks."""
+        return free_names(self.tree)
+
+    def called_functions(self) -> set[str]:
+        """Names the expression calls as functions (built-ins included)."""
+        out: set[str] = set()
+        _walk_calls(self.tree, out)
+        return out
+
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
 
@@ -173,6 +184,66 @@ def parse_unary_tests(text: str, names: Iterable[str] = (), types: Mapping[str, 
     if all(v is not _VARIES for v in values):
         intervals = tuple(v if v.__class__ is Range else Range(v, v, True, True) for v in values)
     return UnaryTests(text, False, negated, items, tests, constants, intervals)
+
+
+def free_names(tree) -> set[str]:
+    out: set[str] = set()
+    _free(tree, frozenset(), out)
+    return out
+
+
+def _free(node, bound, out) -> None:
+    from .parser import _TAGS
+    if not (isinstance(node, tuple) and node and isinstance(node[0], str) and node[0] in _TAGS):
+        if isinstance(node, (list, tuple)):
+            for part in node:
+                _free(part, bound, out)
+        return
+    tag = node[0]
+    if tag == "name":
+        if node[1] not in bound:
+            out.add(node[1])
+        return
+    if tag == "filter":
+        _free(node[1], bound, out)
+        return
+    if tag == "for" or tag == "quant":
+        loops = node[1] if tag == "for" else node[2]
+        inner = set(bound) | {"partial"}
+        for loop in loops:
+            for part in loop[1:]:
+                _free(part, frozenset(inner), out)
+            inner.add(loop[0])
+        _free(node[2] if tag == "for" else node[3], frozenset(inner), out)
+        return
+    if tag == "fn":
+        _free(node[2], bound | set(node[1]), out)
+        return
+    if tag == "context":
+        inner = set(bound)
+        for key, value in node[1]:
+            _free(value, frozenset(inner), out)
+            inner.add(key)
+        return
+    if tag == "instance":
+        _free(node[1], bound, out)
+        return
+    if tag == "call" and node[1][0] == "name":
+        from .builtins import BUILTINS
+        if node[1][1] in BUILTINS and node[1][1] not in bound:
+            _free(node[2:], bound, out)
+            return
+    for part in node[1:]:
+        _free(part, bound, out)
+
+
+def _walk_calls(node, out) -> None:
+    if isinstance(node, tuple) and node and node[0] == "call" and node[1][0] == "name":
+        out.add(node[1][1])
+    if isinstance(node, (list, tuple)):
+        for part in node:
+            if isinstance(part, (list, tuple)):
+                _walk_calls(part, out)
 
 
 _VARIES = object()

@@ -1,6 +1,7 @@
 """Conversion, boolean and string functions (DMN 1.5 §10.3.4.1–10.3.4.3). Patterns run on RE2: linear time."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import FeelBudgetError
@@ -131,6 +132,8 @@ def regex(pattern, flags=None):
             pattern = _strip_whitespace(pattern)
         if "s" not in flags:
             pattern = _dot_excludes_cr(pattern)
+    if re.search(r"(?<!\\)(?:\\\\)*\\0", pattern):
+        raise ValueError("\\0 is not a valid escape in a pattern")
     inline = "".join(f for f in "smi" if f in flags)
     if inline:
         pattern = f"(?{inline})" + pattern
