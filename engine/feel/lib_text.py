@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import FeelBudgetError
 from .library import builtin, integer, text
-from .values import DEC, fit_string, format_value, kind, number
+from .values import DEC, MAX_STRING, fit_string, format_value, kind, number
 
 MAX_PATTERN = 1000
 
@@ -226,6 +226,8 @@ def f_replace(s, pattern, replacement, flags=None):
     rx = regex(pattern, flags)
     parts = _replacement(text(replacement, "replacement"))
 
+    produced = [0]
+
     def sub(m):
         out = []
         for p in parts:
@@ -236,7 +238,11 @@ def f_replace(s, pattern, replacement, flags=None):
                     out.append("")
             else:
                 out.append(p)
-        return "".join(out)
+        piece = "".join(out)
+        produced[0] += len(piece)
+        if produced[0] > MAX_STRING:
+            raise FeelBudgetError(f"a string would be longer than {MAX_STRING} characters")
+        return piece
     return fit_string(rx.sub(sub, s))
 
 
@@ -261,7 +267,9 @@ def f_string_join(items, delimiter=None):
             raise TypeError("string join needs a list of strings")
         parts.append(x)
     d = "" if delimiter is None else text(delimiter, "delimiter")
-    return fit_string(d.join(parts))
+    if sum(len(p) for p in parts) + len(d) * max(len(parts) - 1, 0) > MAX_STRING:
+        raise FeelBudgetError(f"a string would be longer than {MAX_STRING} characters")
+    return d.join(parts)
 
 
 _kind = kind

@@ -54,3 +54,13 @@ def test_a_pattern_refused_by_re2_is_null_not_an_error():
     warnings = []
     assert evaluate('matches("aa", "(a)\\\\1")', {}, warnings) is None
     assert warnings
+
+
+@pytest.mark.parametrize("text", [
+    'replace(s, ".", s)',
+    'string join(for i in 1..1000 return s, "")',
+    'string(for i in 1..1000 return s)',
+])
+def test_text_functions_fed_by_data_stop_before_building_a_huge_string(text):
+    with pytest.raises(FeelBudgetError):
+        evaluate(text, {"s": "a" * 50_000})
