@@ -522,8 +522,11 @@ def _with_input(env: Env, v) -> Env:
 
 
 def _matches_value(v, r):
-    """The input ``v`` against a test's value ``r``: a range contains it, a list holds it, or it equals."""
+    """The input ``v`` against a test's value ``r``: a range contains it, a list holds it, it equals, or
+    ``r`` is a boolean condition (``limit > 5``) on a non-boolean input."""
     kr = r.__class__
+    if kr is bool and v.__class__ is not bool:
+        return r
     if kr is Range:
         return r.contains(v)
     if kr is list:

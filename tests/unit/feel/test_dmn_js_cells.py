@@ -42,3 +42,9 @@ def test_common_functions_and_lists_work_in_cells():
     assert parse_unary_tests('count(?) > 1').matches([1, 2], {}) is True
     assert parse_unary_tests('["a", "b"]').matches("a", {}) is True
     assert parse_unary_tests('upper case(?) = "A"').matches("a", {}) is True
+
+
+def test_a_cell_that_is_a_condition_on_other_data_decides_by_its_truth():
+    assert parse_unary_tests("limit > 5").matches(Decimal(1), {"limit": Decimal(6)}) is True
+    assert parse_unary_tests("limit > 5").matches(Decimal(1), {"limit": Decimal(4)}) is False
+    assert parse_unary_tests("true").matches(False, {}) is False
