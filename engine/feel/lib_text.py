@@ -134,6 +134,7 @@ def regex(pattern, flags=None):
             pattern = _dot_excludes_cr(pattern)
     if re.search(r"(?<!\\)(?:\\\\)*\\0", pattern):
         raise ValueError("\\0 is not a valid escape in a pattern")
+    pattern = _BLOCK.sub(_block, pattern)
     inline = "".join(f for f in "smi" if f in flags)
     if inline:
         pattern = f"(?{inline})" + pattern
@@ -149,6 +150,26 @@ def regex(pattern, flags=None):
             return re2.compile(pattern)
         except re2.error as exc:
             raise ValueError(f"not a valid pattern: {exc}") from None
+
+
+# XML Schema's Unicode block escapes (\p{IsBasicLatin}) that RE2 lacks, as code-point ranges
+_BLOCKS = {
+    "BasicLatin": (0x0000, 0x007F), "Latin-1Supplement": (0x0080, 0x00FF), "LatinExtended-A": (0x0100, 0x017F),
+    "GeneralPunctuation": (0x2000, 0x206F), "CJKSymbolsandPunctuation": (0x3000, 0x303F),
+    "Hiragana": (0x3040, 0x309F), "Katakana": (0x30A0, 0x30FF), "CJKUnifiedIdeographsExtensionA": (0x3400, 0x4DBF),
+    "CJKUnifiedIdeographs": (0x4E00, 0x9FFF), "HangulSyllables": (0xAC00, 0xD7AF),
+    "CJKCompatibilityIdeographs": (0xF900, 0xFAFF), "HalfwidthandFullwidthForms": (0xFF00, 0xFFEF),
+    "Greek": (0x0370, 0x03FF), "Cyrillic": (0x0400, 0x04FF),
+}
+_BLOCK = re.compile(r"\\([pP])\{Is([A-Za-z0-9\-]+)\}")
+
+
+def _block(m) -> str:
+    span = _BLOCKS.get(m.group(2))
+    if span is None:
+        raise ValueError(f"unknown block {m.group(2)!r}")
+    body = f"\\x{{{span[0]:04X}}}-\\x{{{span[1]:04X}}}"
+    return f"[{'^' if m.group(1) == 'P' else ''}{body}]"
 
 
 def _dot_excludes_cr(p: str) -> str:
