@@ -81,7 +81,7 @@ class UnaryTests:
     ``intervals`` the tests as Ranges when every one is constant (a value v is Range(v, v, True, True),
     ``< 10`` is Range(UNBOUNDED, 10, False, False)), else None — for overlap and gap checks."""
 
-    __slots__ = ("text", "is_any", "negated", "items", "_tests", "constants", "intervals")
+    __slots__ = ("text", "is_any", "negated", "items", "_tests", "constants", "intervals", "_static")
 
     def __init__(self, text, is_any, negated, items, tests, constants, intervals=None):
         self.text = text
@@ -91,6 +91,7 @@ class UnaryTests:
         self._tests = tests
         self.constants = constants
         self.intervals = intervals
+        self._static = all(getattr(t, "static", False) for t in tests)
 
     def matches(self, input_value: Any, context: Mapping[str, Any] | None = None,
                 warnings: list | None = None) -> bool | None:
@@ -98,7 +99,7 @@ class UnaryTests:
         (e.g. the input is of another type than the tests compare with)."""
         if self.is_any:
             return True
-        env = _env(context, warnings, input_value)
+        env = None if self._static else _env(context, warnings, input_value)
         result = False
         try:
             for t in self._tests:
@@ -183,6 +184,8 @@ def parse_unary_tests(text: str, names: Iterable[str] = (), types: Mapping[str, 
     intervals = None
     if all(v is not _VARIES for v in values):
         intervals = tuple(v if v.__class__ is Range else Range(v, v, True, True) for v in values)
+    if len(values) > 1 and all(v.__class__ is str for v in values):
+        tests = [_one_of(frozenset(values))]
     return UnaryTests(text, False, negated, items, tests, constants, intervals)
 
 
@@ -247,6 +250,16 @@ def _walk_calls(node, out) -> None:
 
 
 _VARIES = object()
+
+
+def _one_of(keys: frozenset):
+    """``"worker","cadre","flexible"``: one set lookup."""
+    def t(v, env):
+        if v.__class__ is str:
+            return v in keys
+        return False if v is None else None
+    t.static = True
+    return t
 
 
 def _constant(c: Compiler, item):

@@ -5,6 +5,7 @@ budget overruns raise (FeelBudgetError): loop iterations, evaluation steps, call
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -485,6 +486,7 @@ class Compiler:
                 def t(v, env):
                     c = compare(v, c0)
                     return None if c is None else check(c)
+                t.static = True
                 return t
 
             def t(v, env):
@@ -508,11 +510,33 @@ class Compiler:
         if _is_const(e):
             c0 = e.value
             if c0.__class__ is str:
-                return lambda v, env: v == c0 if v.__class__ is str else (None if v is not None and kind(v) != "string" else False)
-            if c0.__class__ is Range:
-                return lambda v, env: c0.contains(v)
-            return lambda v, env: _matches_value(v, c0)
+                t = lambda v, env: v == c0 if v.__class__ is str else (None if v is not None and kind(v) != "string" else False)  # noqa: E731,E501
+            elif c0.__class__ is Range:
+                t = _range_test(c0)
+            else:
+                t = lambda v, env: _matches_value(v, c0)  # noqa: E731
+            t.static = True      # needs no context: matches() may skip building one
+            return t
         return lambda v, env: _matches_value(v, e(_with_input(env, v)))
+
+
+_SIMPLE = (Decimal, str, date)
+
+
+def _range_test(r: Range):
+    """``[55..60)``: plain comparisons when both ends are numbers, strings or dates of one class."""
+    lo, hi = r.start, r.end
+    cls = lo.__class__
+    if cls not in _SIMPLE or hi.__class__ is not cls:
+        return lambda v, env: r.contains(v)
+    contains = r.contains
+    if r.start_included and not r.end_included:
+        return lambda v, env: lo <= v < hi if v.__class__ is cls else contains(v)
+    if r.start_included and r.end_included:
+        return lambda v, env: lo <= v <= hi if v.__class__ is cls else contains(v)
+    if r.end_included:
+        return lambda v, env: lo < v <= hi if v.__class__ is cls else contains(v)
+    return lambda v, env: lo < v < hi if v.__class__ is cls else contains(v)
 
 
 def _with_input(env: Env, v) -> Env:
