@@ -320,6 +320,9 @@ def decide(decision_id, locality, inputs):
     except (DecisionError, EngineError) as exc:
         _fail(str(getattr(exc, "message", exc)).split("\n")[0])
     click.echo(json.dumps(result.outputs, ensure_ascii=False, default=str))
+    if result.outputs is None or result.outputs == []:
+        from engine.dmn import UNMATCHED
+        _fail(str(UNMATCHED.get() or f"decision {decision_id} gave no result"))
 
 
 def _typed(raw: str):

@@ -5,6 +5,9 @@ from SpiffWorkflow.bpmn.specs.defaults import NoneTask, ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 
+from ..dmn.errors import NoMatchingRule
+from ..dmn.evaluate import UNMATCHED
+
 
 class ExternalServiceTask(ServiceTask):
     """``camunda:type="external"`` with a ``camunda:topic``: runs as a job, outside the engine step.
@@ -23,7 +26,17 @@ class DecisionTask(ScriptEngineTask, BpmnSpecMixin):
     def _run_hook(self, task):
         ext = self.extensions
         engine = task.workflow.script_engine
-        result = engine.decide_for_task(task, ext["decisionRef"])
+        token = UNMATCHED.set(None)
+        try:
+            result = engine.decide_for_task(task, ext["decisionRef"])
+            unmatched = UNMATCHED.get()
+        finally:
+            UNMATCHED.reset(token)
+        if unmatched is not None and (result is None or result == []):
+            # the standard's null / empty list: the process cannot go on with it, so it is an incident
+            raise NoMatchingRule(
+                f"business rule task {self.bpmn_name or self.bpmn_id}: {unmatched}; the process needs a result",
+                decision_id=unmatched.decision_id, inputs=unmatched.inputs)
         task.data[ext.get("resultVariable") or "decision_result"] = result
         return True
 

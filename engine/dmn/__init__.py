@@ -15,7 +15,7 @@ from .errors import (
     NoMatchingRule,
     Problem,
 )
-from .functions import FUNCTIONS
+from .library import FUNCTIONS
 from .drg import Model
 from .evaluate import UNMATCHED
 from .model import Decision, DecisionResult, DrgDecision, InputClause, OutputClause, Rule

@@ -9,36 +9,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expressions import FeelSyntaxError, expression
+from engine.feel import FeelBudgetError, FeelFunction
+from engine.feel.evaluator import State
+
+from .entries import FeelSyntaxError, expression
 
 MAX_ITEMS = 100_000      # items an iterator or filter may visit
 
 
-class DmnFunction:
-    """A function value: a BKM, a decision service, or a boxed/FEEL function definition."""
+_DEPTH = {"n": 0}
+MAX_CALL_DEPTH = 200
 
-    def __init__(self, name: str, params: tuple[str, ...], body, closure: dict | None = None):
-        self.name = name
-        self.params = params
-        self.body = body                 # callable(ctx) -> value
-        self.closure = closure or {}
 
-    def __call__(self, *args, **named):
+def dmn_function(name: str, params, body, closure: dict | None = None) -> FeelFunction:
+    """A BKM, decision service or boxed function definition as a FEEL function value."""
+    params = tuple(params)
+    closure = closure or {}
+
+    def call(args, named, state):
         if named:
-            unknown = [k for k in named if k not in self.params]
-            if unknown:
+            if any(k not in params for k in named):
                 return None
-            values = {p: named.get(p) for p in self.params}
+            values = {p: named.get(p) for p in params}
         else:
-            if len(args) != len(self.params):
+            args = list(args or ())
+            if len(args) != len(params):
                 return None
-            values = dict(zip(self.params, args))
-        ctx = dict(self.closure)
+            values = dict(zip(params, args))
+        ctx = dict(closure)
         ctx.update(values)
-        return self.body(ctx)
-
-    def __repr__(self):
-        return f"function {self.name}({', '.join(self.params)})"
+        _DEPTH["n"] += 1
+        try:
+            if _DEPTH["n"] > MAX_CALL_DEPTH:
+                raise FeelBudgetError(f"functions call each other more than {MAX_CALL_DEPTH} deep")
+            return body(ctx)
+        finally:
+            _DEPTH["n"] -= 1
+    fn = FeelFunction(name, params, call)
+    return fn
 
 
 class Box:
@@ -102,7 +110,7 @@ class FunctionBox(Box):
     name: str = "anonymous"
 
     def evaluate(self, ctx):
-        return DmnFunction(self.name, self.params, self.body.evaluate, dict(ctx))
+        return dmn_function(self.name, self.params, self.body.evaluate, dict(ctx))
 
 
 @dataclass
@@ -116,13 +124,11 @@ class InvocationBox(Box):
         if fn is None:
             return None
         named = {name: (box.evaluate(ctx) if box is not None else None) for name, box in self.bindings}
-        if isinstance(fn, DmnFunction):
-            named = {k: v for k, v in named.items()}
-            return fn(**named)
-        try:
-            return fn(**named)
-        except TypeError:
+        if not isinstance(fn, FeelFunction):
             return None
+        if fn.params is None:        # a built-in: its parameters in the order given
+            return fn.call(list(named.values()), None, State(None))
+        return fn.call([], named, State(None))
 
 
 @dataclass

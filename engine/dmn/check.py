@@ -4,7 +4,9 @@ from __future__ import annotations
 from .errors import Problem
 from .model import Decision
 from .overlap import regions_intersect
-from .values import display, kind
+from engine.feel.values import kind
+
+from .types import display
 
 
 def problems(decision: Decision) -> list[Problem]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .boxed import Box, DmnFunction, TableBox
+from engine.feel import FeelFunction
+
+from .boxed import Box, TableBox, dmn_function
 from .errors import DecisionError, DecisionInputError, Problem
 from .types import conform
 
@@ -220,7 +222,7 @@ class _Run:
                 values = {p: ctx.get(p) for p in params}
                 result = _Run(model, {}, _depth + 1).service(_el, values)
                 return next(iter(result.values())) if len(result) == 1 else result
-            return DmnFunction(el.name, params, body)
+            return dmn_function(el.name, params, body)
         if el.kind == "bkm":
             if self.depth > MAX_DEPTH:
                 raise DecisionError(f"business knowledge model {el.name!r}: calls nested more than {MAX_DEPTH} deep",
@@ -230,13 +232,14 @@ class _Run:
                 target = self.model.resolve(href, el)
                 if target is not None and target is not el:
                     self._bind(closure, el, target, _Run(self.model, {}, self.depth + 1).function(target))
-            fn = el.logic.evaluate(closure) if el.logic is not None else None
-            if isinstance(fn, DmnFunction):
-                fn.name = el.name
-                if any(self.model.resolve(h, el) is el for h in el.required_knowledge):
-                    fn.closure[el.name] = fn          # a recursive BKM sees itself
+            if any(self.model.resolve(h, el) is el for h in el.required_knowledge):
+                holder = {}
+                closure[el.name] = FeelFunction(el.name, el.params,
+                                                lambda args, named, state: holder["fn"].call(args, named, state))
+                fn = el.logic.evaluate(closure) if el.logic is not None else None
+                holder["fn"] = fn
                 return fn
-            return fn
+            return el.logic.evaluate(closure) if el.logic is not None else None
         return None
 
     def service(self, el: Element, values: dict) -> dict:

@@ -6,9 +6,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import AmbiguousMatch, DecisionInputError, DecisionSyntaxError, NoMatchingRule
-from .feel import FeelEvalError
+from engine.feel import to_python
+from engine.feel.values import kind
+
+from .entries import FeelView
 from .model import SINGLE_HIT, Decision, DecisionResult, Rule
-from .values import coerce, display, kind, normalize_number
+from .types import coerce, display
+
+
+
+class FeelEvalError(Exception):
+    """An input expression or output entry gave null with FEEL warnings where the process needs a value."""
 
 # The last table in this thread / task that matched no rule: a business rule task that got nothing
 # names it and its inputs in the incident (see engine.bpmn.script_engine.decide_for_task).
@@ -86,19 +94,18 @@ def _index_column(decision: Decision) -> int | None:
 
 
 def _output_value(value, type_ref):
-    if value.__class__ is Decimal:
-        return normalize_number(value)
     return value
 
 
-def evaluate(decision: Decision, context: dict) -> DecisionResult:
+def evaluate(decision: Decision, context: dict, feel: bool = False) -> DecisionResult:
+    """Evaluate the table; outputs as process values (ints for whole numbers), or FEEL values with ``feel``."""
     plan: Plan = decision._plan
     if plan is None:
         first = decision.syntax_problems[0]
         raise DecisionSyntaxError(
             f"decision {decision.title} cannot be evaluated: {first.message}",
             decision_id=decision.id, element_id=first.element_id)
-    values, context = _input_values(decision, context)
+    values, context = _input_values(decision, context, feel)
     if plan.index is not None:
         key = values[plan.index_column]
         candidates = plan.index.get(key, plan.index_default) if key.__class__ is str else plan.index_default
@@ -125,7 +132,8 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
         empty = None if decision.hit_policy in SINGLE_HIT else []
         if decision.aggregation:
             empty = {o.name: (0 if decision.aggregation == "COUNT" else None) for o in decision.outputs}
-        return DecisionResult(decision.id, empty, [], [], _inputs_dict(decision, values))
+        return DecisionResult(decision.id, empty if feel else to_python(empty), [], [],
+                              _inputs_dict(decision, values))
     policy = decision.hit_policy
     if policy == "UNIQUE" and len(matched) > 1:
         numbers = [m.rule.number for m in matched]
@@ -134,7 +142,7 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
             f"{_show(decision, values)}; a UNIQUE table may match only one rule",
             decision_id=decision.id, rule_numbers=numbers, inputs=_inputs_dict(decision, values))
     if policy in SINGLE_HIT or policy == "OUTPUT ORDER":
-        rows = [_outputs(decision, m, context) for m in matched]
+        rows = [_outputs(decision, m, context, feel) for m in matched]
     if policy in ("UNIQUE", "FIRST"):
         chosen = matched[:1]
         result = rows[0]
@@ -155,16 +163,16 @@ def evaluate(decision: Decision, context: dict) -> DecisionResult:
             chosen, result = [matched[i] for i in order], [rows[i] for i in order]
     else:   # RULE ORDER, COLLECT
         chosen = matched
-        rows = [_outputs(decision, m, context) for m in matched]
+        rows = [_outputs(decision, m, context, feel) for m in matched]
         result = _aggregate(decision, rows) if decision.aggregation else rows
-    return DecisionResult(decision.id, result, [m.rule.number for m in chosen],
+    return DecisionResult(decision.id, result if feel else to_python(result), [m.rule.number for m in chosen],
                           [m.rule.id for m in chosen], _inputs_dict(decision, values))
 
 
 def dmn_value(decision: Decision, context: dict):
     """The table's value as the standard gives it inside a DRG: one output column gives its value, several
     a context; multiple hits a list; no match null (single hit) or [] (multiple hits)."""
-    outputs = evaluate(decision, context).outputs
+    outputs = evaluate(decision, context, feel=True).outputs
     single = len(decision.outputs) == 1
     if isinstance(outputs, dict):
         return next(iter(outputs.values())) if single else outputs
@@ -173,18 +181,26 @@ def dmn_value(decision: Decision, context: dict):
     return outputs
 
 
-def _input_values(decision: Decision, context: dict) -> tuple[list, dict]:
+def _input_values(decision: Decision, context: dict, feel: bool = False) -> tuple[list, dict]:
     """Compute, coerce and check every input column.
 
     Returns the values and the context the rules see: plain-name inputs are read first, and when
     one was coerced (e.g. "1965-01-15" to a date for a date column) expressions see the coerced value.
     """
     values = [None] * len(decision.inputs)
-    ctx = context
+    ctx = context if context.__class__ is FeelView else FeelView(context)
     for position in decision._plan.input_order:
         clause = decision.inputs[position]
+        warnings = None if feel else []
         try:
-            raw = clause.getter(ctx)
+            try:
+                raw = clause.getter(ctx, warnings)
+            except LookupError:
+                if not feel:
+                    raise
+                raw = None
+            if raw is None and warnings:
+                raise FeelEvalError("; ".join(str(w) for w in warnings[:3]))
         except LookupError as exc:
             name = getattr(exc, "name", None) or (exc.args[0] if exc.args else clause.expression)
             raise DecisionInputError(
@@ -207,21 +223,23 @@ def _input_values(decision: Decision, context: dict) -> tuple[list, dict]:
                 f"decision {decision.title}: input {clause.label!r} ({clause.expression}) = {display(value)} "
                 f"is not one of the allowed values {clause.allowed_values}",
                 decision_id=decision.id, element_id=clause.id, input_name=clause.expression)
-        if value is not raw and clause.simple_name:
-            if ctx is context:
-                ctx = dict(context)
-            ctx[clause.expression] = value
+        if clause.simple_name:
+            ctx.cache[clause.expression] = value
         values[position] = value
     return values, ctx
 
 
-def _outputs(decision: Decision, plan: _RulePlan, context: dict) -> dict:
+def _outputs(decision: Decision, plan: _RulePlan, context: dict, feel: bool = False) -> dict:
     if plan.constant_outputs is not None:
         return dict(plan.constant_outputs)
     row = {}
     for clause, entry in plan.output_fns:
+        warnings = None if feel else []
         try:
-            row[clause.name] = _output_value(entry.expr.fn(context, None), clause.type_ref)
+            value = entry.expr.fn(context, warnings)
+            if value is None and warnings:      # the process needs to know why, not a silent null
+                raise FeelEvalError("; ".join(str(w) for w in warnings[:3]))
+            row[clause.name] = _output_value(value, clause.type_ref)
         except (LookupError, FeelEvalError) as exc:
             what = f"missing input {getattr(exc, 'name', exc)!r}" if isinstance(exc, LookupError) else str(exc)
             raise DecisionInputError(
@@ -248,16 +266,16 @@ def _aggregate(decision: Decision, rows: list[dict]) -> dict:
         values = [row[clause.name] for row in rows if row[clause.name] is not None]
         agg = decision.aggregation
         if agg == "COUNT":
-            result[clause.name] = len(values)
+            result[clause.name] = Decimal(len(values))
             continue
-        if any(kind(v) != "num" for v in values) and agg == "SUM":
+        if any(kind(v) != "number" for v in values) and agg in ("SUM", "MIN", "MAX"):
             raise DecisionInputError(
                 f"decision {decision.title}: COLLECT SUM over {clause.name!r} needs numbers, got {values!r}",
                 decision_id=decision.id, element_id=clause.id)
         if not values:
             result[clause.name] = None
         elif agg == "SUM":
-            result[clause.name] = normalize_number(sum(values))
+            result[clause.name] = sum(values, Decimal(0))
         elif agg == "MIN":
             result[clause.name] = min(values)
         else:
@@ -276,7 +294,7 @@ def _entry_error(decision: Decision, rule: Rule, exc: Exception, values) -> Deci
 
 
 def _inputs_dict(decision: Decision, values) -> dict:
-    return {clause.expression: value for clause, value in zip(decision.inputs, values)}
+    return {clause.expression: to_python(value) for clause, value in zip(decision.inputs, values)}
 
 
 def _show(decision: Decision, values) -> str:

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import Problem
-from .feel import Compiled
-from .unary import UnaryTest
+from .entries import Compiled, UnaryTest
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER")
 SINGLE_HIT = ("UNIQUE", "FIRST", "PRIORITY", "ANY")

@@ -6,14 +6,11 @@ from lxml import etree
 from .boxed import BoxReader, FunctionBox, TableBox
 from .drg import Element, Model
 from .errors import DecisionSyntaxError, Problem
-from .expressions import unary_tests
+from .entries import FeelSyntaxError, getter, output, unary, unary_tests
 from .evaluate import build_plan
-from .feel import compile_expression, lookup, parse_expression
-from .lexer import FeelSyntaxError
 from .model import (AGGREGATIONS, HIT_POLICIES, Decision, DrgDecision, InputClause, InputEntry, OutputClause,
                     OutputEntry, Rule)
 from .types import TypeDef
-from .unary import compile_unary_tests
 
 DMN_NAMESPACES = {
     "https://www.omg.org/spec/DMN/20230324/MODEL/": "1.5",
@@ -267,7 +264,7 @@ class _Reader:
             self.problem(clause_id, f"input column {n} ({label}) has no input expression")
         else:
             try:
-                getter = _getter(expression)
+                getter = _getter(expression, self.names)
             except FeelSyntaxError as exc:
                 self.problem(clause_id, f"input column {n} ({label}): expression {expression!r}: {exc}")
         allowed_text = self.text(el.find(self.q("inputValues"))) or None
@@ -288,7 +285,7 @@ class _Reader:
         if not text:
             return None
         try:
-            return compile_unary_tests(text)
+            return unary(text, self.names)
         except FeelSyntaxError as exc:
             self.problem(clause_id, f"{what}: allowed values {text!r}: {exc}")
             return None
@@ -308,7 +305,7 @@ class _Reader:
             entry_id = entry_el.get("id") or f"{rule_id}_in_{col}"
             text = self.text(entry_el)
             try:
-                test = compile_unary_tests(text)
+                test = unary(text, self.names)
             except FeelSyntaxError as exc:
                 test = None
                 self.problem(entry_id, f"rule {number}, input {clause.label!r}: {text!r} is not a valid "
@@ -319,7 +316,7 @@ class _Reader:
             entry_id = entry_el.get("id") or f"{rule_id}_out_{col}"
             text = self.text(entry_el)
             try:
-                expr = compile_expression(parse_expression(text))
+                expr = output(text, self.names)
             except FeelSyntaxError as exc:
                 expr = None
                 self.problem(entry_id, f"rule {number}, output {clause.name!r}: {text!r} is not a valid "
@@ -331,13 +328,5 @@ class _Reader:
         return Rule(number, rule_id, tuple(input_entries), tuple(output_entries), annotation)
 
 
-def _getter(expression: str):
-    node = parse_expression(expression)
-    if node[0] == "name":
-        path = node[1]
-        if len(path) == 1:
-            key = path[0]
-            return lambda ctx: ctx[key]
-        return lambda ctx: lookup(ctx, path)
-    compiled = compile_expression(node)
-    return lambda ctx: compiled.fn(ctx, None)
+def _getter(expression: str, names):
+    return getter(expression, names)

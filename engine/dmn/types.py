@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from engine.feel import from_python
+
 BUILTIN = {"number", "string", "boolean", "date", "time", "dateTime", "date and time", "dayTimeDuration",
            "yearMonthDuration", "days and time duration", "years and months duration", "duration", "Any",
            "context", "list", "function", "range"}
@@ -63,17 +65,12 @@ def _is_kind(value, t: str) -> bool | None:
 
 
 def _from_text(value: str, t: str):
-    from .values import coerce
+    if t not in ("date", *_PARSERS):
+        return value
     try:
-        if t == "date":
-            return coerce(value, "date")
-        if t in ("dateTime", "date and time"):
-            return datetime.fromisoformat(value.strip())
-        if t == "time":
-            return time.fromisoformat(value.strip())
+        return coerce(value, t)
     except ValueError:
         return value
-    return value
 
 
 def conform(value, type_ref, model, namespace, coerce_text: bool = False):
@@ -123,3 +120,84 @@ def _conform_def(value, typedef: TypeDef, model, namespace, coerce_text):
     if typedef.allowed is not None and typedef.allowed(value, {}) is not True:
         return None
     return value
+
+
+# ---- a table input column's typeRef -------------------------------------------------------------
+
+_NUMBER = ("number", "integer", "long", "double", "decimal", "int")
+_PARSERS = {"dateTime": "date and time", "date and time": "date and time", "time": "time",
+            "dayTimeDuration": "duration", "yearMonthDuration": "duration", "duration": "duration",
+            "days and time duration": "duration", "years and months duration": "duration"}
+
+
+def coerce(value, type_ref: str | None):
+    """A process value read for a table column of type ``type_ref`` as a FEEL value; ValueError if it can't be.
+
+    Texts become dates, date-times, times and durations for such columns (process variables hold them as
+    ISO text); ints and floats become Decimals."""
+    c = value.__class__
+    if c is str and (type_ref == "string" or not type_ref):
+        return value
+    value = from_python(value)
+    t = _strip(type_ref)
+    if value is None or not t:
+        return value
+    if t in _NUMBER:
+        if isinstance(value, Decimal):
+            number = value
+        elif isinstance(value, str):
+            try:
+                number = Decimal(value.strip())
+            except ArithmeticError:
+                raise ValueError(f"{value!r} is not a number") from None
+            if not number.is_finite():
+                raise ValueError(f"{value!r} is not a number")
+        else:
+            raise ValueError(f"{value!r} is not a number")
+        if t in ("integer", "long", "int") and number != number.to_integral_value():
+            raise ValueError(f"{value!r} is not a whole number")
+        return number
+    if t == "string":
+        if isinstance(value, str):
+            return value
+        raise ValueError(f"{value!r} is not a string")
+    if t == "boolean":
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{value!r} is not a boolean")
+    if t == "date":
+        if value.__class__ is date:
+            return value
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise ValueError(f"{value!r} is not a date")
+    if t in _PARSERS and isinstance(value, str):
+        from engine.feel import evaluate
+        parsed = evaluate(f"{_PARSERS[t]}(x)", {"x": value.strip()})
+        if parsed is None or _is_kind(parsed, t) is False:
+            raise ValueError(f"{value!r} is not an ISO {t.replace('dateTime', 'date-time')}")
+        return parsed
+    if t in _PARSERS and _is_kind(value, t) is False:
+        raise ValueError(f"{value!r} is not a {t}")
+    return value
+
+
+def display(value) -> str:
+    """A value the way a policy officer writes it in a table."""
+    from engine.feel import format_value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, Decimal) or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if value.__class__ is date:
+        return f'date("{value.isoformat()}")'
+    return format_value(value)
