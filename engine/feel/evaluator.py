@@ -22,7 +22,7 @@ MAX_CALL_DEPTH = 50      # user-defined functions calling each other
 MAX_WARNINGS = 50
 FOLDABLE = frozenset({"date", "time", "date and time", "duration", "years and months duration", "number"})
 _FAILURES = (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError, OverflowError,
-             FeelFailure, RecursionError)
+             FeelFailure)
 
 
 class State:

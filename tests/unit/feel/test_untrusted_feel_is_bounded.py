@@ -64,3 +64,7 @@ def test_a_pattern_refused_by_re2_is_null_not_an_error():
 def test_text_functions_fed_by_data_stop_before_building_a_huge_string(text):
     with pytest.raises(FeelBudgetError):
         evaluate(text, {"s": "a" * 50_000})
+
+
+def test_a_function_may_call_itself_within_the_depth_budget():
+    assert evaluate("{f: function(n) if n = 0 then 0 else 1 + f(n - 1), r: f(45)}.r", {}) == 45
