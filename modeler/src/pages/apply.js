@@ -130,9 +130,9 @@ function intake(main, { client, user }) {
 
   async function send(locality, process, submit, message) {
     message.hidden = true;
-    const { data, ok } = view.collect();
+    const { data, ok, problems } = view.collect();
     if (!ok) {
-      message.textContent = t('apply.invalid', { n: formCard.querySelectorAll('.fjs-has-errors').length || 1 });
+      message.textContent = t('apply.invalid', { n: problems });
       message.hidden = false;
       formCard.querySelector('.fjs-has-errors input, .fjs-has-errors select, .fjs-has-errors textarea')?.focus();
       return;

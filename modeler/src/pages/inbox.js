@@ -55,6 +55,13 @@ addTexts({
   }
 });
 
+function resultText(result) {
+  if (result === null || result === undefined) return '—';
+  if (typeof result !== 'object') return String(result);
+  const parts = Object.entries(result).filter(([, v]) => v !== null && v !== '' && typeof v !== 'object').map(([k, v]) => `${k}: ${v}`);
+  return parts.length ? parts.join('；') : '—';
+}
+
 function dueState(task, now = Date.now()) {
   if (!task.due_at) return 'none';
   if (task.overdue) return 'overdue';
@@ -183,7 +190,7 @@ function workbench(main, { client, user }) {
       box.append(h('h4', {}, t('case.items')), h('table', { class: 'list', testid: 'case-items' },
         h('thead', {}, h('tr', {}, h('th', {}, t('item.col')), h('th', {}, t('dept.col')), h('th', {}, t('state.col')), h('th', {}, t('result.col')))),
         h('tbody', {}, c.joint_items.map((i) => h('tr', {}, h('td', {}, i.item_name || i.item), h('td', {}, i.department_name || i.department),
-          h('td', {}, i.state_label || i.state), h('td', {}, i.result ?? '—'))))));
+          h('td', {}, i.state_label || i.state), h('td', {}, resultText(i.result)))))));
     }
     if (c.history?.length) {
       box.append(h('details', { testid: 'case-history' }, h('summary', {}, t('case.history')),
@@ -242,7 +249,7 @@ function workbench(main, { client, user }) {
     if (state.view) {
       const res = state.view.collect();
       if (!res.ok) {
-        message.textContent = t('form.invalid', { n: detail.querySelectorAll('.fjs-has-errors').length || 1 });
+        message.textContent = t('form.invalid', { n: res.problems });
         message.hidden = false;
         detail.querySelector('.fjs-has-errors input, .fjs-has-errors select, .fjs-has-errors textarea')?.focus();
         return;

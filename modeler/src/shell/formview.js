@@ -43,7 +43,7 @@ export async function renderForm(container, schema, data = {}) {
     /** Validate in the browser; {data, ok}. */
     collect() {
       const { data: values, errors } = form.submit();
-      return { data: values, ok: Object.keys(errors).length === 0 };
+      return { data: values, ok: Object.keys(errors).length === 0, problems: Object.keys(errors).length };
     },
     /** Show {field key: message} from the server under the fields; returns the keys no field showed. */
     showServerErrors(fieldErrors) {
