@@ -5,7 +5,8 @@ import { startPage } from '../shell/page.js';
 import { h, toast, errorMessage } from '../shell/dom.js';
 import { t, addTexts, formatDate, formatDay } from '../shell/i18n.js';
 import { badge, facts } from '../shell/header.js';
-import { renderForm } from '../shell/formview.js';
+// form-js is loaded when the first form is drawn, so the login and the lists come up sooner
+const renderForm = async (...args) => (await import('../shell/formview.js')).renderForm(...args);
 import './inbox.css';
 
 const DUE_SOON_DAYS = 3;
