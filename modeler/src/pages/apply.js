@@ -24,7 +24,8 @@ addTexts({
     'apply.submit': '提交申请', 'apply.submitted': '申请已受理，业务编号 {key}',
     'apply.print': '打印申请表', 'apply.download': '下载申请表（PDF）', 'apply.printHint': '请打印后交参保人签字，原件留档。',
     'apply.invalid': '申请表有 {n} 处需要修改，见各字段下方的提示。', 'apply.rejected': '申请未受理：{message}',
-    'apply.noForm': '本地区还没有部署申请表：{message}'
+    'apply.noForm': '本地区还没有部署申请表：{message}',
+    'gender.male': '男', 'gender.female': '女', 'apply.phoneInvalid': '（号码无效，请核实后在申请表中更正）'
   },
   en: {
     'apply.title': 'Window intake', 'apply.login': 'Window clerk sign-in',
@@ -39,7 +40,8 @@ addTexts({
     'apply.submit': 'Submit application', 'apply.submitted': 'Application accepted, business key {key}',
     'apply.print': 'Print the application', 'apply.download': 'Download the application (PDF)', 'apply.printHint': 'Print it for the applicant to sign; keep the original on file.',
     'apply.invalid': '{n} fields need changes; see the notes under them.', 'apply.rejected': 'Not accepted: {message}',
-    'apply.noForm': 'No application form is deployed here: {message}'
+    'apply.noForm': 'No application form is deployed here: {message}',
+    'gender.male': 'male', 'gender.female': 'female', 'apply.phoneInvalid': ' (not a working number; correct it in the form)'
   }
 });
 
@@ -89,7 +91,8 @@ function intake(main, { client, user }) {
       facts([
         [t('apply.name'), h('span', { testid: 'apply-name' }, person.name)],
         [t('apply.birth'), formatDay(person.birth_date)],
-        person.gender ? [t('apply.gender'), person.gender_label || person.gender] : null,
+        person.gender ? [t('apply.gender'), t(`gender.${person.gender}`)] : null,
+        person.phone_masked ? [t('apply.phone'), h('span', {}, person.phone_masked, person.phone_valid === false ? h('span', { class: 'error' }, ` ${t('apply.phoneInvalid')}`) : '')] : null,
         person.employer ? [t('apply.employer'), person.employer] : null,
         [t('apply.statutory'), h('strong', { testid: 'apply-statutory' }, formatDay(statutory.retirement_date))],
         statutory.derivation ? [t('apply.derivation'), statutory.derivation] : null,
@@ -104,13 +107,13 @@ function intake(main, { client, user }) {
       personBox.append(h('p', { class: 'error notice', role: 'alert', testid: 'apply-window-message' }, win.message || t('apply.closed')));
       return;
     }
-    await showForm({ ...(found.prefill || {}), id_number: found.prefill?.id_number || id });
+    await showForm(found.locality || user.locality, { ...(found.prefill || {}), id_number: found.prefill?.id_number || id });
   }
 
-  async function showForm(prefill) {
+  async function showForm(locality, prefill) {
     let res;
     try {
-      res = await client.get('/applications/form', { locality: user.locality });
+      res = await client.get('/applications/form', { locality });
     } catch (err) {
       formCard.hidden = false;
       formCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('apply.noForm', { message: errorMessage(err) })));
@@ -121,7 +124,7 @@ function intake(main, { client, user }) {
     const submit = h('button', { type: 'submit', class: 'primary', testid: 'apply-submit' }, t('apply.submit'));
     const heading = h('h2', { tabindex: '-1' }, t('apply.step2'));
     formCard.replaceChildren(heading,
-      h('form', { novalidate: true, onSubmit: (e) => { e.preventDefault(); send(res.locality || user.locality, res.process_key, submit, message); } },
+      h('form', { novalidate: true, onSubmit: (e) => { e.preventDefault(); send(res.locality || locality, res.process_key, submit, message); } },
         box, message, h('div', { class: 'actions' }, submit)));
     formCard.hidden = false;
     view = await renderForm(box, res.form, prefill);
