@@ -85,6 +85,15 @@ def test_a_community_clerk_takes_in_an_application_at_the_window_and_prints_it(t
     assert "正在办理" in running.inner_text()
     assert not page.get_by_test_id("apply-step2").is_visible()
     tab.shot("apply-3-duplicate")
+
+    # someone whose window has not opened yet: told so, in Chinese, before any form
+    later = person(county="340722", born=date(1970, 5, 9), name="周未到", seq=SEQ[tab.size] + 4)
+    load_roster(site.engine.db, [later])
+    page.get_by_test_id("apply-id").fill(later["id_number"])
+    page.get_by_test_id("apply-id").press("Enter")
+    page.get_by_test_id("apply-window-message").wait_for()
+    assert not page.get_by_test_id("apply-step2").is_visible()
+    tab.shot("apply-4-not-yet")
     assert not page.errors, page.errors
 
 
@@ -146,6 +155,8 @@ def test_a_clerk_finds_the_case_by_id_number_sees_it_overdue_and_completes_it_af
     page.get_by_test_id("logout").click()
     page.get_by_test_id("inbox-username").wait_for()
     assert page.get_by_test_id("inbox-tasks").count() == 0
+    page.get_by_test_id("lang-toggle").click()  # the English switch is kept
+    assert page.get_by_test_id("inbox-submit").inner_text() == "Sign in"
     assert not page.errors, page.errors
 
 
