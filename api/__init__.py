@@ -34,9 +34,9 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     from .views import (applications, audit, decisions, definitions, drafts, health, incidents, instances,
                         localities, messages, migrations, notifications, persons, reports, tasks, tokens, users)
 
-    from .views import case_search
+    from .views import case_search, person_lookup
     for module in (health, tokens, localities, definitions, drafts, case_search, instances, tasks, messages, incidents,
-                   applications, persons, reports, notifications, decisions, users, migrations, audit):
+                   applications, persons, person_lookup, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
     register_error_handlers(app)

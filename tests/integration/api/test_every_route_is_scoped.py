@@ -143,6 +143,7 @@ def _actions(w) -> dict:
         ("/api/migrations", "post"): {"from_definition": jl_def, "to_definition": w.jl["definition_v2"],
                                       "dry_run": False},
         ("/api/instances/search", "post"): {"q": w.jl["business_key"]},
+        ("/api/persons/lookup", "post"): {"id_number": w.jl_person["id_number"]},
     }
 
 
@@ -155,7 +156,7 @@ ACTIONS = [("/api/instances", "post"), ("/api/instances/{instance_id}/cancel", "
            ("/api/localities/{code}/overrides/{kind}/{key}", "delete"),
            ("/api/decisions/{decision_id}/evaluate", "post"),
            ("/api/users", "post"), ("/api/users/{username}", "delete"), ("/api/migrations", "post"),
-           ("/api/instances/search", "post")]
+           ("/api/instances/search", "post"), ("/api/persons/lookup", "post")]
 FINDS = {("/api/instances/search", "post")}   # a search of another subtree's keys finds nothing (200, no items)
 NOT_HERE: set = set()
 
