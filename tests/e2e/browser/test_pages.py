@@ -161,19 +161,36 @@ def test_a_clerk_finds_the_case_by_id_number_sees_it_overdue_and_completes_it_af
 
 
 def test_the_applicant_opens_the_sms_link_and_sees_the_new_state(tab, site):
-    from api.progress_links import progress_link
+    from handlers import progress_link
 
     eng = site.engine
     p = person(county="340722", born=date(1966, 1, 9), name="李秀英", seq=SEQ[tab.size] + 40)
-    key = _filed_at_the_window(site, p)["business_key"]
+    filed = _filed_at_the_window(site, p)
+    key = filed["business_key"]
+    sms_link = progress_link.link(key, filed["instance_id"], eng.now())  # what the applicant's SMS carries
     page = tab.page
 
-    measure(tab, "progress", f"{site.url}{progress_link(eng, key)}", page.get_by_test_id("progress-items"))
+    measure(tab, "progress", f"{site.url}/progress?t={sms_link.split('?t=', 1)[1]}", page.get_by_test_id("progress-items"))
     assert page.get_by_test_id("progress-state").is_visible()
     assert p["id_number"] not in page.content() and p["name"] not in page.content(), "nothing else of the person"
     tab.shot("progress-1-sms-link")
     tab.axe("progress")
     assert tab.fits_the_screen(), "the progress page fits a phone"
+
+    # the community clerk takes the papers in; the applicant refreshes and sees the new state
+    from engine.store.models import HumanTask
+
+    with eng.reading() as s:
+        task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.business_key == key,
+                                                         HumanTask.activity_id == "Task_accept_community"))
+    before = page.get_by_test_id("progress-items").inner_text()
+    eng.complete_task(task_id, {"application_form_received": True, "joint_items": ["pension_claim", "retiree_medical"]},
+                      "zy_community")
+    eng.run_due_jobs()
+    tab.click(page.get_by_test_id("progress-refresh"))
+    page.wait_for_function("before => document.querySelector('[data-testid=progress-items]').innerText !== before",
+                           arg=before)
+    tab.shot("progress-2-new-state")
 
     # by business key and the last six characters of the ID number
     tab.click(page.get_by_test_id("progress-other"))
