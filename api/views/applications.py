@@ -1,6 +1,7 @@
 """The one application (申请表) of one person, and the applicant's view of its progress."""
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 
@@ -15,6 +16,7 @@ from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
 from engine.instances import PersonHasRunningCase
 from engine.store.models import Application
+from handlers import notification
 from handlers.personal import birth_date_from_id, masked, normalise_id, sex_from_id
 
 from ..auth import check_scope, current, require
@@ -23,6 +25,7 @@ from . import application_checks as checks
 from .common import audit, engine
 from .scope import found_in_scope, locality_allowed
 
+log = logging.getLogger("retire.api")
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
 
 
@@ -167,6 +170,11 @@ class Applications(MethodView):
                 session.add(app)
         except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
             _conflict(eng.running_case_of(locality, data["id_number"]))
+        try:   # the case is filed; an SMS gateway that fails must not turn that into an error
+            notification.application_received(eng.ports, settings, business_key, instance_id, data.get("name", ""),
+                                              data.get("phone"), now)
+        except Exception:  # noqa: BLE001
+            log.exception("application %s: the SMS with the progress link was not sent", business_key)
         return {**{c: getattr(app, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                 "created_at")}, "applicant": masked(data)}
 

@@ -13,7 +13,10 @@ import pytest
 from tests.support.scope_world import body_text, build_world
 
 ZONGYANG = ("zy_hrss", "policy_zy", "zy_auditor")
-PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logout"}  # the caller's own session
+PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logout",  # the caller's own session
+          # the applicant's own page: no account, no locality; opened by a token or business key + ID tail
+          # (tests/integration/api/test_the_applicants_own_page.py)
+          "/api/public/progress", "/api/public/certificate.pdf"}
 
 
 @pytest.fixture(scope="module")
