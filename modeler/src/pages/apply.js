@@ -25,6 +25,7 @@ addTexts({
     'apply.print': '打印申请表', 'apply.download': '下载申请表（PDF）', 'apply.printHint': '请打印后交参保人签字，原件留档。',
     'apply.invalid': '申请表有 {n} 处需要修改，见各字段下方的提示。', 'apply.rejected': '申请未受理：{message}',
     'apply.noForm': '本地区还没有部署申请表：{message}',
+    'apply.printKey': '业务编号：{key}　受理：{who}', 'apply.signatures': '申请人签字：＿＿＿＿＿＿　　经办人签字：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日',
     'gender.male': '男', 'gender.female': '女', 'apply.phoneInvalid': '（号码无效，请核实后在申请表中更正）'
   },
   en: {
@@ -41,6 +42,7 @@ addTexts({
     'apply.print': 'Print the application', 'apply.download': 'Download the application (PDF)', 'apply.printHint': 'Print it for the applicant to sign; keep the original on file.',
     'apply.invalid': '{n} fields need changes; see the notes under them.', 'apply.rejected': 'Not accepted: {message}',
     'apply.noForm': 'No application form is deployed here: {message}',
+    'apply.printKey': 'Business key: {key}  Taken in by: {who}', 'apply.signatures': 'Applicant: ____________   Clerk: ____________   Date: ____________',
     'gender.male': 'male', 'gender.female': 'female', 'apply.phoneInvalid': ' (not a working number; correct it in the form)'
   }
 });
@@ -155,6 +157,8 @@ function intake(main, { client, user }) {
       return;
     }
     formCard.querySelectorAll('input, select, textarea, button').forEach((el) => { el.disabled = true; });
+    formCard.prepend(h('p', { class: 'print-only' }, t('apply.printKey', { key: created.business_key, who: user.display_name || user.username })));
+    formCard.append(h('p', { class: 'print-only signatures' }, t('apply.signatures')));
     showDone(created);
   }
 
@@ -162,13 +166,18 @@ function intake(main, { client, user }) {
     const pdf = `/applications/${created.id}/form.pdf`;
     const heading = h('h2', { tabindex: '-1' }, t('apply.step3'));
     const print = h('button', { type: 'button', class: 'primary', testid: 'apply-print', onClick: async () => {
+      let url;
       try {
-        const url = await client.blobUrl(pdf);
-        const frame = h('iframe', { class: 'print-frame', title: t('apply.print'), src: url, testid: 'apply-pdf' });
-        frame.addEventListener('load', () => { try { frame.contentWindow.print(); } catch { window.open(url, '_blank'); } });
-        doneCard.querySelector('.print-frame')?.remove();
-        doneCard.append(frame);
-      } catch (err) { toast(errorMessage(err), 'error'); }
+        url = await client.blobUrl(pdf);
+      } catch (err) {
+        if (err.status === 404) { window.print(); return; } // no PDF here: the page's A4 print stylesheet prints the filled form
+        toast(errorMessage(err), 'error');
+        return;
+      }
+      const frame = h('iframe', { class: 'print-frame', title: t('apply.print'), src: url, testid: 'apply-pdf' });
+      frame.addEventListener('load', () => { try { frame.contentWindow.print(); } catch { window.open(url, '_blank'); } });
+      doneCard.querySelector('.print-frame')?.remove();
+      doneCard.append(frame);
     } }, t('apply.print'));
     const download = h('button', { type: 'button', class: 'link', testid: 'apply-download', onClick: async () => {
       try {
