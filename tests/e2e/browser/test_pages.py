@@ -155,6 +155,10 @@ def test_a_clerk_finds_the_case_by_id_number_sees_it_overdue_and_completes_it_af
     tab.axe("inbox-task")
     assert tab.fits_the_screen(), "the workbench fits the screen without sideways scrolling"
 
+    page.get_by_test_id("inbox-claim").click()  # the clerk takes the task for herself
+    page.get_by_test_id("inbox-unclaim").wait_for()
+    assert page.get_by_test_id("claimed-me").count() >= 1
+    page.locator("[data-testid=task-form] .fjs-form").wait_for()
     page.get_by_test_id("inbox-complete").click()  # rejected: the required items are not ticked
     page.get_by_text("为必填项").first.wait_for()
     assert page.get_by_test_id("form-message").is_visible()
