@@ -98,7 +98,9 @@ def worker(poll: float):
     """Run a worker: jobs, timers and timer start events (several may run on one database)."""
     from .worker import run_worker
 
-    _require_secret_key()
+    from handlers import progress_link
+
+    progress_link.configure(_require_secret_key(), Config.PUBLIC_BASE_URL)
     run_worker(_engine(), poll)
 
 
@@ -112,9 +114,11 @@ def up(host: str, port: int):
 
     key = _require_secret_key()
     _refuse_demo_passwords()
+    url = f"http://{host}:{port}"
+    if not os.environ.get("RETIRE_PUBLIC_BASE_URL"):   # the links in the demo's SMS open this server
+        os.environ["RETIRE_PUBLIC_BASE_URL"] = Config.PUBLIC_BASE_URL = url
     worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"],
                                    env={**os.environ, "RETIRE_SECRET_KEY": key})
-    url = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"  退休一件事 is running at {url}")
     click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler")
