@@ -149,11 +149,25 @@ def demo(if_empty: bool, people: int):
         _fail(DEMO_ONLY)
     eng = _engine()
     if if_empty and not is_empty(eng):
-        eng.sync_folders("demo")
-        click.echo("demo data already loaded; definitions synced")
+        _report_kept(eng.sync_folders("demo"))
+        click.echo("demo data already loaded; new definition files loaded, deployed ones kept")
         return
     summary = load_demo(eng, people=people)
+    _report_kept(summary.get("synced") or [])
     click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
+
+
+def _report_kept(results) -> None:
+    """One line per folder file a start did not deploy, and what to do about it."""
+    for r in results:
+        for k in r.kept:
+            where = f"{k['locality']}/{k['file']}"
+            if k["reason"] == "newer_deployment":
+                click.echo(f"  kept: {where}: v{k['latest_version']} deployed by {k['latest_author']} (modeler or API) "
+                           f"stays the latest; the folder's file differs — 'retire deploy' would deploy it on top")
+            else:
+                click.echo(f"  changed on disk: {where} differs from v{k['latest_version']} loaded from the folder; "
+                           f"not deployed — run 'retire deploy' to deploy it")
 
 
 @main.command()
@@ -172,7 +186,7 @@ def deploy(paths, locality, note, check, author):
         if not paths:
             if check:
                 _fail("--check needs files or folders to check")
-            for r in eng.sync_folders(author):
+            for r in eng.sync_folders(author, deploy_changed=True):
                 click.echo(f"deployment {r.deployment_id}: {len(r.deployed)} new, {len(r.unchanged)} unchanged")
             return
         groups: dict[str, list] = {}       # each folder goes to its own locality unless --locality says one
