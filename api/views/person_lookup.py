@@ -27,7 +27,7 @@ NOT_ON_ROSTER = ("该身份证号码不在本地参保人员名单中，请核�
 
 class LookupIn(Ordered):
     id_number = fields.String(required=True, metadata={"description": "公民身份号码 (18 characters)",
-                                                       "example": "340722196612040118"})
+                                                       "example": "340722196612040110"})
 
 
 class LookupPerson(Ordered):
