@@ -38,6 +38,7 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                    applications, persons, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
+    from .views import console; api.register_blueprint(console.blp)  # noqa: E702
     register_error_handlers(app)
     install_input_guard(app)
     _static_routes(app)
