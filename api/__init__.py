@@ -40,6 +40,8 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
     from .views import console; api.register_blueprint(console.blp)  # noqa: E702
     register_error_handlers(app)
+    from .observability import install as install_observability
+    install_observability(app, engine)  # first: a request the input guard refuses still has its request id
     install_input_guard(app)
     _static_routes(app)
     logging.getLogger("retire").setLevel(logging.INFO)
@@ -68,6 +70,14 @@ def _static_routes(app: Flask) -> None:
     @app.get("/")
     def index():
         return send_from_directory(STATIC, "index.html")
+
+    @app.get("/console")
+    @app.get("/console/")
+    def console_page():
+        folder = STATIC / "modeler"
+        if not (folder / "console.html").exists():
+            abort(404, description="the console is not built: run ./dev run (it builds modeler/ with npm)")
+        return send_from_directory(folder, "console.html")
 
     @app.get("/inbox")
     def inbox():
