@@ -29,7 +29,7 @@ def test_a_community_clerk_sees_the_new_case_and_completes_the_collection_form(p
     page.goto(f"{live_server.url}/inbox")
     page.get_by_test_id("inbox-username").fill("zy_community")
     page.get_by_test_id("inbox-password").fill("clerk123")
-    page.get_by_test_id("inbox-login").click()
+    page.get_by_test_id("inbox-password").press("Enter")
     row = page.get_by_test_id("inbox-task-Task_accept_community")
     row.wait_for()
     assert "孙**" in row.inner_text(), "the list shows the masked name"
@@ -40,7 +40,7 @@ def test_a_community_clerk_sees_the_new_case_and_completes_the_collection_form(p
     page.get_by_label("已收取申请表").check()
     page.get_by_label("基本养老金待遇申领（含提前退休、退职）").check()
     page.get_by_test_id("inbox-complete").click()
-    page.get_by_text("已提交").wait_for()
+    page.get_by_test_id("form-done").wait_for()
     shot(page, "inbox-completed")
     with eng.reading() as s:
         task = s.scalar(sa.select(HumanTask).where(HumanTask.activity_id == "Task_accept_community",
