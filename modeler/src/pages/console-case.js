@@ -41,6 +41,26 @@ export function markDiagram(viewer, view) {
   return marked;
 }
 
+/** Readable at once: zoomed to 0.9 around the failed element (else the first waited in); the whole when none. */
+function focus(viewer, view) {
+  const canvas = viewer.get('canvas');
+  const registry = viewer.get('elementRegistry');
+  const target = [...view.failed, ...view.waiting].map((id) => registry.get(id)).find(Boolean);
+  if (!target) { canvas.zoom('fit-viewport', 'auto'); return; }
+  canvas.zoom(0.9);
+  const box = canvas.viewbox();
+  canvas.viewbox({ x: target.x + target.width / 2 - box.width / 2, y: target.y + target.height / 2 - box.height / 2,
+    width: box.width, height: box.height });
+}
+
+function zoomBar(get) {
+  const step = (f) => () => { const v = get(); if (v) v.get('canvas').zoom(v.get('canvas').zoom() * f); };
+  return h('div', { class: 'cv-zoom', role: 'group', 'aria-label': t('case.zoom') },
+    h('button', { type: 'button', onClick: step(1.25), 'aria-label': t('case.zoom.in') }, '+'),
+    h('button', { type: 'button', onClick: step(0.8), 'aria-label': t('case.zoom.out') }, '−'),
+    h('button', { type: 'button', testid: 'zoom-fit', onClick: () => get()?.get('canvas').zoom('fit-viewport', 'auto') }, t('case.zoom.fit')));
+}
+
 async function renderDiagram(holder, view, onCall) {
   holder.replaceChildren();
   if (!view.xml) { holder.append(h('p', { class: 'muted' }, t('case.noxml'))); return null; }
@@ -53,7 +73,7 @@ async function renderDiagram(holder, view, onCall) {
   const diagram = (defs.diagrams || []).find(shows);
   if (diagram && diagram !== defs.diagrams[0]) await viewer.open(diagram);
   markDiagram(viewer, view);
-  viewer.get('canvas').zoom('fit-viewport', 'auto');
+  focus(viewer, view);
   viewer.get('eventBus').on('element.click', (e) => onCall(e.element.id));
   holder.dataset.testid = 'diagram';
   holder.dataset.ready = 'true';
@@ -136,24 +156,25 @@ export async function caseView(main, { client, user }, id, refresh) {
       admin && incidents.length ? h('button', { class: 'primary', testid: 'case-retry', onClick: () => retry(incidents.map((j) => j.id)) }, t('case.retry', { n: incidents.length })) : null,
       admin && detail.status === 'running' ? h('button', { testid: 'case-migrate', onClick: migrate }, t('case.migrate')) : null,
       admin && detail.status === 'running' ? h('button', { testid: 'case-cancel', onClick: cancel }, t('case.cancel')) : null),
-    facts([[t('col.process'), `${detail.process_key} v${detail.definition_version}`], [t('col.locality'), `${summary.locality_name}（${detail.locality}）`],
+    facts([[t('col.process'), `${detail.process_key} v${diagram.views[0]?.version ?? '?'}`], [t('col.locality'), `${summary.locality_name}（${detail.locality}）`],
       [t('case.person'), [person.name, person.id_number, person.phone].filter(Boolean).join(' · ') || '—'],
       [t('col.started'), formatDate(detail.started_at)], detail.ended_at ? [t('case.ended'), formatDate(detail.ended_at)] : null,
       [t('case.waiting'), detail.waiting_in.map((w) => w.name).join('、') || '—']], 'case-facts')));
 
   // the diagram, with the called processes selectable
-  const holder = h('div', { class: 'cv-diagram', role: 'img', 'aria-label': t('case.diagram.label') });
+  const holder = h('figure', { class: 'cv-diagram', 'aria-label': t('case.diagram.label') });
   const picker = h('div', { class: 'cv-views', role: 'group', 'aria-label': t('case.views') });
   const views = new Map(diagram.views.map((v) => [v.id, v]));
   const label = (v) => (v.id === 'main' ? `${t('case.main')} · ${v.process_key} v${v.version ?? '?'}` :
     `${t('case.called')} · ${v.process_key} v${v.version ?? '?'}（${v.called_from?.activity_id}）`);
   let current = 'main';
+  let viewer = null;
   const show = async (viewId) => {
     current = viewId;
     for (const b of picker.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.view === viewId));
     const v = views.get(viewId);
     legendCounts.textContent = t('case.legend.counts', { w: v.waiting.length, d: v.completed.length, f: v.failed.length });
-    await renderDiagram(holder, v, (elementId) => {
+    viewer = await renderDiagram(holder, v, (elementId) => {
       const child = diagram.views.find((c) => c.called_from && c.called_from.view === current && c.called_from.activity_id === elementId);
       if (child) show(child.id);
     });
@@ -165,7 +186,7 @@ export async function caseView(main, { client, user }, id, refresh) {
   const legendCounts = h('span', { class: 'muted', testid: 'legend-counts' });
   main.append(card(t('case.diagram'), 'case-diagram', diagram.views.length > 1 ? picker : null,
     h('div', { class: 'cv-legend' }, h('span', { class: 'lg lg-waiting' }, t('case.legend.waiting')), h('span', { class: 'lg lg-done' }, t('case.legend.done')),
-      h('span', { class: 'lg lg-failed' }, t('case.legend.failed')), legendCounts), holder));
+      h('span', { class: 'lg lg-failed' }, t('case.legend.failed')), legendCounts, h('span', { class: 'spacer' }), zoomBar(() => viewer)), holder));
   await show('main');
   window.__consoleCaseRenderMs = Math.round(performance.now() - t0);
 

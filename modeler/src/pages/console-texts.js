@@ -29,6 +29,7 @@ export const consoleTexts = {
     'case.legend.waiting': '等待中', 'case.legend.done': '已完成', 'case.legend.failed': '失败', 'case.legend.counts': '等待 {w} · 完成 {d} · 失败 {f}',
     'case.timeline': '办理记录', 'case.tasks': '待办任务', 'case.tasks.none': '没有待办任务。', 'case.jobs': '作业', 'case.jobs.none': '没有待执行的作业。',
     'case.items': '联办事项', 'case.items.none': '没有联办事项。', 'case.messages': '等待的消息', 'case.messages.none': '没有等待的消息。',
+    'case.zoom': '缩放', 'case.zoom.in': '放大', 'case.zoom.out': '缩小', 'case.zoom.fit': '全图',
     'case.vars': '流程变量', 'case.vars.masked': '个人信息已脱敏。', 'case.vars.show': '显示完整信息', 'case.vars.audited': '完整信息的查看已记录在审计日志中。'
   },
   en: {
@@ -60,6 +61,7 @@ export const consoleTexts = {
     'case.legend.waiting': 'waiting', 'case.legend.done': 'completed', 'case.legend.failed': 'failed', 'case.legend.counts': '{w} waiting · {d} completed · {f} failed',
     'case.timeline': 'Timeline', 'case.tasks': 'Open tasks', 'case.tasks.none': 'No open tasks.', 'case.jobs': 'Jobs', 'case.jobs.none': 'No pending jobs.',
     'case.items': 'Joint items', 'case.items.none': 'No joint items.', 'case.messages': 'Messages awaited', 'case.messages.none': 'No message awaited.',
+    'case.zoom': 'Zoom', 'case.zoom.in': 'Zoom in', 'case.zoom.out': 'Zoom out', 'case.zoom.fit': 'Whole diagram',
     'case.vars': 'Variables', 'case.vars.masked': 'Personal data is masked.', 'case.vars.show': 'Show whole data', 'case.vars.audited': 'This read of the whole data is recorded in the audit log.'
   }
 };
