@@ -301,8 +301,9 @@ _TIME = {"format": "date-time"}
 
 
 class HealthOut(Ordered):
-    status = fields.String(metadata={"description": "ok; 'worker stale' or 'worker absent' (still 200: the API "
-                                                    "answers); error when the database cannot be reached (503)"})
+    status = fields.String(metadata={"description": "ok; stale (a worker beat, but not within three heartbeat "
+                                                    "intervals) or absent (no worker ever beat), still 200 since the "
+                                                    "API answers; error when the database cannot be reached (503)"})
     database = fields.String()
     worker = fields.String(metadata={"description": "ok when a worker beat within the last three heartbeat "
                                                     "intervals (30 s), stale when its last beat is older, absent "

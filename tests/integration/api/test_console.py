@@ -100,6 +100,6 @@ def test_health_says_the_worker_is_stale_when_its_heartbeat_is_older_than_three_
     assert client.get("/api/health").json["worker"] == "ok"
     clock.advance(seconds=31)
     rv = client.get("/api/health")
-    assert rv.status_code == 200 and rv.json["worker"] == "stale" and rv.json["status"] == "worker stale"
+    assert rv.status_code == 200 and rv.json["worker"] == "stale" and rv.json["status"] == "stale"
     with eng.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(WorkerHeartbeat)) == 1
