@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 
 from .store.models import Definition, HumanTask, HumanTaskGroup, Instance, Job, Locality, WorkerHeartbeat
 from .sync import all_tasks, waiting_states
@@ -158,12 +158,22 @@ def diagram(engine, session, row: Instance) -> dict:
         if not el:
             continue
         entry = entries[views.get(id(t.workflow), "main")]
-        if t.id in waiting:
-            entry["waiting"].add(el)
+        if t.id in waiting or (t.state == TaskState.STARTED and isinstance(t.task_spec, SubWorkflowTask)):
+            entry["waiting"].add(el)   # a call activity or sub-process whose inside runs is waited in too
         elif t.state == TaskState.COMPLETED:
             entry["completed"].add(el)
         if t.id in incidents or str(t.id) in incidents:
             entry["failed"].add(el)
+    # a failure inside a called process also marks the call activity it runs under, up to the main process
+    for entry in list(entries.values()):
+        child, seen = entry, set()
+        while child["failed"] and child["called_from"] and child["id"] not in seen:
+            seen.add(child["id"])
+            parent = entries.get(child["called_from"]["view"])
+            if parent is None or not child["called_from"]["activity_id"]:
+                break
+            parent["failed"].add(child["called_from"]["activity_id"])
+            child = parent
     out = []
     for e in entries.values():
         out.append({**e, "waiting": sorted(e["waiting"]), "completed": sorted(e["completed"]),

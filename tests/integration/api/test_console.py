@@ -103,3 +103,34 @@ def test_health_says_the_worker_is_stale_when_its_heartbeat_is_older_than_three_
     assert rv.status_code == 200 and rv.json["worker"] == "stale" and rv.json["status"] == "stale"
     with eng.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(WorkerHeartbeat)) == 1
+
+
+def test_a_failure_inside_a_called_process_is_marked_there_and_on_the_call_activity_of_the_main_process(
+        eng, client, login, roster):
+    from engine.definitions import DefinitionFile
+    from engine.store.models import HumanTask
+    from tests.integration.engine.subprocess_probes import FLEX_V1, JOINT_V1
+
+    eng.deploy("000000", [DefinitionFile("probe_flexible.bpmn", FLEX_V1), DefinitionFile("probe_joint.bpmn", JOINT_V1)],
+               "policy", "probe")
+    p = roster(person(county="340722", born=date(1966, 10, 9), seq=81))
+    iid = eng.start("probe_joint", "340722", "BK-J81", {"id_number": p["id_number"], "name": p["name"]}, "test")
+    for activity in ("Task_intake", "Task_flex_review"):
+        with eng.reading() as s:
+            task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
+        assert task.activity_id == activity
+        eng.complete_task(task.id, {}, "zy_hrss")
+    eng.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
+    for _ in range(4):
+        with eng.transaction() as s:
+            s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready").values(due_at=eng.now() - timedelta(seconds=1)))
+        eng.run_due_jobs()
+    rv = client.get(f"/api/instances/{iid}/diagram", headers=login("admin"))
+    assert rv.status_code == 200, rv.json
+    main, *called = rv.json["views"]
+    assert main["process_key"] == "probe_joint" and "Task_intake" in main["completed"]
+    assert "Call_flex" in main["waiting"] and "Call_flex" in main["failed"]
+    (flex,) = called
+    assert flex["process_key"] == "probe_flexible" and flex["called_from"] == {"view": "main", "activity_id": "Call_flex"}
+    assert flex["failed"] == ["Task_flex_seal"] and "Task_flex_review" in flex["completed"]
+    assert 'id="probe_flexible"' in flex["xml"]
