@@ -70,7 +70,8 @@ class EngineCollector:
         for name, doc, count in (
                 ("retire_jobs_run", "jobs that ran to completion (service calls and timers)",
                  kinds.get("job_completed", 0) + kinds.get("timer_fired", 0)),
-                ("retire_jobs_failed", "jobs that failed their last attempt (became incidents)", kinds.get("incident", 0)),
+                ("retire_jobs_failed", "jobs that failed their last attempt (became incidents)",
+                 kinds.get("incident", 0)),
                 ("retire_jobs_retried", "incidents an operator retried", kinds.get("incident_retried", 0))):
             c = CounterMetricFamily(name, doc)
             c.add_metric([], count)

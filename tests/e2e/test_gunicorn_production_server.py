@@ -114,7 +114,8 @@ def test_four_gunicorn_workers_serve_a_case_from_start_through_an_incident_to_it
             from engine.store.models import Job
             for _ in range(5):
                 with eng.transaction() as s:  # the back-off is waited out by moving the retry to now
-                    s.execute(sa.update(Job).where(Job.status == "ready").values(due_at=eng.now() - timedelta(seconds=1)))
+                    s.execute(sa.update(Job).where(Job.status == "ready")
+                              .values(due_at=eng.now() - timedelta(seconds=1)))
                 tick(eng)
         finally:
             eng.handlers["housing_fund.withdraw"] = real

@@ -50,7 +50,8 @@ def _failing_retirement(eng, seq: int):
         "channel": "community", "retirement_type": "normal", "phone": p["phone"], "bank_card": p["bank_card"]}, "test")
     for _ in range(6):
         with eng.transaction() as s:  # wait out the back-off: the retries are due now
-            s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready").values(due_at=eng.now() - timedelta(seconds=1)))
+            s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready")
+                      .values(due_at=eng.now() - timedelta(seconds=1)))
         eng.run_due_jobs()
     with eng.reading() as s:
         job = s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.status == "incident"))

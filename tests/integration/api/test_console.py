@@ -123,7 +123,8 @@ def test_a_failure_inside_a_called_process_is_marked_there_and_on_the_call_activ
     eng.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
     for _ in range(4):
         with eng.transaction() as s:
-            s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready").values(due_at=eng.now() - timedelta(seconds=1)))
+            s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready")
+                      .values(due_at=eng.now() - timedelta(seconds=1)))
         eng.run_due_jobs()
     rv = client.get(f"/api/instances/{iid}/diagram", headers=login("admin"))
     assert rv.status_code == 200, rv.json
@@ -131,6 +132,7 @@ def test_a_failure_inside_a_called_process_is_marked_there_and_on_the_call_activ
     assert main["process_key"] == "probe_joint" and "Task_intake" in main["completed"]
     assert "Call_flex" in main["waiting"] and "Call_flex" in main["failed"]
     (flex,) = called
-    assert flex["process_key"] == "probe_flexible" and flex["called_from"] == {"view": "main", "activity_id": "Call_flex"}
+    assert flex["process_key"] == "probe_flexible"
+    assert flex["called_from"] == {"view": "main", "activity_id": "Call_flex"}
     assert flex["failed"] == ["Task_flex_seal"] and "Task_flex_review" in flex["completed"]
     assert 'id="probe_flexible"' in flex["xml"]
