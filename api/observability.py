@@ -6,6 +6,7 @@ open incidents, open tasks per department, jobs run / failed / retried) are read
 so they are the same whichever process answers and include what the worker did."""
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
@@ -107,6 +108,10 @@ def install(app: Flask, engine) -> None:
 
     @app.get("/metrics")
     def metrics():
+        token = os.environ.get("RETIRE_METRICS_TOKEN")
+        if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
+            return Response("metrics need the scrape token (RETIRE_METRICS_TOKEN)\n", status=401,
+                            mimetype="text/plain", headers={"WWW-Authenticate": "Bearer"})
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             from prometheus_client import multiprocess
 

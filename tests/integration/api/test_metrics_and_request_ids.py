@@ -45,3 +45,10 @@ def test_a_log_line_is_json_with_its_request_id_and_personal_data_masked(app):
     assert "340722196610090114" not in line["message"] and "13912345678" not in line["message"]
     assert "6217001234567890123" not in line["message"] and "data" not in line
     assert redact("单号 20261203 金额 52345.67") == "单号 20261203 金额 52345.67", "short numbers stay"
+
+
+def test_metrics_ask_for_the_scrape_token_when_one_is_set(client, monkeypatch):
+    monkeypatch.setenv("RETIRE_METRICS_TOKEN", "scrape-secret")
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}).status_code == 200
