@@ -65,11 +65,19 @@ async function renderDiagram(holder, view, onCall) {
   holder.replaceChildren();
   if (!view.xml) { holder.append(h('p', { class: 'muted' }, t('case.noxml'))); return null; }
   const viewer = new NavigatedViewer({ container: holder });
-  await viewer.importXML(view.xml);
-  const defs = viewer.getDefinitions();
   const key = view.process_key;
   const shows = (d) => d.plane?.bpmnElement?.id === key ||
     (d.plane?.bpmnElement?.participants || []).some((p) => p.processRef?.id === key);
+  let xml = view.xml;
+  const { rootElement } = await viewer.get('moddle').fromXML(xml, 'bpmn:Definitions');
+  if (!(rootElement.diagrams || []).some(shows)) {
+    // no diagram interchange for this process (a file written by hand): lay it out automatically
+    const { layoutProcess } = await import('bpmn-auto-layout');
+    xml = await layoutProcess(xml);
+    holder.dataset.autoLayout = 'true';
+  }
+  await viewer.importXML(xml);
+  const defs = viewer.getDefinitions();
   const diagram = (defs.diagrams || []).find(shows);
   if (diagram && diagram !== defs.diagrams[0]) await viewer.open(diagram);
   markDiagram(viewer, view);

@@ -154,3 +154,43 @@ def test_an_auditor_reads_the_console_and_searches_without_the_operator_s_action
     serious = _axe(pg)
     assert not serious, serious
     assert not pg.errors, pg.errors
+
+
+def test_the_operator_switches_to_the_called_process_where_the_case_failed(desk, live_server):
+    from engine.definitions import DefinitionFile
+    from engine.store.models import HumanTask, Job
+    from handlers.ledger.demo_roster import load_roster
+    from tests.integration.engine.subprocess_probes import FLEX_V1, JOINT_V1
+
+    eng = live_server.engine
+    eng.deploy("000000", [DefinitionFile("probe_flexible.bpmn", FLEX_V1), DefinitionFile("probe_joint.bpmn", JOINT_V1)],
+               "policy", "probe")
+    p = person(county="340722", born=date(1966, 10, 9), seq=75)
+    load_roster(eng.db, [p])
+    iid = eng.start("probe_joint", "340722", "BK-console-75", {"id_number": p["id_number"], "name": p["name"]}, "test")
+    for _activity in ("Task_intake", "Task_flex_review"):
+        with eng.reading() as s:
+            task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
+        eng.complete_task(task.id, {}, "zy_hrss")
+    real = eng.handlers["housing_fund.seal_account"]
+    eng.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
+    try:
+        for _ in range(4):
+            with eng.transaction() as s:
+                s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready")
+                          .values(due_at=eng.now() - timedelta(seconds=1)))
+            eng.run_due_jobs()
+    finally:
+        eng.handlers["housing_fund.seal_account"] = real
+    pg = desk
+    _login(pg, live_server.url, "admin", "admin123")
+    pg.get_by_test_id("stat-incidents").wait_for()
+    pg.goto(f"{live_server.url}/console#/case/{iid}")
+    pg.locator('.cv-diagram .djs-element.cv-failed[data-element-id="Call_flex"]').wait_for()
+    pg.get_by_test_id("view-probe_flexible").click()
+    pg.locator('.cv-diagram .djs-element.cv-failed[data-element-id="Task_flex_seal"]').wait_for()
+    assert pg.locator('.cv-diagram .djs-element.cv-done[data-element-id="Task_flex_review"]').count() == 1
+    shot(pg, "console-called-process")
+    pg.get_by_test_id("view-main").click()
+    pg.locator('.cv-diagram .djs-element.cv-failed[data-element-id="Call_flex"]').wait_for()
+    assert not pg.errors, pg.errors
