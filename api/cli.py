@@ -63,8 +63,10 @@ def _refuse_demo_passwords() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="log more")
 def main(verbose: bool):
     """退休一件事一次办 — the retirement 'one thing' engine."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .logs import configure
+
+    configure(json_lines=os.environ.get("RETIRE_LOG_FORMAT", "text") == "json",
+              level=logging.DEBUG if verbose else logging.INFO)
     if not verbose:   # every 2-second poll would be two lines; the worker logs what it did itself
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -82,14 +84,37 @@ def migrate():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int):
-    """Run the HTTP API (for production run it under gunicorn: 'api.wsgi:app')."""
-    from . import create_app
-
+@click.option("--production", is_flag=True,
+              help="run under gunicorn ('api.wsgi:app') with several worker processes and JSON-line logs")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes (with --production)")
+def serve(host: str, port: int, production: bool, workers: int):
+    """Run the HTTP API: Flask's server, or with --production gunicorn serving 'api.wsgi:app'."""
     _require_secret_key()
     _refuse_demo_passwords()
+    if production:
+        os.execvpe(sys.executable, gunicorn_command(host, port, workers), production_environment())
+    from . import create_app
+
     app = create_app(Config)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """gunicorn serving api.wsgi:app; the app is built in each worker process (no preload: engines hold pools)."""
+    return [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--timeout", "60", "--graceful-timeout", "20",
+            "--config", "python:api.gunicorn_conf", "api.wsgi:app"]
+
+
+def production_environment() -> dict:
+    """JSON-line logs, and a fresh folder where the worker processes sum their Prometheus counts."""
+    import tempfile
+
+    env = {**os.environ, "RETIRE_LOG_FORMAT": "json", "RETIRE_SECRET_KEY": Config.SECRET_KEY}
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="retire-metrics-")
+    return env
 
 
 @main.command()
@@ -118,7 +143,7 @@ def up(host: str, port: int):
     if not os.environ.get("RETIRE_PUBLIC_BASE_URL"):   # the links in the demo's SMS open this server
         os.environ["RETIRE_PUBLIC_BASE_URL"] = Config.PUBLIC_BASE_URL = url
     worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"],
-                                   env={**os.environ, "RETIRE_SECRET_KEY": key})
+                                   env={**os.environ, "RETIRE_SECRET_KEY": key}, preexec_fn=_end_with_parent)
     click.echo("")
     click.echo(f"  退休一件事 is running at {url}")
     click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler")
@@ -129,13 +154,40 @@ def up(host: str, port: int):
                        f"{name}")
         _banner_cases(key, url)
     click.echo("")
+    def stop(signum, _frame):  # SIGTERM ends the server like Ctrl-C does, so the worker is stopped below
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         from . import create_app
 
         create_app(Config).run(host=host, port=port, threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
     finally:
-        worker_proc.send_signal(signal.SIGTERM)
-        worker_proc.wait(timeout=10)
+        stop_worker(worker_proc)
+
+
+def _end_with_parent() -> None:
+    """In the worker child (Linux): SIGTERM it when `retire up` dies, even by SIGKILL, so no worker is orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def stop_worker(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM (it finishes its running job and hands back the rest), then SIGKILL if it does not end in time."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 @main.command()

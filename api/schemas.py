@@ -301,9 +301,13 @@ _TIME = {"format": "date-time"}
 
 
 class HealthOut(Ordered):
-    status = fields.String(metadata={"description": "ok, or error when the database cannot be reached (503)"})
+    status = fields.String(metadata={"description": "ok; stale (a worker beat, but not within three heartbeat "
+                                                    "intervals) or absent (no worker ever beat), still 200 since the "
+                                                    "API answers; error when the database cannot be reached (503)"})
     database = fields.String()
-    worker = fields.String(metadata={"description": "ok when a worker beat within the last minute, else absent"})
+    worker = fields.String(metadata={"description": "ok when a worker beat within the last three heartbeat "
+                                                    "intervals (30 s), stale when its last beat is older, absent "
+                                                    "when no worker ever beat"})
     worker_heartbeat_age_seconds = fields.Float(allow_none=True)
 
 

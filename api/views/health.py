@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from engine.console_queries import worker_state
 from engine.store.models import WorkerHeartbeat
 
 from ..schemas import HealthOut
@@ -27,5 +28,7 @@ class Health(MethodView):
         except Exception as exc:  # the whole point of a health check is to say so
             return {"status": "error", "database": f"unreachable: {type(exc).__name__}"}, 503
         age = max(0.0, (eng.clock.now() - beat).total_seconds()) if beat else None
-        return {"status": "ok", "database": "ok",
-                "worker_heartbeat_age_seconds": age, "worker": "ok" if age is not None and age < 60 else "absent"}
+        worker = worker_state(age)
+        # the API still answers (200): a stale worker is said, so a probe that restarts the server does not
+        return {"status": worker, "database": "ok",
+                "worker_heartbeat_age_seconds": age, "worker": worker}

@@ -4,11 +4,15 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from engine import queries
+from flask_smorest import abort
+
+from engine import console_queries, queries
+from engine.errors import NotFound
 from engine.store.models import Job
 
 from ..auth import current, require
-from ..schemas import JobList, JobOut, PageArgs
+from ..console_schemas import IncidentList, RetryMany, RetryReport
+from ..schemas import JobOut, PageArgs
 from .common import audit, engine
 from .scope import found_in_scope, path_prefix
 
@@ -19,13 +23,48 @@ blp = Blueprint("incidents", __name__, url_prefix="/api/incidents", description=
 class Incidents(MethodView):
     @require("admin", "auditor")
     @blp.arguments(PageArgs, location="query")
-    @blp.response(200, JobList)
+    @blp.response(200, IncidentList)
     def get(self, args):
-        """Jobs that failed their last attempt in your locality's subtree, newest first"""
+        """Jobs that failed their last attempt in your locality's subtree, newest first, with the error and the
+        stack's last lines"""
         with engine().reading() as session:
             rows, total = queries.page(session, queries.incidents(session, path_prefix()), args["page"],
                                        args["page_size"])
-            return {"items": rows, "total": total}
+            return {"items": [console_queries.incident_out(session, r) for r in rows], "total": total}
+
+
+@blp.route("/retry")
+class RetryMany_(MethodView):
+    @require("admin")
+    @blp.arguments(RetryMany)
+    @blp.response(200, RetryReport)
+    @blp.alt_response(404, description="an id is no incident in your locality's subtree (nothing is retried)")
+    def post(self, body):
+        """Retry several incidents at once; the report says per id whether it ran again"""
+        eng = engine()
+        ids = list(dict.fromkeys(body["job_ids"]))
+        with eng.reading() as session:
+            unknown = [i for i in ids if not _in_scope(session.get(Job, i))]
+        if unknown:
+            abort(404, message="没有这些事件：no incident with these ids in your locality; nothing was retried",
+                  errors={"json": {"job_ids": [f"{i}: 没有这个事件 (no such incident)" for i in unknown]}})
+        results = []
+        for job_id in ids:
+            try:
+                eng.retry_incident(job_id, current().username)
+            except NotFound:
+                results.append({"job_id": job_id, "outcome": "not_open",
+                                "message": "已不是事件：it is no longer an open incident"})
+                continue
+            with eng.transaction() as session:
+                audit(session, current().username, "retry", "incident", job_id)
+            results.append({"job_id": job_id, "outcome": "retried", "message": None})
+        return {"results": results, "retried": sum(r["outcome"] == "retried" for r in results)}
+
+
+def _in_scope(job) -> bool:
+    from .scope import in_subtree
+    return job is not None and in_subtree(job.locality)
 
 
 @blp.route("/<int:job_id>/retry")

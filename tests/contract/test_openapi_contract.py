@@ -163,6 +163,7 @@ def served(tmp_path_factory):
         ("POST", "/api/tasks/{task_id}/claim", {"task_id": task_id}, None, None),
         ("POST", "/api/tasks/{task_id}/unclaim", {"task_id": task_id}, None, None),
         ("POST", "/api/incidents/{job_id}/retry", {"job_id": incident_id}, None, None),
+        ("POST", "/api/incidents/retry", {}, None, {"job_ids": [incident_id]}),
         ("POST", "/api/applications", {}, None,
          {"locality": "340722", "data": application_data(newcomer, channel="community")}),
         ("POST", "/api/users", {}, None, {"username": "contract_clerk", "password": "contract-pass-1", "role": "clerk",
