@@ -38,6 +38,9 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                    applications, persons, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
+    from .views import monthly_reports, report_files
+    api.register_blueprint(monthly_reports.blp)
+    api.register_blueprint(report_files.blp)
     register_error_handlers(app)
     install_input_guard(app)
     _static_routes(app)
