@@ -20,16 +20,24 @@ WIDTHS = (9, 18, 38, 20, 22, 24, 62, 12, 16, 12, 24, 20)
 _TITLE = ParagraphStyle("title", fontName=CJK, fontSize=15, leading=20, alignment=1)
 _LINE = ParagraphStyle("line", fontName=CJK, fontSize=9, leading=12)
 _CELL = ParagraphStyle("cell", fontName=CJK, fontSize=7.5, leading=9.5)
+_LATIN = ParagraphStyle("latin", fontName="Helvetica", fontSize=7.5, leading=9.5)
+
+
+def _cell(value) -> Paragraph:
+    """Numbers and codes (ID numbers, dates, phones) in a Latin font, so that they stay searchable in the file."""
+    text = "" if value is None else str(value)
+    return Paragraph(text, _LATIN if text.isascii() else _CELL)
 
 
 def collection_pdf(head: dict, spec, rows: list[dict]) -> bytes:
     labels = dict(spec)
     buf = BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=head["title"], invariant=1)
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=head["title"], invariant=1,
+                            pageCompression=0)
     table = [[Paragraph(labels[k], _CELL) for k in PRINTED]]
     for r in rows:
-        table.append([Paragraph("" if r.get(k) is None else str(r.get(k)), _CELL) for k in PRINTED])
+        table.append([_cell(r.get(k)) for k in PRINTED])
     grid = Table(table, colWidths=[w * mm for w in WIDTHS], repeatRows=1)
     grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),

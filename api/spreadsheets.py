@@ -12,6 +12,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# the OpenAPI schema of a file response (XLSX, PDF): documented with its content type, returned as a Response
+BINARY = {"type": "string", "format": "binary"}
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 

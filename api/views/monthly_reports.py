@@ -12,7 +12,7 @@ from engine.clock import SHANGHAI
 from .. import report_tables as rt
 from ..auth import current, require
 from ..schemas import Ordered
-from ..spreadsheets import XLSX, download, workbook
+from ..spreadsheets import BINARY, XLSX, download, workbook
 from .common import audit, engine
 from .scope import locality_allowed, path_prefix
 
@@ -162,7 +162,7 @@ class Monthly(MethodView):
 class MonthlyXlsx(MethodView):
     @require(*READERS)
     @blp.arguments(MonthRangeArgs, location="query")
-    @blp.response(200, content_type=XLSX, description="办结数量统计表 (XLSX)")
+    @blp.response(200, BINARY, content_type=XLSX, description="办结数量统计表 (XLSX)")
     def get(self, args):
         """The completion counts per month as an XLSX workbook (audited download)"""
         r = _completions(args)
@@ -184,7 +184,7 @@ class Overdue(MethodView):
 class OverdueXlsx(MethodView):
     @require(*READERS)
     @blp.arguments(LocalityArgs, location="query")
-    @blp.response(200, content_type=XLSX, description="逾期事项统计表 (XLSX)")
+    @blp.response(200, BINARY, content_type=XLSX, description="逾期事项统计表 (XLSX)")
     def get(self, args):
         """Overdue work per department as an XLSX workbook (audited download)"""
         r = _overdue(args)
@@ -206,7 +206,7 @@ class Batches(MethodView):
 class BatchesXlsx(MethodView):
     @require(*READERS)
     @blp.arguments(MonthArgs, location="query")
-    @blp.response(200, content_type=XLSX, description="月度报送统计表 (XLSX)")
+    @blp.response(200, BINARY, content_type=XLSX, description="月度报送统计表 (XLSX)")
     def get(self, args):
         """The monthly batches as an XLSX workbook (audited download)"""
         r = _batches(args)

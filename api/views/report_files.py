@@ -19,7 +19,7 @@ from handlers.hrss import DEFAULT_BATCH_GROUPS
 from .. import report_tables as rt
 from ..auth import current, require
 from ..collection_pdf import collection_pdf
-from ..spreadsheets import XLSX, download, workbook
+from ..spreadsheets import BINARY, XLSX, download, workbook
 from .common import audit, engine
 from .monthly_reports import MONTH, LocalityArgs
 from .scope import locality_allowed, path_prefix
@@ -119,7 +119,7 @@ def _collection(args) -> tuple[dict, list[dict], bool]:
 class CollectionXlsx(MethodView):
     @require("admin", "clerk", "auditor")
     @blp.arguments(CollectionArgs, location="query")
-    @blp.response(200, content_type=XLSX, description="信息采集表 of a monthly batch (XLSX, one row per person)")
+    @blp.response(200, BINARY, content_type=XLSX, description="信息采集表 of a monthly batch (XLSX, one row per person)")
     @blp.alt_response(403, description="a clerk of another office's batch, or of no submitting office or HRSS")
     def get(self, args):
         """The monthly 信息采集表 of a batch (含电子版): one row per person accepted in the month"""
@@ -136,7 +136,7 @@ class CollectionXlsx(MethodView):
 class CollectionPdf(MethodView):
     @require("admin", "clerk", "auditor")
     @blp.arguments(CollectionArgs, location="query")
-    @blp.response(200, content_type="application/pdf", description="信息采集表 of a monthly batch (printable PDF)")
+    @blp.response(200, BINARY, content_type="application/pdf", description="信息采集表 of a monthly batch (printable PDF)")
     @blp.alt_response(403, description="a clerk of another office's batch, or of no submitting office or HRSS")
     def get(self, args):
         """The monthly 信息采集表 of a batch, printable (A4 landscape, the header row on every page)"""
@@ -152,7 +152,7 @@ class CollectionPdf(MethodView):
 class UpcomingXlsx(MethodView):
     @require("admin", "clerk", "auditor")
     @blp.arguments(QuarterArgs, location="query")
-    @blp.response(200, content_type=XLSX, description="下季度到龄人员名单 (XLSX)")
+    @blp.response(200, BINARY, content_type=XLSX, description="下季度到龄人员名单 (XLSX)")
     @blp.alt_response(403, description="a clerk of a department that does not compile the quarterly list")
     def get(self, args):
         """The quarterly notification list: persons reaching statutory retirement age in the quarter"""
@@ -182,7 +182,7 @@ class UpcomingXlsx(MethodView):
 class PushedXlsx(MethodView):
     @require("admin", "clerk", "auditor")
     @blp.arguments(PushedArgs, location="query")
-    @blp.response(200, content_type=XLSX, description="推送名单 of one department, one sheet per joint item (XLSX)")
+    @blp.response(200, BINARY, content_type=XLSX, description="推送名单 of one department, one sheet per joint item (XLSX)")
     @blp.alt_response(403, description="a clerk asking for another department's list")
     def get(self, args):
         """The list sorted by joint item pushed to a department in a month (one sheet per item)"""
