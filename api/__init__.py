@@ -34,8 +34,9 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     from .views import (applications, audit, decisions, definitions, drafts, health, incidents, instances,
                         localities, messages, migrations, notifications, persons, reports, tasks, tokens, users)
 
-    for module in (health, tokens, localities, definitions, drafts, instances, tasks, messages, incidents,
-                   applications, persons, reports, notifications, decisions, users, migrations, audit):
+    from .views import case_search, person_lookup
+    for module in (health, tokens, localities, definitions, drafts, case_search, instances, tasks, messages, incidents,
+                   applications, persons, person_lookup, reports, notifications, decisions, users, migrations, audit):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
     from .views import monthly_reports, report_files
@@ -48,6 +49,10 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     return app
 
 
+# The pages of the one front end (modeler/*.html), each served at /<name>.
+UI_PAGES = ("inbox", "apply", "progress", "console", "reports")
+
+
 def _static_routes(app: Flask) -> None:
     import swagger_ui_bundle
 
@@ -55,22 +60,26 @@ def _static_routes(app: Flask) -> None:
     def swagger_assets(name):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, name)
 
+    built = STATIC / "modeler"  # the one front end's build (modeler/ with npm): one HTML file per page
+
+    def page(html):
+        if not (built / html).exists():
+            abort(404, description="the front end is not built: run ./dev run (it builds modeler/ with npm)")
+        return send_from_directory(built, html)
+
     @app.get("/modeler")
     @app.get("/modeler/")
     def modeler_index():
-        folder = STATIC / "modeler"
-        if not (folder / "index.html").exists():
-            abort(404, description="the modeler is not built: run ./dev run (it builds modeler/ with npm)")
-        return send_from_directory(folder, "index.html")
+        return page("index.html")
 
     @app.get("/modeler/<path:name>")
     def modeler_assets(name):
-        return send_from_directory(STATIC / "modeler", name)
+        return send_from_directory(built, name)
+
+    for name in UI_PAGES:
+        app.add_url_rule(f"/{name}", f"page_{name}", lambda name=name: page(f"{name}.html"))
 
     @app.get("/")
     def index():
         return send_from_directory(STATIC, "index.html")
 
-    @app.get("/inbox")
-    def inbox():
-        return send_from_directory(STATIC, "inbox.html")

@@ -21,7 +21,7 @@ from ..auth import check_scope, current, require
 from ..schemas import Ordered
 from . import application_checks as checks
 from .common import audit, engine
-from .scope import found_in_scope
+from .scope import found_in_scope, locality_allowed
 
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
 
@@ -82,7 +82,7 @@ def application_variables(data: dict) -> dict:
     if variables.get("sex") == "male":
         variables["category"] = "male"
     elif variables.get("category") not in ("female_cadre", "female_worker"):
-        raise InvalidInput("1 field(s) are not valid", errors={
+        raise InvalidInput("有1项填写不正确 (1 field(s) are not valid)", errors={
             "category": ["女职工须选择原法定退休年龄类别: female_cadre (原55周岁) 或 female_worker (原50周岁)"]})
     return variables
 
@@ -106,12 +106,14 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
         "employer_decision": None, "agreement_date": None})
     if verdict["outcome"] == "rejected":
-        raise InvalidInput("1 field(s) are not valid", errors={"requested_retirement_month": [verdict["reason"]]})
+        raise InvalidInput("有1项填写不正确 (1 field(s) are not valid)", errors={"requested_retirement_month": [verdict["reason"]]})
 
 
 def _conflict(business_key: str | None):
-    abort(409, message=f"该参保人已有正在办理的退休一件事（业务编号 {business_key}），不能重复申请; "
-                      f"this person already has a running retirement case {business_key}",
+    abort(409, message=f"该参保人已有正在办理的退休一件事（业务编号 {business_key}），不能重复申请；"
+                      f"可按业务编号查询办理进度，如需更正申请内容请联系受理该申请的经办机构; "
+                      f"this person already has a running retirement case {business_key}: look it up by its business "
+                      f"key, or ask the office that accepted it to correct it",
           errors={"json": {"id_number": [f"已有正在办理的退休一件事：{business_key}"]}}, business_key=business_key)
 
 
@@ -136,7 +138,7 @@ class Applications(MethodView):
         with eng.reading() as session:
             form = queries.form_for(eng, session, "application_form", locality)
         if form is None:
-            abort(404, message=f"no application form is deployed for locality {locality}")
+            abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
         data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
         data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
@@ -177,6 +179,39 @@ class Applications(MethodView):
                                    .order_by(Application.created_at.desc()).limit(200)).all()
             return [{**{c: getattr(a, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                     "created_at")}, "applicant": masked(a.data)} for a in rows]
+
+
+class FormArgs(Ordered):
+    locality = fields.String(required=True, metadata={"description": "the case's locality, e.g. 340722 or 220000",
+                                                      "example": "340722"})
+
+
+class FormOut(Ordered):
+    locality = fields.String()
+    locality_name = fields.String()
+    process_key = fields.String()
+    form = fields.Dict(metadata={"description": "the form-js schema of the locality's application form (申请表)"})
+
+
+@blp.route("/form")
+class ApplicationForm(MethodView):
+    @require("admin", "policy", "channel", "clerk", "auditor")
+    @blp.arguments(FormArgs, location="query")
+    @blp.response(200, FormOut)
+    @blp.alt_response(403, description="a locality outside yours")
+    @blp.alt_response(404, description="no such locality, or no application form deployed for it")
+    def get(self, args):
+        """The application form (form-js schema) in force for a locality: the page renders it and POST
+        /api/applications checks the data against the same form"""
+        eng = engine()
+        locality = args["locality"]
+        locality_allowed(locality)
+        with eng.reading() as session:
+            form = queries.form_for(eng, session, "application_form", locality)
+        if form is None:
+            abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
+        return {"locality": locality, "locality_name": eng.locality(locality).name, "process_key": "retirement",
+                "form": form}
 
 
 @blp.route("/<application_id>/progress")

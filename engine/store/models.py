@@ -250,7 +250,9 @@ class HistoryEvent(Base):
 class Application(Base):
     """The one application (申请表) of one person; the retirement instance runs under its business key."""
     __tablename__ = "applications"
-    __table_args__ = (sa.Index("ix_applications_scope", "locality_path", "created_at", postgresql_ops=PREFIX_OPS),)
+    __table_args__ = (sa.Index("ix_applications_scope", "locality_path", "created_at", postgresql_ops=PREFIX_OPS),
+                      # a clerk finds a case by a name's beginning (LIKE '王建%'): the pattern class on PostgreSQL
+                      sa.Index("ix_applications_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}))
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     business_key: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"))

@@ -1,3 +1,4 @@
+import { addTexts, t, getLang, setLang, onLangChange, formatDate } from './shell/i18n.js';
 // Chinese (default) and English dictionaries. t('key', {param}) → string.
 const zh = {
   'app.title': '退休一件事 · 流程建模',
@@ -215,30 +216,5 @@ const en = {
   'confirm.unsaved': 'Discard changes that are neither saved nor deployed?'
 };
 
-const dictionaries = { zh, en };
-let lang = localStorage.getItem('modeler.lang') === 'en' ? 'en' : 'zh';
-const listeners = [];
-
-export function t(key, params = {}) {
-  const text = dictionaries[lang][key] ?? zh[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? ''));
-}
-
-export const getLang = () => lang;
-
-export function setLang(next) {
-  lang = next;
-  localStorage.setItem('modeler.lang', next);
-  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
-  listeners.forEach((fn) => fn(next));
-}
-
-export function onLangChange(fn) {
-  listeners.push(fn);
-}
-
-export function formatDate(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return isNaN(d) ? iso : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false });
-}
+addTexts({ zh, en });
+export { t, getLang, setLang, onLangChange, formatDate };

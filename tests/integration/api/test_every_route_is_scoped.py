@@ -148,6 +148,8 @@ def _actions(w) -> dict:
                                  "locality": "220000", "groups": [], "display_name": "x"},
         ("/api/migrations", "post"): {"from_definition": jl_def, "to_definition": w.jl["definition_v2"],
                                       "dry_run": False},
+        ("/api/instances/search", "post"): {"q": w.jl["business_key"]},
+        ("/api/persons/lookup", "post"): {"id_number": w.jl_person["id_number"]},
     }
 
 
@@ -159,7 +161,9 @@ ACTIONS = [("/api/instances", "post"), ("/api/instances/{instance_id}/cancel", "
            ("/api/drafts/{draft_id}", "delete"), ("/api/localities/{code}/overrides", "post"),
            ("/api/localities/{code}/overrides/{kind}/{key}", "delete"),
            ("/api/decisions/{decision_id}/evaluate", "post"),
-           ("/api/users", "post"), ("/api/users/{username}", "delete"), ("/api/migrations", "post")]
+           ("/api/users", "post"), ("/api/users/{username}", "delete"), ("/api/migrations", "post"),
+           ("/api/instances/search", "post"), ("/api/persons/lookup", "post")]
+FINDS = {("/api/instances/search", "post")}   # a search of another subtree's keys finds nothing (200, no items)
 NOT_HERE: set = set()
 
 
@@ -203,7 +207,8 @@ def test_a_zongyang_user_cannot_act_on_a_jilin_record_or_into_220000(world, user
     leaked = [n for n in w.jilin_needles() if n in body_text(rv) and n != "220000"]  # the code the caller named
     refused = rv.status_code in (403, 404) or (  # a roster file is judged row by row: every row refused, none written
         route == ("/api/persons/import", "post") and rv.status_code == 200 and rv.json["accepted"] == 0
-        and rv.json["rejected_total"] == 1 and not rv.json["inserted"] and not rv.json["updated"])
+        and rv.json["rejected_total"] == 1 and not rv.json["inserted"] and not rv.json["updated"]) or (
+        route in FINDS and rv.status_code == 200 and rv.json["items"] == [])
     if not refused or leaked or _jilin_state(w) != before:
         faults[path] = f"{method} {url} → {rv.status_code}, shows {leaked}: {body_text(rv)[:300]}"
     assert _jilin_state(w) == before, "nothing of Jilin changed"
