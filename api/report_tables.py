@@ -73,6 +73,16 @@ class Names:
         return (self.reports.get("channel_names") or {}).get(code or "", code or "")
 
 
+def item_departments(eng, locality: str) -> list[dict]:
+    """The departments of the locality's joint items, with their items: [{code, name, items: [{key, label}]}]."""
+    names, out = Names(eng, locality), {}
+    for code, item in eng.item_catalog(locality).items():
+        dept = item.get("department") or ""
+        entry = out.setdefault(dept, {"code": dept, "name": names.department(dept), "items": []})
+        entry["items"].append({"key": code, "label": item.get("name", code)})
+    return list(out.values())
+
+
 def completion_rows(eng, session, scope_like: str, locality: str, first: str, last: str) -> list[dict]:
     names = Names(eng, locality)
     return [{**r, "locality_name": names.locality_name(r["locality"]), "department_name": names.department(r["department"]),
@@ -89,7 +99,7 @@ def overdue_rows(eng, session, scope_like: str, locality: str) -> list[dict]:
         due = late.get("oldest_due")
         out.append({"department": dept, "department_name": names.department(dept), "locality": loc,
                     "locality_name": names.locality_name(loc), "open": n, "overdue": late.get("overdue", 0),
-                    "oldest_due": due.isoformat() if due else None})
+                    "oldest_due": _stamp(due)})
     return out
 
 
@@ -113,7 +123,7 @@ def batch_rows(eng, session, scope_like: str, locality: str, month: str) -> list
                     "batch_group": r["batch_group"], "batch_group_name": names.batch_group(r["batch_group"]),
                     "submit_by": _submit_by(eng, session, r["locality"], r["batch_group"], month),
                     "accepted": r["accepted"], "submitted": r["submitted"],
-                    "submitted_at": at.isoformat() if at else None})
+                    "submitted_at": _stamp(at)})
     return out
 
 
@@ -161,10 +171,12 @@ def pushed_rows(eng, session, scope_like: str, locality: str, month: str, depart
 
 
 def _stamp(at):
+    """A stored instant (UTC; naive from SQLite) as Beijing time, to the minute."""
     if at is None:
         return None
-    from engine.clock import SHANGHAI
     from datetime import timezone
+
+    from engine.clock import SHANGHAI
     if at.tzinfo is None:
         at = at.replace(tzinfo=timezone.utc)
     return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")

@@ -51,6 +51,12 @@ class CompletionMonthRow(Ordered):
     completed = fields.Integer()
 
 
+class Department(Ordered):
+    code = fields.String()
+    name = fields.String()
+    items = fields.List(fields.Nested(Column))
+
+
 class MonthlyCompletions(Ordered):
     locality = fields.String()
     from_ = fields.String(data_key="from")
@@ -59,6 +65,8 @@ class MonthlyCompletions(Ordered):
     total = fields.Integer()
     columns = fields.List(fields.Nested(Column))
     rows = fields.List(fields.Nested(CompletionMonthRow))
+    departments = fields.List(fields.Nested(Department), metadata={
+        "description": "the joint-item departments of the locality (settings: items, departments), for pickers"})
 
 
 class OverdueRow(Ordered):
@@ -120,7 +128,8 @@ def _completions(args) -> dict:
     with eng.reading() as session:
         rows = rt.completion_rows(eng, session, path_prefix(locality), locality, first, last)
     return {"locality": locality, "from": first, "to": last, "months": rt.month_range(first, last),
-            "total": sum(r["completed"] for r in rows), "columns": rt.columns(rt.COMPLETION_COLUMNS), "rows": rows}
+            "total": sum(r["completed"] for r in rows), "columns": rt.columns(rt.COMPLETION_COLUMNS), "rows": rows,
+            "departments": rt.item_departments(eng, locality)}
 
 
 def _overdue(args) -> dict:
