@@ -22,11 +22,18 @@ _LINE = ParagraphStyle("line", fontName=CJK, fontSize=9, leading=12)
 LATIN_COLUMNS = ("seq", "id_number", "birth_date", "retirement_date", "file_pages", "phone", "accepted_on")
 
 
+# header labels broken where a printed column is narrow
+HEADS = {"retirement_date": "法定退休\n时间", "personnel_file_received": "人事档案\n等材料", "file_pages": "档案\n页数",
+         "channel_name": "申报渠道", "accepted_on": "受理日期"}
+
+
 def _text(key, value) -> str:
     """Plain strings, not Paragraphs (a 1,000-row form is 12,000 cells): the joint items one per line."""
     if value is None:
         return ""
-    return str(value).replace("、", "\n") if key == "items" else str(value)
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value)
+    return str(value)
 
 
 def collection_pdf(head: dict, spec, rows: list[dict]) -> bytes:
@@ -35,7 +42,7 @@ def collection_pdf(head: dict, spec, rows: list[dict]) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=head["title"], invariant=1,
                             pageCompression=0)
-    table = [[labels[k] for k in PRINTED]]
+    table = [[HEADS.get(k, labels[k]) for k in PRINTED]]
     for r in rows:
         table.append([_text(k, r.get(k)) for k in PRINTED])
     style = [("FONT", (0, 0), (-1, -1), CJK, 7.5), ("LEADING", (0, 0), (-1, -1), 9),

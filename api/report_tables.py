@@ -105,9 +105,13 @@ def overdue_rows(eng, session, scope_like: str, locality: str) -> list[dict]:
 
 def _submit_by(eng, session, locality: str, group: str, month: str):
     """The submission deadline day of a batch (batch_submission.dmn, next month), where the locality has one."""
+    from engine.errors import EngineError
+
     try:
-        day = eng.decide("batch_submission", locality, {"batch_group": group}, session=session)["submit_by_day"]
-    except Exception:  # a locality without monthly batches (Jilin) or a group the table does not list
+        day = (eng.decide("batch_submission", locality, {"batch_group": group}, session=session) or {})["submit_by_day"]
+    except (EngineError, KeyError, TypeError):  # a locality without monthly batches (Jilin), a group it does not list
+        return None
+    if day is None:
         return None
     y, m = int(month[:4]), int(month[5:7])
     y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -141,7 +145,7 @@ def collection_rows(eng, session, scope_like: str, locality: str, month: str, gr
             "seq": i, "name": _person(r["name"], mask_name, whole), "id_number": _person(r["id_number"], mask_id, whole),
             "birth_date": r["birth_date"].isoformat() if r["birth_date"] else None,
             "retirement_date": r["retirement_date"], "channel_name": names.channel(r["channel"]),
-            "items": "、".join(names.item(c, r["locality"]) for c in items),
+            "items": [names.item(c, r["locality"]) for c in items],  # a cell "a、b、c" in XLSX, a line each in PDF
             "application_form_received": _yes(rec.get("application_form_received")),
             "personnel_file_received": _yes(rec.get("personnel_file_received")),
             "file_pages": rec.get("file_pages"), "phone": _person(r["phone"], mask_phone, whole),

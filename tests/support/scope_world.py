@@ -85,6 +85,7 @@ def build_world(tmp_path_factory) -> World:
         ensure_user(eng, *user)
     ensure_user(eng, "zy_auditor", "auditor", "340722", [], "枞阳县审计", "auditor123")
     ensure_user(eng, "jl_auditor", "auditor", "220000", [], "吉林省审计", "auditor123")
+    ensure_user(eng, "zy_admin", "admin", "340722", [], "枞阳县系统管理员", "admin123")
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789-abcdefghijklmnop",
                       "LOGIN_LIMIT_PER_IP": "100000 per minute"}, engine=eng)
     w = World(eng=eng, app=app, client=app.test_client(), clock=clock)
