@@ -52,6 +52,7 @@ class Names:
         self.departments = settings.get("departments") or {}
         self.reports = settings.get("reports") or {}
         self._catalogs: dict[str, dict] = {}
+        self._items: dict[tuple, str] = {}
 
     def locality_name(self, code: str | None) -> str:
         info = self.eng.localities().get(code or "")
@@ -61,10 +62,13 @@ class Names:
         return self.departments.get(code, code)
 
     def item(self, code: str, locality: str | None = None) -> str:
-        loc = locality if locality in self.eng.localities() else self.locality
-        if loc not in self._catalogs:
-            self._catalogs[loc] = self.eng.item_catalog(loc)
-        return (self._catalogs[loc].get(code) or {}).get("name", code)
+        found = self._items.get((code, locality))
+        if found is None:
+            loc = locality if locality in self.eng.localities() else self.locality
+            if loc not in self._catalogs:
+                self._catalogs[loc] = self.eng.item_catalog(loc)
+            found = self._items[(code, locality)] = (self._catalogs[loc].get(code) or {}).get("name", code)
+        return found
 
     def batch_group(self, code: str) -> str:
         return (self.reports.get("batch_group_names") or {}).get(code, code)
