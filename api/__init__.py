@@ -47,6 +47,9 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     from .openapi_forms import document_application_data
 
     document_application_data(api, engine)
+    from .views import monthly_reports, report_files
+    api.register_blueprint(monthly_reports.blp)
+    api.register_blueprint(report_files.blp)
     register_error_handlers(app)
     from .observability import install as install_observability
     install_observability(app, engine)  # first: a request the input guard refuses still has its request id

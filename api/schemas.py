@@ -353,14 +353,18 @@ class CompletionItem(Ordered):
 
 class CompletionDepartment(Ordered):
     department = fields.String()
+    name = fields.String(metadata={"description": "the department's Chinese name (settings: departments)"})
     completed = fields.Integer()
     items = fields.List(fields.Nested(CompletionItem))
 
 
 class CompletionRow(Ordered):
     department = fields.String()
+    department_name = fields.String()
     item = fields.String()
+    item_name = fields.String()
     locality = fields.String()
+    locality_name = fields.String()
     completed = fields.Integer()
 
 

@@ -18,7 +18,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .forms import defaults_of
 from .jsonable import jsonable
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
-from .sync import Mirror, mirror_of
+from .sync import RECORDED_FIELDS, Mirror, mirror_of
 
 
 class PersonHasRunningCase(Conflict):
@@ -154,6 +154,9 @@ class InstanceOps:
             task.run()
             now = self.now()
             task_row.status, task_row.completed_at, task_row.completed_by = "completed", now, actor
+            recorded = {k: data[k] for k in RECORDED_FIELDS if k in data}
+            if recorded:
+                task_row.summary = jsonable({**(task_row.summary or {}), **recorded})
             session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
                                      activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
                                      details={"task_id": task_id, "fields": sorted(data)}))

@@ -20,6 +20,7 @@ from engine.store.models import HumanTask, HumanTaskGroup, Instance, Item, Local
 from ..auth import current, require
 from ..documents_pdf import certificate_pdf, pension_pdf
 from ..schemas import Ordered
+from ..spreadsheets import BINARY
 from .common import audit, engine
 from .scope import found_in_scope
 
@@ -71,7 +72,7 @@ def _pdf(content: bytes, name: str) -> Response:
 @blp.route("/<instance_id>/certificate.pdf")
 class Certificate(MethodView):
     @require("admin", "clerk", "channel", "auditor")
-    @blp.response(200, content_type="application/pdf", description="退休证明 (PDF)")
+    @blp.response(200, BINARY, content_type="application/pdf", description="退休证明 (PDF)")
     @blp.alt_response(409, description="the retirement is not approved yet")
     def get(self, instance_id):
         """The retirement certificate (退休证明), once the retirement is approved"""
@@ -106,7 +107,7 @@ class PensionFigure(MethodView):
 @blp.route("/<instance_id>/pension.pdf")
 class PensionPdf(MethodView):
     @require("admin", "clerk", "channel", "auditor")
-    @blp.response(200, content_type="application/pdf", description="养老金计发标准 (PDF)")
+    @blp.response(200, BINARY, content_type="application/pdf", description="养老金计发标准 (PDF)")
     @blp.alt_response(409, description="the pension is not assessed yet")
     def get(self, instance_id):
         """The pension figure (计发标准) as a printable PDF"""

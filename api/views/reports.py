@@ -7,11 +7,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from engine import queries
+from engine import queries, report_queries
 from engine.clock import SHANGHAI
 from handlers.personal import masked
 
 from ..auth import current, require
+from ..report_tables import Names
 from ..schemas import CompletionReport, Ordered, Page, PageSize, UpcomingReport
 from .common import engine
 from .scope import locality_allowed, path_prefix
@@ -55,8 +56,12 @@ class Completions(MethodView):
             rows = queries.completions(session, path_prefix(locality), _day_start(start), _day_start(end + timedelta(days=1)))
         by_dept: dict[str, dict] = {}
         catalog = eng.item_catalog(locality)
+        names = Names(eng, locality)
+        rows = [{**r, "department_name": names.department(r["department"]), "item_name": names.item(r["item"], r["locality"]),
+                 "locality_name": names.locality_name(r["locality"])} for r in rows]
         for r in rows:
-            dept = by_dept.setdefault(r["department"], {"department": r["department"], "completed": 0, "items": {}})
+            dept = by_dept.setdefault(r["department"], {"department": r["department"], "name": r["department_name"],
+                                                        "completed": 0, "items": {}})
             dept["completed"] += r["completed"]
             item = dept["items"].setdefault(r["item"], {"item": r["item"],
                                                         "name": (catalog.get(r["item"]) or {}).get("name", r["item"]),
@@ -82,20 +87,9 @@ class Upcoming(MethodView):
         year, q = int(args["quarter"][:4]), int(args["quarter"][5])
         months = {f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)}
         prefix = "" if locality == "000000" else subtree_prefix(locality)
-        found, cache = [], {}
         with eng.reading() as session:
-            for person in eng.ports.roster.in_locality(prefix):
-                birth = person.get("birth_date_file") or person["birth_date_id_card"]
-                key = (person["category"], str(birth)[:7])
-                if key not in cache:
-                    cache[key] = eng.decide("statutory_retirement_age", person["locality"],
-                                            {"category": key[0], "birth_month": key[1]}, session=session)
-                month = cache[key]["retirement_month"]
-                if month in months:
-                    found.append({"id_number": person["id_number"], "name": person["name"],
-                                  "phone": person.get("phone"), "locality": person["locality"],
-                                  "category": person["category"], "retirement_month": month})
-        found.sort(key=lambda p: (p["retirement_month"], p["id_number"]))
+            found = report_queries.upcoming_persons(eng, session, prefix, months)
         size, page = args["page_size"], args["page"]
         return {"locality": locality, "quarter": args["quarter"], "total": len(found),
-                "items": [masked(p) for p in found[(page - 1) * size: page * size]]}
+                "items": [masked({k: v for k, v in p.items() if k != "birth_date"})
+                          for p in found[(page - 1) * size: page * size]]}

@@ -42,10 +42,24 @@ class World:
                 self.jl["application_id"], p["id_number"], p["phone"], JILIN_NAME, "吉林"]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def body_text(rv) -> str:
-    """The response body with Chinese unescaped, so that names are found as written."""
+    """The response body with Chinese unescaped, so that names are found as written; a workbook as the text of
+    its cells, a PDF as its bytes (its numbers and codes are drawn in a Latin font, uncompressed)."""
     if rv.is_json and rv.json is not None:
         return json.dumps(rv.json, ensure_ascii=False)
+    if rv.mimetype == XLSX:
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        wb = load_workbook(BytesIO(rv.data), read_only=True)
+        return "\n".join(" ".join("" if v is None else str(v) for v in row)
+                         for ws in wb.worksheets for row in ws.iter_rows(values_only=True))
+    if rv.mimetype == "application/pdf":
+        return rv.data.decode("latin-1")
     return rv.get_data(as_text=True)
 
 
@@ -71,6 +85,7 @@ def build_world(tmp_path_factory) -> World:
         ensure_user(eng, *user)
     ensure_user(eng, "zy_auditor", "auditor", "340722", [], "枞阳县审计", "auditor123")
     ensure_user(eng, "jl_auditor", "auditor", "220000", [], "吉林省审计", "auditor123")
+    ensure_user(eng, "zy_admin", "admin", "340722", [], "枞阳县系统管理员", "admin123")
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789-abcdefghijklmnop",
                       "LOGIN_LIMIT_PER_IP": "100000 per minute"}, engine=eng)
     w = World(eng=eng, app=app, client=app.test_client(), clock=clock)
@@ -138,6 +153,20 @@ def build_world(tmp_path_factory) -> World:
                                                  "content": v1["content"]})
     assert rv.status_code == 200, rv.json
     w.jl["draft_id"] = rv.json["id"]
+
+    # the monthly batch of each (an acceptance in October, the month before the clock's) and a Jilin joint item
+    # pushed and done this month, so that the 采集表, the pushed lists and the completion counts have Jilin rows
+    from engine.store.models import Item
+
+    for out, p, loc, channel, group in ((w.jl, w.jl_person, "220000", "employer", "employer"),
+                                        (w.zy, w.zy_person, "340722", "community", "community")):
+        eng.ports.hrss.accept({"business_key": out["business_key"], "id_number": p["id_number"], "channel": channel,
+                               "batch_group": group, "accepted_on": date(2026, 10, 20), "batch_month": "2026-10",
+                               "locality": loc}, f"test-accept-{out['business_key']}")
+    with eng.transaction() as s:
+        s.add(Item(instance_id=w.jl["instance_id"], item="retiree_medical_jl", department="medical_insurance",
+                   locality="220000", locality_path=eng.locality_path("220000"), state="done", result={},
+                   started_at=clock.now(), completed_at=clock.now()))
 
     # a whole-record read in Jilin, audited there
     rv = c.get(f"/api/instances/{w.jl['instance_id']}", headers=w.login("admin"), query_string={"whole": "true"})

@@ -13,6 +13,7 @@ import pytest
 from tests.support.scope_world import body_text, build_world
 
 ZONGYANG = ("zy_hrss", "policy_zy", "zy_auditor")
+READERS = (*ZONGYANG, "zy_community", "zy_admin")  # the GET walk also as a submitting office and a county admin
 PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logout",  # the caller's own session
           # the applicant's own page: no account, no locality; opened by a token or business key + ID tail
           # (tests/integration/api/test_the_applicants_own_page.py)
@@ -27,7 +28,7 @@ def world(tmp_path_factory):
 
 
 def _password(username):
-    return "auditor123" if username == "zy_auditor" else None
+    return {"zy_auditor": "auditor123", "zy_admin": "admin123"}.get(username)
 
 
 def _path_values(w) -> dict:
@@ -54,13 +55,16 @@ def _url(path, values) -> str:
 
 
 def _query_variants(w, op) -> list[dict]:
-    """No parameters (only the required ones), then every filter pointed at Jilin."""
+    """No parameters (only the required ones), every filter pointed at Jilin but the locality (the caller's
+    subtree is searched for Jilin's keys, departments and months), then every filter pointed at Jilin."""
     names = {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"}
     required = {"quarter": "2027Q1"} if "quarter" in names else {}
     jilin = {"locality": "220000", "business_key": w.jl["business_key"], "instance_id": w.jl["instance_id"],
-             "actor": "jl_employer", "key": "retirement", "against": w.jl["definition_id"]}
+             "actor": "jl_employer", "key": "retirement", "against": w.jl["definition_id"],
+             "department": "medical_insurance", "month": "2026-10", "batch_group": "employer"}
     targeted = {**required, **{k: v for k, v in jilin.items() if k in names}}
-    return [required, targeted] if targeted != required else [required]
+    in_subtree = {k: v for k, v in targeted.items() if k != "locality"}
+    return [q for i, q in enumerate((required, in_subtree, targeted)) if q not in (required, in_subtree, targeted)[:i]]
 
 
 def test_the_walk_covers_every_route_of_the_served_document(world):
@@ -70,7 +74,7 @@ def test_the_walk_covers_every_route_of_the_served_document(world):
     assert set(ACTIONS) == {(p, m) for p, m in routes if m != "get"}, "every action route has a body in ACTIONS"
 
 
-@pytest.mark.parametrize("username", ZONGYANG)
+@pytest.mark.parametrize("username", READERS)
 def test_no_get_route_shows_a_zongyang_user_any_jilin_record(world, username):
     w = world
     headers = w.login(username, _password(username))
@@ -111,7 +115,10 @@ def test_the_national_admin_does_see_the_jilin_records_the_walk_looks_for(world)
     found = {}
     for url, query in (("/api/instances", {}), ("/api/tasks", {}), ("/api/notifications", {}),
                        ("/api/incidents", {}), ("/api/definitions", {"locality": "220000"}), ("/api/audit", {}),
-                       ("/api/localities", {})):
+                       ("/api/localities", {}), ("/api/reports/completions/monthly", {}),
+                       ("/api/reports/batches", {}), ("/api/reports/collection-form.xlsx", {}),
+                       ("/api/reports/collection-form.pdf", {}),
+                       ("/api/reports/pushed.xlsx", {"department": "medical_insurance"})):
         text = body_text(w.client.get(url, headers=admin, query_string=query))
         found[url] = [n for n in w.jilin_needles() if n in text]
     assert all(found.values()), found
