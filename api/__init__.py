@@ -44,12 +44,12 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
     from .views import console; api.register_blueprint(console.blp)  # noqa: E702
-    from .openapi_forms import document_application_data
-
-    document_application_data(api, engine)
     from .views import monthly_reports, report_files
     api.register_blueprint(monthly_reports.blp)
     api.register_blueprint(report_files.blp)
+    from .openapi_forms import document_application_data
+
+    document_application_data(api, engine)
     register_error_handlers(app)
     from .observability import install as install_observability
     install_observability(app, engine)  # first: a request the input guard refuses still has its request id
