@@ -287,6 +287,7 @@ def getter(text: str, names=()):
                     return from_python((ctx.raw if ctx.__class__ is FeelView else ctx)[key])
                 except KeyError:
                     raise MissingName(key) from None
+            read.simple = True
             return read
 
         def read_path(ctx, warnings=None):
