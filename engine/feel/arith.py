@@ -61,6 +61,8 @@ def add(a, b):
         return add(b, a)
     if ka == "date and time":
         if kb == "days and time duration":
+            if a.tzinfo is not None and hasattr(a.tzinfo, "key"):   # exact time, across a DST change
+                return (a.astimezone(timezone.utc) + b).astimezone(a.tzinfo)
             return a + b
         if kb == "years and months duration":
             return add_months(a, b.months)

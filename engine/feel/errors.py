@@ -14,10 +14,18 @@ class FeelSyntaxError(ValueError):
         self.position = position
 
 
-class FeelBudgetError(FeelSyntaxError):
-    """A text or an evaluation that would exceed the size/time budget (untrusted input stays bounded).
+class FeelBudgetError(Exception):
+    """An evaluation that would exceed the time/size budget (untrusted input stays bounded): too many
+    steps, a string or list too long, functions nested too deep. Not a null: the evaluation stops."""
 
-    It is a FeelSyntaxError so that a text refused for its size is refused at deploy like bad syntax."""
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+class FeelTextTooLarge(FeelBudgetError, FeelSyntaxError):
+    """A text beyond the size budget (length, nesting, digits): refused when read, like bad syntax."""
 
 
 class FeelFailure(Exception):

@@ -5,6 +5,7 @@ budget overruns raise (FeelBudgetError): loop iterations, evaluation steps, call
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -16,12 +17,12 @@ from .values import (
     DEC, UNBOUNDED, FeelFunction, Range, compare, equal, fit_list, format_value, kind,
 )
 
-MAX_STEPS = 1_000_000    # loop iterations, filter items and function calls of one evaluation
+MAX_STEPS = 200_000      # loop iterations, filter items and function calls of one evaluation
 MAX_CALL_DEPTH = 50      # user-defined functions calling each other
 MAX_WARNINGS = 50
 FOLDABLE = frozenset({"date", "time", "date and time", "duration", "years and months duration", "number"})
 _FAILURES = (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError, OverflowError,
-             FeelFailure, RecursionError)
+             FeelFailure)
 
 
 class State:
@@ -58,6 +59,9 @@ class Env:
 _MISSING = object()
 
 
+_BUILTINS: dict = {}
+
+
 def lookup(env: Env, name: str):
     e = env
     while e is not None:
@@ -65,8 +69,10 @@ def lookup(env: Env, name: str):
             return e.vars[name]
         except KeyError:
             e = e.parent
-    from .builtins import BUILTINS
-    fn = BUILTINS.get(name)
+    if not _BUILTINS:
+        from .builtins import BUILTINS
+        _BUILTINS.update(BUILTINS)
+    fn = _BUILTINS.get(name)
     if fn is not None:
         return fn
     return _MISSING
@@ -85,8 +91,9 @@ def _is_const(fn) -> bool:
 
 
 class Compiler:
-    def __init__(self):
+    def __init__(self, types=None):
         self.uses_input = False
+        self.types = types
 
     def compile(self, node) -> Callable:
         return getattr(self, "c_" + node[0])(node)
@@ -260,7 +267,8 @@ class Compiler:
     def c_instance(self, node):
         e = self.compile(node[1])
         t = node[2]
-        return lambda env: is_instance(e(env), t)
+        types = self.types
+        return lambda env: is_instance(e(env), t, types)
 
     def c_if(self, node):
         c, t, f = self.compile(node[1]), self.compile(node[2]), self.compile(node[3])
@@ -478,6 +486,7 @@ class Compiler:
                 def t(v, env):
                     c = compare(v, c0)
                     return None if c is None else check(c)
+                t.static = True
                 return t
 
             def t(v, env):
@@ -501,11 +510,33 @@ class Compiler:
         if _is_const(e):
             c0 = e.value
             if c0.__class__ is str:
-                return lambda v, env: v == c0 if v.__class__ is str else (None if v is not None and kind(v) != "string" else False)
-            if c0.__class__ is Range:
-                return lambda v, env: c0.contains(v)
-            return lambda v, env: _matches_value(v, c0)
+                t = lambda v, env: v == c0 if v.__class__ is str else (None if v is not None and kind(v) != "string" else False)  # noqa: E731,E501
+            elif c0.__class__ is Range:
+                t = _range_test(c0)
+            else:
+                t = lambda v, env: _matches_value(v, c0)  # noqa: E731
+            t.static = True      # needs no context: matches() may skip building one
+            return t
         return lambda v, env: _matches_value(v, e(_with_input(env, v)))
+
+
+_SIMPLE = (Decimal, str, date)
+
+
+def _range_test(r: Range):
+    """``[55..60)``: plain comparisons when both ends are numbers, strings or dates of one class."""
+    lo, hi = r.start, r.end
+    cls = lo.__class__
+    if cls not in _SIMPLE or hi.__class__ is not cls:
+        return lambda v, env: r.contains(v)
+    contains = r.contains
+    if r.start_included and not r.end_included:
+        return lambda v, env: lo <= v < hi if v.__class__ is cls else contains(v)
+    if r.start_included and r.end_included:
+        return lambda v, env: lo <= v <= hi if v.__class__ is cls else contains(v)
+    if r.end_included:
+        return lambda v, env: lo < v <= hi if v.__class__ is cls else contains(v)
+    return lambda v, env: lo < v < hi if v.__class__ is cls else contains(v)
 
 
 def _with_input(env: Env, v) -> Env:
@@ -515,8 +546,11 @@ def _with_input(env: Env, v) -> Env:
 
 
 def _matches_value(v, r):
-    """The input ``v`` against a test's value ``r``: a range contains it, a list holds it, or it equals."""
+    """The input ``v`` against a test's value ``r``: a range contains it, a list holds it, it equals, or
+    ``r`` is a boolean condition (``limit > 5``) on a non-boolean input."""
     kr = r.__class__
+    if kr is bool and v.__class__ is not bool:
+        return r
     if kr is Range:
         return r.contains(v)
     if kr is list:
@@ -595,15 +629,26 @@ def _domain(start, end, state: State):
             return None
         lo, hi = int(lo), int(hi)
         count = abs(hi - lo) + 1
-        if count > 1_000_000:
-            raise FeelBudgetError("a loop over more than 1000000 numbers")
+        if count > MAX_STEPS:
+            raise FeelBudgetError(f"a loop over more than {MAX_STEPS} numbers")
         step = 1 if hi >= lo else -1
-        return (Decimal(x) for x in range(lo, hi + step, step))
+        return _NumberRange(range(lo, hi + step, step))
     if start is None:
         return None
     if start.__class__ is list:
         return start
     return [start]
+
+
+class _NumberRange:
+    """``1..n`` of a for loop: iterable as often as an outer loop needs it."""
+    __slots__ = ("r",)
+
+    def __init__(self, r: range):
+        self.r = r
+
+    def __iter__(self):
+        return map(Decimal, self.r)
 
 
 def _bind(params, args, named):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import FeelBudgetError, FeelSyntaxError
+from .errors import FeelSyntaxError, FeelTextTooLarge
 
 MAX_TEXT = 10_000      # characters of one FEEL text
 MAX_DIGITS = 400       # digits of one number literal
@@ -71,7 +71,7 @@ def _unescape(body: str, pos: int) -> str:
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_TEXT:
-        raise FeelBudgetError(f"the FEEL text is {len(text)} characters long; at most {MAX_TEXT} are allowed")
+        raise FeelTextTooLarge(f"the FEEL text is {len(text)} characters long; at most {MAX_TEXT} are allowed")
     tokens, pos = [], 0
     # dmn-js users sometimes paste typographic quotes; read them as plain quotes
     text = text.replace("\u201c", '"').replace("\u201d", '"')
@@ -90,7 +90,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("keyword" if value in KEYWORDS else "name", value, pos, m.end()))
         elif kind == "number":
             if len(value) > MAX_DIGITS:
-                raise FeelBudgetError(f"a number at position {pos} has more than {MAX_DIGITS} digits", pos)
+                raise FeelTextTooLarge(f"a number at position {pos} has more than {MAX_DIGITS} digits", pos)
             tokens.append(Token("number", value, pos, m.end()))
         elif kind != "ws":
             tokens.append(Token(kind, value, pos, m.end()))

@@ -311,15 +311,6 @@ def f_get_entries(m):
     return [{"key": k, "value": v} for k, v in m.items()]
 
 
-@builtin("context put", "context, key, value")
-def f_context_put(ctx, key, value):
-    if ctx.__class__ is not dict:
-        raise TypeError("context put needs a context")
-    out = dict(ctx)
-    out[text(key, "key")] = value
-    return out
-
-
 @builtin("context put", "context, keys, value")
 def f_context_put_path(ctx, key, value):
     if ctx.__class__ is not dict:
@@ -336,6 +327,15 @@ def f_context_put_path(ctx, key, value):
         if inner.__class__ is not dict:
             raise TypeError("the path does not lead to a context")
         return f_context_put(ctx, first, f_context_put_path(inner, key[1:], value))
+
+
+@builtin("context put", "context, key, value")
+def f_context_put(ctx, key, value):
+    if ctx.__class__ is not dict:
+        raise TypeError("context put needs a context")
+    out = dict(ctx)
+    out[text(key, "key")] = value
+    return out
 
 
 @builtin("context merge", "contexts")

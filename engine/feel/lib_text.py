@@ -1,11 +1,12 @@
 """Conversion, boolean and string functions (DMN 1.5 §10.3.4.1–10.3.4.3). Patterns run on RE2: linear time."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import FeelBudgetError
 from .library import builtin, integer, text
-from .values import DEC, fit_string, format_value, kind, number
+from .values import DEC, MAX_STRING, fit_string, format_value, kind, number
 
 MAX_PATTERN = 1000
 
@@ -131,6 +132,10 @@ def regex(pattern, flags=None):
             pattern = _strip_whitespace(pattern)
         if "s" not in flags:
             pattern = _dot_excludes_cr(pattern)
+    if re.search(r"(?<!\\)(?:\\\\)*\\0", pattern):
+        raise ValueError("\\0 is not a valid escape in a pattern")
+    pattern = _BLOCK.sub(_block, pattern)
+    pattern = _SUBTRACTION.sub(_subtract, pattern)
     inline = "".join(f for f in "smi" if f in flags)
     if inline:
         pattern = f"(?{inline})" + pattern
@@ -146,6 +151,61 @@ def regex(pattern, flags=None):
             return re2.compile(pattern)
         except re2.error as exc:
             raise ValueError(f"not a valid pattern: {exc}") from None
+
+
+# XML Schema's Unicode block escapes (\p{IsBasicLatin}) that RE2 lacks, as code-point ranges
+_BLOCKS = {
+    "BasicLatin": (0x0000, 0x007F), "Latin-1Supplement": (0x0080, 0x00FF), "LatinExtended-A": (0x0100, 0x017F),
+    "GeneralPunctuation": (0x2000, 0x206F), "CJKSymbolsandPunctuation": (0x3000, 0x303F),
+    "Hiragana": (0x3040, 0x309F), "Katakana": (0x30A0, 0x30FF), "CJKUnifiedIdeographsExtensionA": (0x3400, 0x4DBF),
+    "CJKUnifiedIdeographs": (0x4E00, 0x9FFF), "HangulSyllables": (0xAC00, 0xD7AF),
+    "CJKCompatibilityIdeographs": (0xF900, 0xFAFF), "HalfwidthandFullwidthForms": (0xFF00, 0xFFEF),
+    "Greek": (0x0370, 0x03FF), "Cyrillic": (0x0400, 0x04FF),
+}
+_BLOCK = re.compile(r"\\([pP])\{Is([A-Za-z0-9\-]+)\}")
+
+
+def _block(m) -> str:
+    span = _BLOCKS.get(m.group(2))
+    if span is None:
+        raise ValueError(f"unknown block {m.group(2)!r}")
+    body = f"\\x{{{span[0]:04X}}}-\\x{{{span[1]:04X}}}"
+    return f"[{'^' if m.group(1) == 'P' else ''}{body}]"
+
+
+# XML Schema's class subtraction [A-Z-[OI]], which RE2 lacks: spelled out when both sides are plain
+_SUBTRACTION = re.compile(r"\[((?:[^\[\]\\]|\\.)+)-\[((?:[^\[\]\\]|\\.)+)\]\]")
+
+
+def _chars(body: str) -> set[str] | None:
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body) or body[i + 1].isalnum():
+                return None           # \d, \w …: not spelled out
+            c = body[i + 1]
+            i += 1
+        if i + 2 < len(body) and body[i + 1] == "-":
+            hi = body[i + 2]
+            if ord(hi) < ord(c) or ord(hi) - ord(c) > 5000:
+                return None
+            out.update(chr(x) for x in range(ord(c), ord(hi) + 1))
+            i += 3
+            continue
+        out.add(c)
+        i += 1
+    return out
+
+
+def _subtract(m) -> str:
+    negate = m.group(1).startswith("^")
+    base, minus = _chars(m.group(1)[1:] if negate else m.group(1)), _chars(m.group(2))
+    if base is None or minus is None:
+        return m.group(0)
+    kept = "".join("\\" + c if not c.isalnum() else c for c in sorted(base - minus))
+    return f"[{'^' if negate else ''}{kept}]" if kept else "[^\\x{0}-\\x{10FFFF}]"
 
 
 def _dot_excludes_cr(p: str) -> str:
@@ -223,6 +283,8 @@ def f_replace(s, pattern, replacement, flags=None):
     rx = regex(pattern, flags)
     parts = _replacement(text(replacement, "replacement"))
 
+    produced = [0]
+
     def sub(m):
         out = []
         for p in parts:
@@ -233,7 +295,11 @@ def f_replace(s, pattern, replacement, flags=None):
                     out.append("")
             else:
                 out.append(p)
-        return "".join(out)
+        piece = "".join(out)
+        produced[0] += len(piece)
+        if produced[0] > MAX_STRING:
+            raise FeelBudgetError(f"a string would be longer than {MAX_STRING} characters")
+        return piece
     return fit_string(rx.sub(sub, s))
 
 
@@ -258,7 +324,9 @@ def f_string_join(items, delimiter=None):
             raise TypeError("string join needs a list of strings")
         parts.append(x)
     d = "" if delimiter is None else text(delimiter, "delimiter")
-    return fit_string(d.join(parts))
+    if sum(len(p) for p in parts) + len(d) * max(len(parts) - 1, 0) > MAX_STRING:
+        raise FeelBudgetError(f"a string would be longer than {MAX_STRING} characters")
+    return d.join(parts)
 
 
 _kind = kind

@@ -17,7 +17,7 @@ import bisect
 import re
 from decimal import Decimal
 
-from .errors import FeelBudgetError, FeelSyntaxError
+from .errors import FeelSyntaxError, FeelTextTooLarge
 from .lexer import Token, tokenize
 from .values import DEC, parse_temporal
 
@@ -32,12 +32,24 @@ TYPE_NAMES = ("days and time duration", "years and months duration", "date and t
 
 
 class _Names:
-    """Multi-word names known in scope, looked up by their first word."""
+    """Multi-word names known in scope, looked up by their first word (over a shared base set)."""
 
-    def __init__(self, names):
+    def __init__(self, names, base: "_Names | None" = None):
         self.by_first: dict[str, list[tuple[re.Pattern, str]]] = {}
+        self.base = base
         for n in names:
             self.add(n)
+
+    def get(self, word: str):
+        own = self.by_first.get(word)
+        if self.base is None:
+            return own or ()
+        shared = self.base.by_first.get(word)
+        if own is None:
+            return shared or ()
+        if shared is None:
+            return own
+        return sorted(own + shared, key=lambda e: -len(e[1]))
 
     def add(self, name: str) -> None:
         if not isinstance(name, str) or _WORD.fullmatch(name):
@@ -55,6 +67,16 @@ class _Names:
         bucket.sort(key=lambda e: -len(e[1]))
 
 
+_SHARED: dict[tuple, _Names] = {}
+
+
+def _shared_names(names: tuple) -> _Names:
+    found = _SHARED.get(names)
+    if found is None:
+        found = _SHARED[names] = _Names(names)
+    return found
+
+
 class Parser:
     def __init__(self, text: str, names=(), builtin_names=()):
         self.text = text
@@ -64,7 +86,7 @@ class Parser:
         self.depth = 0
         self._filters: list[bool] = []
         self.no_filter = False     # while reading a range's end: "[1..10[" closes, it does not filter
-        self.names = _Names(list(builtin_names) + list(names or ()))
+        self.names = _Names(names or (), _shared_names(tuple(builtin_names)))
 
     # ------------------------------------------------------------------ token helpers
     @property
@@ -114,7 +136,7 @@ class Parser:
         if reset:
             self.no_filter = False
         if self.depth > MAX_NESTING:
-            raise FeelBudgetError(f"the expression is nested more than {MAX_NESTING} levels deep", self.tok.pos)
+            raise FeelTextTooLarge(f"the expression is nested more than {MAX_NESTING} levels deep", self.tok.pos)
 
     def leave(self):
         self.depth -= 1
@@ -125,7 +147,7 @@ class Parser:
         t = self.tok
         if t.kind not in ("name", "keyword"):
             return None
-        for pattern, name in self.names.by_first.get(t.text, ()):
+        for pattern, name in self.names.get(t.text):
             m = pattern.match(self.text, t.pos)
             if not m:
                 continue
@@ -579,7 +601,7 @@ def check_depth(root) -> None:
         obj, depth = stack.pop()
         if isinstance(obj, tuple) and obj and isinstance(obj[0], str) and obj[0] in _TAGS:
             if depth > MAX_TREE_DEPTH:
-                raise FeelBudgetError(f"the expression is more than {MAX_TREE_DEPTH} operations deep")
+                raise FeelTextTooLarge(f"the expression is more than {MAX_TREE_DEPTH} operations deep")
             stack.extend((part, depth + 1) for part in obj[1:])
         elif isinstance(obj, (list, tuple)):
             stack.extend((part, depth) for part in obj)

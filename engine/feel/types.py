@@ -7,9 +7,17 @@ _ALIASES = {"dayTimeDuration": "days and time duration", "yearMonthDuration": "y
             "dateTime": "date and time", "Any": "Any", "Null": "Null"}
 
 
-def is_instance(value, t) -> bool:
+BUILTIN_TYPES = frozenset({"number", "string", "boolean", "date", "time", "date and time",
+                           "days and time duration", "years and months duration", "list", "context", "range",
+                           "function", "Any", "Null"})
+
+
+def is_instance(value, t, types=None) -> bool:
+    """``types`` maps the names of a model's own types (DMN itemDefinitions) to predicates."""
     _, name, args = t
     name = _ALIASES.get(name, name)
+    if name not in BUILTIN_TYPES and types and name in types:
+        return value is not None and types[name](value) is True
     if name == "Any":
         return value is not None
     if name == "Null":
@@ -18,15 +26,15 @@ def is_instance(value, t) -> bool:
         return False
     k = kind(value)
     if name == "list":
-        return k == "list" and (args is None or all(x is None or is_instance(x, args) for x in value))
+        return k == "list" and (args is None or all(x is None or is_instance(x, args, types) for x in value))
     if name == "range":
         from .values import UNBOUNDED
-        return k == "range" and (args is None or all(x is None or x is UNBOUNDED or is_instance(x, args)
+        return k == "range" and (args is None or all(x is None or x is UNBOUNDED or is_instance(x, args, types)
                                                      for x in (value.start, value.end)))
     if name == "context":
         if k != "context":
             return False
-        return args is None or all(key in value and (value[key] is None or is_instance(value[key], sub))
+        return args is None or all(key in value and (value[key] is None or is_instance(value[key], sub, types))
                                    for key, sub in args)
     if name == "function":
         if k != "function":

@@ -396,9 +396,9 @@ def format_value(v) -> str | None:
     if k in ("days and time duration", "years and months duration"):
         return format_duration(v)
     if k == "list":
-        return "[" + ", ".join(_literal(x) for x in v) + "]"
+        return "[" + _joined(_literal(x) for x in v) + "]"
     if k == "context":
-        return "{" + ", ".join(f"{key}: {_literal(x)}" for key, x in v.items()) + "}"
+        return "{" + _joined(f"{key}: {_literal(x)}" for key, x in v.items()) + "}"
     if k == "range":
         if v.start is UNBOUNDED:
             return ("<= " if v.end_included else "< ") + _literal(v.end)
@@ -409,6 +409,16 @@ def format_value(v) -> str | None:
     if k == "function":
         return "function"
     return str(v)
+
+
+def _joined(pieces) -> str:
+    out, size = [], 0
+    for p in pieces:
+        size += len(p) + 2
+        if size > MAX_STRING:
+            raise FeelBudgetError(f"a string would be longer than {MAX_STRING} characters")
+        out.append(p)
+    return ", ".join(out)
 
 
 def _literal(v) -> str:
