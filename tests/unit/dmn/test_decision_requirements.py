@@ -144,3 +144,17 @@ def test_a_context_decision_sees_its_earlier_entries():
             "</context></decision>")
     (decision,) = load_decisions(_drd(body))
     assert decision.evaluate({"x": 5}).outputs == {"c": {"base": 10, "total": 11}}
+
+
+def test_an_invocation_binding_a_parameter_the_bkm_does_not_have_is_refused_at_deploy():
+    bkm = ('<businessKnowledgeModel id="monthly" name="monthly"><variable name="monthly"/>'
+           '<encapsulatedLogic><formalParameter name="total"/>'
+           "<literalExpression><text>total / 139</text></literalExpression></encapsulatedLogic>"
+           "</businessKnowledgeModel>")
+    decision = ('<decision id="pension" name="pension"><variable name="pension"/>'
+                '<knowledgeRequirement><requiredKnowledge href="#monthly"/></knowledgeRequirement>'
+                '<invocation id="inv"><literalExpression><text>monthly</text></literalExpression>'
+                '<binding><parameter name="totl"/><literalExpression><text>balance</text></literalExpression></binding>'
+                "</invocation></decision>")
+    (pension,) = load_decisions(_drd(bkm + decision))
+    assert [(p.element_id, "'totl'" in p.message) for p in pension.problems()] == [("inv", True)]
