@@ -113,7 +113,7 @@ class DefinitionStore:
         found = None
         for code in self._chain_of(locality):
             found = self._latest_at(session, kind, key, code, seq)
-            if found is None and kind == "bpmn":
+            if found is None and kind in ("bpmn", "dmn"):   # a DRD file holds several decisions
                 found = self._latest_at(session, kind, key, code, seq, extra=True)
             if found is not None:
                 break

@@ -35,5 +35,15 @@ class Evaluate(MethodView):
         except DecisionError as exc:
             abort(422, message=str(exc), errors={"json": {"inputs": [str(exc)]}})
         return {"decision": decision_id, "locality": locality, "definition_id": definition.id,
-                "defined_at": definition.locality, "version": definition.version, "outputs": result.outputs,
+                "defined_at": definition.locality, "version": definition.version, "outputs": _times_as_text(result.outputs),
                 "matched_rules": result.matched_rules, "matched_rule_ids": result.matched_rule_ids}
+
+
+def _times_as_text(value):
+    """A time of day (dmn-js time cells) as ISO text: the JSON encoder knows dates and Decimals, not times."""
+    from datetime import time
+    if isinstance(value, dict):
+        return {k: _times_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_times_as_text(v) for v in value]
+    return value.isoformat() if isinstance(value, time) else value

@@ -93,6 +93,11 @@ class CaseScriptEngine(PythonScriptEngine):
             return next(iter(row.values()), None)
         if mapping == "resultList" and isinstance(result, dict):
             return [result]
+        if mapping == "collectEntries":      # Camunda: the single output column's values, one per matched rule
+            rows = result if isinstance(result, list) else ([] if result is None else [result])
+            return [next(iter(row.values()), None) if isinstance(row, dict) else row for row in rows]
+        if mapping == "singleResult" and isinstance(result, list):
+            return result[0] if len(result) == 1 else (None if not result else result)
         return result
 
     def call_service(self, task, **kwargs):  # pragma: no cover - external tasks never call in-process

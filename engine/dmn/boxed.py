@@ -309,3 +309,22 @@ class BoxReader:
                                self.read(self.find(el.find(self.q(body_tag))), f"{where}, {body_tag}"), eid)
         self.problem(eid, f"{where}: the boxed expression {tag} is not supported")  # pragma: no cover
         return Unsupported(tag, eid)
+
+
+def boxes_in(box):
+    """Every box inside ``box`` (itself included), depth first."""
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if not isinstance(b, Box):
+            continue
+        yield b
+        for value in vars(b).values():
+            if isinstance(value, Box):
+                stack.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, Box):
+                        stack.append(item)
+                    elif isinstance(item, (list, tuple)):
+                        stack.extend(x for x in item if isinstance(x, Box))

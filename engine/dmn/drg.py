@@ -104,6 +104,32 @@ class Model:
                     found.append(Problem(el.id, el.id, f"{_what(el)} refers to {href!r}, which is not in the file "
                                                        "or its imports"))
         found += self._cycles()
+        found += self._invocations()
+        return found
+
+    def _invocations(self) -> list[Problem]:
+        """A binding to a parameter the invoked business knowledge model does not have is refused."""
+        from .boxed import InvocationBox, LiteralBox, boxes_in
+        found = []
+        for el in self.elements.values():
+            if el.namespace != self.namespace or el.logic is None:
+                continue
+            known = {}
+            for href in el.required_knowledge:
+                target = self.resolve(href, el)
+                if target is not None and target.kind == "bkm":
+                    known[target.name] = target
+            for box in boxes_in(el.logic):
+                if not isinstance(box, InvocationBox) or not isinstance(box.callee, LiteralBox):
+                    continue
+                target = known.get(box.callee.text)
+                if target is None:
+                    continue
+                extra = [name for name, _b in box.bindings if name not in target.params]
+                if extra:
+                    found.append(Problem(el.id, box.element_id or el.id,
+                                         f"{_what(el)} invokes {target.name!r} with parameter(s) {extra}, which it "
+                                         f"does not have (it takes {list(target.params)})"))
         return found
 
     def _cycles(self) -> list[Problem]:

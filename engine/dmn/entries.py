@@ -10,6 +10,7 @@ DMN functions (``engine.dmn.library``) beside the built-ins.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -250,8 +251,13 @@ def _direct_call(tree, names):
     return call
 
 
+_EXTERNAL = re.compile(r"\)\s*external\s*\{")
+
+
 def expression(text: str, names=()):
     """A literal expression of a boxed expression: fn(ctx) -> FEEL value."""
+    if _EXTERNAL.search(text):
+        raise FeelSyntaxError("an external (Java / PMML) function cannot be evaluated here; only FEEL functions")
     expr = parse_expression(text, names)
     lint(expr.tree, names)
     if expr.constant:
@@ -287,6 +293,7 @@ def getter(text: str, names=()):
                     return from_python((ctx.raw if ctx.__class__ is FeelView else ctx)[key])
                 except KeyError:
                     raise MissingName(key) from None
+            read.simple = True
             return read
 
         def read_path(ctx, warnings=None):

@@ -28,7 +28,7 @@ class InputClause:
 
     @property
     def simple_name(self) -> bool:
-        return self.expression.isidentifier()
+        return self.getter is not None and getattr(self.getter, "simple", False)
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,9 @@ class Decision:
 
         No matching rule gives outputs None (single hit) or [] (multiple hits), as the standard says.
         """
-        from .evaluate import evaluate
         if self.element is not None and _requires(self.element):
             context = self.drg.context_for(self.element, context)
-        return evaluate(self, context)
+        return _evaluate()(self, context)
 
     def problems(self) -> list[Problem]:
         """Deploy-time checks: entry syntax, allowed values, UNIQUE overlaps, PRIORITY setup; and the
@@ -115,6 +114,17 @@ class Decision:
     @property
     def title(self) -> str:
         return f"{self.id} ({self.label})" if self.label and self.label != self.id else self.id
+
+
+def _evaluate():
+    global _EVALUATE
+    if _EVALUATE is None:
+        from .evaluate import evaluate
+        _EVALUATE = evaluate
+    return _EVALUATE
+
+
+_EVALUATE = None
 
 
 def _requires(element) -> bool:

@@ -231,17 +231,22 @@ def _free(node, bound, out) -> None:
     if tag == "instance":
         _free(node[1], bound, out)
         return
-    if tag == "call" and node[1][0] == "name":
+    if tag == "call":
         from .builtins import BUILTINS
-        if node[1][1] in BUILTINS and node[1][1] not in bound:
-            _free(node[2:], bound, out)
-            return
+        if not (node[1][0] == "name" and node[1][1] in BUILTINS and node[1][1] not in bound):
+            _free(node[1], bound, out)
+        for arg in node[2]:
+            _free(arg, bound, out)
+        for _, arg in node[3] or ():
+            _free(arg, bound, out)
+        return
     for part in node[1:]:
         _free(part, bound, out)
 
 
 def _walk_calls(node, out) -> None:
-    if isinstance(node, tuple) and node and node[0] == "call" and node[1][0] == "name":
+    if isinstance(node, tuple) and len(node) == 4 and node[0] == "call" and isinstance(node[1], tuple) \
+            and node[1] and node[1][0] == "name":
         out.add(node[1][1])
     if isinstance(node, (list, tuple)):
         for part in node:

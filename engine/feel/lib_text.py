@@ -135,6 +135,7 @@ def regex(pattern, flags=None):
     if re.search(r"(?<!\\)(?:\\\\)*\\0", pattern):
         raise ValueError("\\0 is not a valid escape in a pattern")
     pattern = _BLOCK.sub(_block, pattern)
+    pattern = _SUBTRACTION.sub(_subtract, pattern)
     inline = "".join(f for f in "smi" if f in flags)
     if inline:
         pattern = f"(?{inline})" + pattern
@@ -170,6 +171,41 @@ def _block(m) -> str:
         raise ValueError(f"unknown block {m.group(2)!r}")
     body = f"\\x{{{span[0]:04X}}}-\\x{{{span[1]:04X}}}"
     return f"[{'^' if m.group(1) == 'P' else ''}{body}]"
+
+
+# XML Schema's class subtraction [A-Z-[OI]], which RE2 lacks: spelled out when both sides are plain
+_SUBTRACTION = re.compile(r"\[((?:[^\[\]\\]|\\.)+)-\[((?:[^\[\]\\]|\\.)+)\]\]")
+
+
+def _chars(body: str) -> set[str] | None:
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body) or body[i + 1].isalnum():
+                return None           # \d, \w …: not spelled out
+            c = body[i + 1]
+            i += 1
+        if i + 2 < len(body) and body[i + 1] == "-":
+            hi = body[i + 2]
+            if ord(hi) < ord(c) or ord(hi) - ord(c) > 5000:
+                return None
+            out.update(chr(x) for x in range(ord(c), ord(hi) + 1))
+            i += 3
+            continue
+        out.add(c)
+        i += 1
+    return out
+
+
+def _subtract(m) -> str:
+    negate = m.group(1).startswith("^")
+    base, minus = _chars(m.group(1)[1:] if negate else m.group(1)), _chars(m.group(2))
+    if base is None or minus is None:
+        return m.group(0)
+    kept = "".join("\\" + c if not c.isalnum() else c for c in sorted(base - minus))
+    return f"[{'^' if negate else ''}{kept}]" if kept else "[^\\x{0}-\\x{10FFFF}]"
 
 
 def _dot_excludes_cr(p: str) -> str:

@@ -66,7 +66,7 @@ def test_both_drds_deploy_without_problems():
 def test_a_claims_class_feeds_the_approver_table_in_a_business_rule_task(amount, category, approvers):
     data = _run_task(_decisions("claim_routing.dmn"), "approver_group",
                      {"amount": amount, "claim_category": category}, "collectEntries")
-    assert [row["approver_group"] for row in data["answer"]] == approvers
+    assert data["answer"] == approvers
 
 
 def test_the_dish_feeds_the_drinks_which_collect_every_matching_rule():
@@ -144,3 +144,17 @@ def test_a_context_decision_sees_its_earlier_entries():
             "</context></decision>")
     (decision,) = load_decisions(_drd(body))
     assert decision.evaluate({"x": 5}).outputs == {"c": {"base": 10, "total": 11}}
+
+
+def test_an_invocation_binding_a_parameter_the_bkm_does_not_have_is_refused_at_deploy():
+    bkm = ('<businessKnowledgeModel id="monthly" name="monthly"><variable name="monthly"/>'
+           '<encapsulatedLogic><formalParameter name="total"/>'
+           "<literalExpression><text>total / 139</text></literalExpression></encapsulatedLogic>"
+           "</businessKnowledgeModel>")
+    decision = ('<decision id="pension" name="pension"><variable name="pension"/>'
+                '<knowledgeRequirement><requiredKnowledge href="#monthly"/></knowledgeRequirement>'
+                '<invocation id="inv"><literalExpression><text>monthly</text></literalExpression>'
+                '<binding><parameter name="totl"/><literalExpression><text>balance</text></literalExpression></binding>'
+                "</invocation></decision>")
+    (pension,) = load_decisions(_drd(bkm + decision))
+    assert [(p.element_id, "'totl'" in p.message) for p in pension.problems()] == [("inv", True)]

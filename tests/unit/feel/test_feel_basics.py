@@ -141,3 +141,8 @@ def test_syntax_errors_name_the_position():
 def test_a_pattern_may_name_a_unicode_block_as_xml_schema_does():
     assert feel('matches("王建国", "^\\\\p{IsCJKUnifiedIdeographs}+$")') is True
     assert feel('matches("Wang", "^\\\\p{IsCJKUnifiedIdeographs}+$")') is False
+
+
+def test_a_pattern_may_subtract_characters_from_a_class_as_xml_schema_does():
+    assert feel('matches("x", "[A-Z-[OI]]", "i")') is True
+    assert feel('matches("O", "^[A-Z-[OI]]$")') is False

@@ -25,3 +25,9 @@ def test_a_cell_that_depends_on_data_has_no_intervals():
     assert parse_unary_tests("> limit").intervals is None
     assert parse_unary_tests("? > 1").intervals is None
     assert parse_unary_tests("-").is_any
+
+
+def test_named_arguments_are_read_as_values_not_as_syntax():
+    expr = parse_expression('context put(context: {a: x}, key: "b", value: y)')
+    assert expr.free_names() == {"x", "y"}
+    assert expr.called_functions() == {"context put"}
