@@ -170,3 +170,150 @@ def audit_query(scope_like: str, *, actor=None, instance_id=None, action=None, r
     if before_id:
         q = q.where(AuditEvent.id < before_id)
     return q.order_by(AuditEvent.id.desc())
+
+
+# --- single records and small lookups the views need (views stay thin: parse, check scope, call, shape) ---
+
+def definition(session, definition_id) -> Definition | None:
+    return session.get(Definition, definition_id)
+
+
+def instance(session, instance_id) -> Instance | None:
+    return session.get(Instance, instance_id)
+
+
+def instance_by_id_or_key(session, ident: str) -> Instance | None:
+    """A case by its id, else by its business key (the unique-looking text a citizen is given)."""
+    return session.get(Instance, ident) or session.scalar(sa.select(Instance).where(Instance.business_key == ident)
+                                                          .order_by(Instance.started_at.desc()).limit(1))
+
+
+def task(session, task_id) -> HumanTask | None:
+    return session.get(HumanTask, task_id)
+
+
+def job(session, job_id) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def locality(session, code: str):
+    from .store.models import Locality
+    return session.get(Locality, code)
+
+
+def localities(session, codes) -> list:
+    from .store.models import Locality
+    return session.scalars(sa.select(Locality).where(Locality.code.in_(sorted(codes))).order_by(Locality.path)).all()
+
+
+def application_by_id_or_key(session, ident: str) -> Application | None:
+    return session.get(Application, ident) or session.scalar(
+        sa.select(Application).where(Application.business_key == ident))
+
+
+def recent_applications(session, scope_like: str, limit: int = 200) -> list[Application]:
+    return session.scalars(sa.select(Application).where(Application.locality_path.like(scope_like))
+                           .order_by(Application.created_at.desc()).limit(limit)).all()
+
+
+def case_departments(session, instance_id: str) -> set[str]:
+    """Every department that had a task (open or done) or a joint item in the case."""
+    groups = session.scalars(sa.select(HumanTaskGroup.group).join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
+                             .where(HumanTask.instance_id == instance_id)).all()
+    items = session.scalars(sa.select(Item.department).where(Item.instance_id == instance_id)).all()
+    return set(groups) | set(items)
+
+
+def department_works_on(session, instance_id: str, groups) -> bool:
+    """Whether one of the departments has (or had) a task in the case, or one of its joint items is theirs."""
+    groups = list(groups or [])
+    if not groups:
+        return False
+    has_task = session.scalar(
+        sa.select(sa.func.count()).select_from(HumanTaskGroup)
+        .join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
+        .where(HumanTask.instance_id == instance_id, HumanTaskGroup.group.in_(groups)))
+    if has_task:
+        return True
+    return bool(session.scalar(sa.select(sa.func.count()).select_from(Item)
+                               .where(Item.instance_id == instance_id, Item.department.in_(groups))))
+
+
+def running_case_localities(session, business_key: str, locality: str | None) -> list[str]:
+    """The localities of the running cases with this business key (under ``locality`` when given)."""
+    query = sa.select(Instance.locality).where(Instance.business_key == business_key, Instance.status == "running")
+    if locality:
+        query = query.where(Instance.locality_path.like(f"%/{locality}/%"))
+    return sorted(set(session.scalars(query)))
+
+
+def instance_ids_of_definition(session, definition_id: int, scope_like: str, only=None) -> list[str]:
+    """The cases of one definition version in a subtree (only those named in ``only`` when given)."""
+    q = sa.select(Instance.id).where(Instance.definition_id == definition_id, Instance.locality_path.like(scope_like))
+    if only is not None:
+        q = q.where(Instance.id.in_(only))
+    return list(session.scalars(q))
+
+
+def definition_query(localities=None, *, locality=None, key=None, kind=None):
+    """Deployed definitions (of ``localities`` when given), by locality, kind, key, newest version first."""
+    q = sa.select(Definition)
+    if localities is not None:
+        q = q.where(Definition.locality.in_(sorted(localities)))
+    if locality:
+        q = q.where(Definition.locality == locality)
+    if key:
+        q = q.where(Definition.key == key)
+    if kind:
+        q = q.where(Definition.kind == kind)
+    return q.order_by(Definition.locality, Definition.kind, Definition.key, Definition.version.desc())
+
+
+def latest_heartbeat(session):
+    """Checks the database answers, and returns the newest worker heartbeat (None without one)."""
+    from .store.models import WorkerHeartbeat
+    session.execute(sa.text("SELECT 1"))
+    return session.scalar(sa.select(sa.func.max(WorkerHeartbeat.beat_at)))
+
+
+def drafts(session, locality_code: str) -> list:
+    from .store.models import Draft
+    return session.scalars(sa.select(Draft).where(Draft.locality == locality_code).order_by(Draft.file_name)).all()
+
+
+def draft(session, draft_id):
+    from .store.models import Draft
+    return session.get(Draft, draft_id)
+
+
+def draft_of(session, locality_code: str, file_name: str):
+    from .store.models import Draft
+    return session.scalar(sa.select(Draft).where(Draft.locality == locality_code, Draft.file_name == file_name))
+
+
+def user(session, username: str):
+    from .store.models import User
+    return session.scalar(sa.select(User).where(User.username == username))
+
+
+def users(session) -> list:
+    from .store.models import User
+    return session.scalars(sa.select(User).order_by(User.username)).all()
+
+
+_CASE_OF = {"instance": (Instance, "id", "locality"), "task": (HumanTask, "instance_id", "locality"),
+            "application_progress": (Application, "instance_id", "locality"),
+            "application": (Application, "instance_id", "locality"), "incident": (Job, "instance_id", "locality")}
+
+
+def case_of(session, resource: str, resource_id) -> tuple[str | None, str | None]:
+    """(instance id, locality) of an audited record, (None, None) for a resource that belongs to no case."""
+    known = _CASE_OF.get(resource)
+    if not known:
+        return None, None
+    model, case_attr, loc_attr = known
+    try:
+        row = session.get(model, int(resource_id) if model is Job else str(resource_id))
+    except ValueError:
+        return None, None
+    return (getattr(row, case_attr), getattr(row, loc_attr)) if row is not None else (None, None)

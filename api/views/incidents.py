@@ -5,8 +5,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine import queries
-from engine.store.models import Job
-
 from ..auth import current, require
 from ..schemas import JobList, JobOut, PageArgs
 from .common import audit, engine
@@ -37,10 +35,10 @@ class Retry(MethodView):
         """Run the failed job again with a fresh set of attempts"""
         eng = engine()
         with eng.reading() as session:
-            job = session.get(Job, job_id)
+            job = queries.job(session, job_id)
             found_in_scope(job, job.locality if job else None, "incident", job_id)
         eng.retry_incident(job_id, current().username)
         with eng.transaction() as session:
             audit(session, current().username, "retry", "incident", job_id)
         with eng.reading() as session:
-            return session.get(Job, job_id)
+            return queries.job(session, job_id)

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
 from engine import queries
-from engine.store.models import Definition, Instance
+from engine.store.models import Instance
 
 from handlers.personal import masked
 
@@ -19,7 +19,7 @@ blp = Blueprint("instances", __name__, url_prefix="/api/instances", description=
 
 
 def instance_out(session, row: Instance) -> dict:
-    d = session.get(Definition, row.definition_id)
+    d = queries.definition(session, row.definition_id)
     out = {c: getattr(row, c) for c in ("id", "process_key", "definition_id", "business_key", "locality", "status",
                                          "waiting_in", "started_at", "updated_at", "ended_at", "version")}
     out["definition_version"] = d.version if d else None
@@ -69,7 +69,7 @@ class InstanceReadArgs(Ordered):
 
 
 def _load(session, instance_id) -> Instance:
-    row = session.get(Instance, instance_id)
+    row = queries.instance(session, instance_id)
     return found_in_scope(row, row.locality if row else None, "case", instance_id)
 
 
@@ -108,7 +108,7 @@ class Instances(MethodView):
         instance_id = eng.start(body["key"], body["locality"], body["business_key"], body["variables"],
                                 current().username, without_start_form=True)
         with eng.reading() as session:
-            return detail_out(session, session.get(Instance, instance_id), whole=False)
+            return detail_out(session, queries.instance(session, instance_id), whole=False)
 
 
 @blp.route("/<instance_id>")
@@ -147,4 +147,4 @@ class Cancel(MethodView):
         with eng.transaction() as session:
             audit(session, current().username, "cancel", "instance", instance_id, reason=body["reason"])
         with eng.reading() as session:
-            return detail_out(session, session.get(Instance, instance_id), whole=False)
+            return detail_out(session, queries.instance(session, instance_id), whole=False)

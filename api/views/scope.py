@@ -10,10 +10,9 @@ One rule for every view:
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_smorest import abort
 
-from engine.store.models import HumanTask, HumanTaskGroup, Item
+from engine import queries
 
 from ..auth import current
 from .common import engine
@@ -67,14 +66,4 @@ def works_on(session, instance_id: str, groups) -> bool:
     A department works on a case when it has (or had) a human task in it — it is among the task's candidate
     groups, open or completed — or when one of the case's joint items (联办事项) is its item.
     """
-    groups = list(groups or [])
-    if not groups:
-        return False
-    has_task = session.scalar(
-        sa.select(sa.func.count()).select_from(HumanTaskGroup)
-        .join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
-        .where(HumanTask.instance_id == instance_id, HumanTaskGroup.group.in_(groups)))
-    if has_task:
-        return True
-    return bool(session.scalar(sa.select(sa.func.count()).select_from(Item)
-                               .where(Item.instance_id == instance_id, Item.department.in_(groups))))
+    return queries.department_works_on(session, instance_id, groups)

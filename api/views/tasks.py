@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from engine import queries
 from engine.forms import validate_submission
-from engine.store.models import HumanTask, Instance
+from engine.store.models import HumanTask
 from handlers.personal import masked
 
 from ..auth import current, require
@@ -41,7 +41,7 @@ def _visible(t: HumanTask) -> bool:
 
 
 def _load_task(session, task_id) -> HumanTask:
-    t = session.get(HumanTask, task_id)
+    t = queries.task(session, task_id)
     found_in_scope(t, t.locality if t else None, "task", task_id)  # another subtree's task: 404, as unknown
     if not _visible(t):
         abort(403, message="this task belongs to another department's group")
@@ -55,7 +55,7 @@ def _assign(task_id, change):
         _load_task(session, task_id)
     change(eng)
     with eng.reading() as session:
-        return task_out(session.get(HumanTask, task_id))
+        return task_out(queries.task(session, task_id))
 
 
 @blp.route("")
@@ -144,4 +144,4 @@ class Complete(MethodView):
 
         instance_id = eng.complete_task(task_id, body["data"], current().username, validate=validate)
         with eng.reading() as session:
-            return detail_out(session, session.get(Instance, instance_id), whole=False)
+            return detail_out(session, queries.instance(session, instance_id), whole=False)
