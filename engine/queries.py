@@ -1,13 +1,16 @@
 """Read models for the API: lists and views built from the indexed tables, never from workflow state."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
 from .progress_next import next_steps
+from .store.models import UTCDateTime
 from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance,
                            Item, Job, Subscription)
 
@@ -16,6 +19,88 @@ def page(session, query, page_no: int, size: int):
     total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     rows = session.scalars(query.limit(size).offset((page_no - 1) * size)).all()
     return rows, total
+
+
+# --- keyset (seek) paging and bounded totals: page 1 and every later page cost the same at a million rows ---
+
+COUNT_CAP = 1000   # totals count this far; beyond it a list says "more than COUNT_CAP" (total_capped)
+
+
+class Order:
+    """A list's sort key: (attribute, column, descending) triples, the last one unique. Undated rows (a nullable
+    ascending key) come last, as the index stores them on PostgreSQL."""
+
+    def __init__(self, *keys):
+        self.keys = keys
+
+    def clauses(self):
+        return [col.desc() if desc else (col.asc().nulls_last() if col.nullable else col.asc())
+                for _attr, col, desc in self.keys]
+
+    def values(self, row) -> list:
+        return [getattr(row, attr) for attr, _col, _desc in self.keys]
+
+    def after(self, values):
+        """Rows strictly after ``values`` in this order: (k1 > v1) or (k1 = v1 and k2 > v2) or …"""
+        ors, equal = [], []
+        for (_attr, col, desc), v in zip(self.keys, values):
+            if v is None:
+                later = sa.false()   # nothing sorts after an undated row but other undated rows (equal)
+                same = col.is_(None)
+            else:
+                later = col < v if desc else (sa.or_(col > v, col.is_(None)) if col.nullable else col > v)
+                same = col == v
+            ors.append(sa.and_(*equal, later))
+            equal.append(same)
+        return sa.or_(*ors)
+
+    def encode(self, row) -> str:
+        raw = [v.isoformat() if isinstance(v, datetime) else v for v in self.values(row)]
+        return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> list:
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            if not isinstance(raw, list) or len(raw) != len(self.keys):
+                raise ValueError("wrong length")
+            out = []
+            for (_attr, col, _desc), v in zip(self.keys, raw):
+                if v is None and not col.nullable:
+                    raise ValueError("null key")
+                if v is not None and isinstance(col.type, UTCDateTime):
+                    v = datetime.fromisoformat(v)
+                    if v.tzinfo is None:
+                        raise ValueError("naive datetime")
+                elif v is not None and not isinstance(v, (str, int)) or isinstance(v, bool):
+                    raise ValueError("not a key value")
+                out.append(v)
+            return out
+        except (ValueError, TypeError, UnicodeDecodeError, binascii.Error) as exc:
+            raise InvalidInput("翻页游标无效：the 'after' cursor is not one this list returned",
+                               {"after": ["not a cursor returned as 'next' by this list"]}) from exc
+
+
+def bounded_count(session, query, cap: int) -> tuple[int, bool]:
+    """(rows counted up to ``cap``, whether there are more than that)."""
+    n = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).limit(cap + 1).subquery()))
+    return min(n, cap), n > cap
+
+
+def seek_page(session, query, order: Order, *, size: int, page_no: int = 1, after: str | None = None,
+              count: bool = True) -> dict:
+    """One page of ``query`` in ``order``: after the cursor ``after`` when given (seek), else page ``page_no``
+    (offset). ``total`` counts to COUNT_CAP (or just past the page asked for) and ``total_capped`` says there are
+    more; ``next`` is the cursor of the following page, None on the last one."""
+    q = query.order_by(*order.clauses())
+    if after:
+        rows = session.scalars(q.where(order.after(order.decode(after))).limit(size + 1)).all()
+    else:
+        rows = session.scalars(q.limit(size + 1).offset((page_no - 1) * size)).all()
+    more_rows = len(rows) > size
+    rows = rows[:size]
+    total, capped = bounded_count(session, query, max(COUNT_CAP, page_no * size + 1)) if count else (None, False)
+    return {"rows": rows, "total": total, "total_capped": capped,
+            "next": order.encode(rows[-1]) if more_rows and rows else None}
 
 
 def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None):
@@ -28,14 +113,17 @@ def instance_query(scope_like: str, *, business_key=None, locality=None, status=
         q = q.where(Instance.status == status)
     if key:
         q = q.where(Instance.process_key == key)
-    return q.order_by(Instance.started_at.desc(), Instance.id)
+    return q
+
+
+INSTANCE_ORDER = Order(("started_at", Instance.started_at, True), ("id", Instance.id, True))
 
 
 def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, process=None, due_before=None,
                status="open", business_key=None):
     q = sa.select(HumanTask).where(HumanTask.locality_path.like(scope_like), HumanTask.status == status)
-    if groups is not None:
-        q = q.where(HumanTask.id.in_(sa.select(HumanTaskGroup.task_id).where(HumanTaskGroup.group.in_(groups))))
+    if groups is not None:  # a probe of the (task_id, group) key per task, walking the inbox index in order
+        q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group.in_(groups)))
     if assignee:
         q = q.where(HumanTask.assignee == assignee)
     if locality:
@@ -46,7 +134,12 @@ def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, pr
         q = q.where(HumanTask.business_key == business_key)
     if due_before:
         q = q.where(HumanTask.due_at < due_before)
-    return q.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+    return q
+
+
+# due first (undated last), then oldest: the ix_human_tasks_inbox index (status, due_at, created_at, id)
+TASK_ORDER = Order(("due_at", HumanTask.due_at, False), ("created_at", HumanTask.created_at, False),
+                   ("id", HumanTask.id, False))
 
 
 def instance_detail(session, row: Instance) -> dict:
@@ -90,8 +183,10 @@ def form_for(engine, session, form_ref: str | None, locality: str) -> dict | Non
 
 
 def incidents(session, scope_like: str):
-    return (sa.select(Job).where(Job.status == "incident", Job.locality_path.like(scope_like))
-            .order_by(Job.updated_at.desc(), Job.id))
+    return sa.select(Job).where(Job.status == "incident", Job.locality_path.like(scope_like))
+
+
+INCIDENT_ORDER = Order(("updated_at", Job.updated_at, True), ("id", Job.id, True))
 
 
 def application_progress(engine, session, app: Application) -> dict:

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from engine import queries
 from ..auth import current, require
-from ..schemas import JobList, JobOut, PageArgs
+from ..schemas import JobList, JobOut, SeekArgs
 from .common import audit, engine
 from .scope import found_in_scope, path_prefix
 
@@ -16,14 +16,15 @@ blp = Blueprint("incidents", __name__, url_prefix="/api/incidents", description=
 @blp.route("")
 class Incidents(MethodView):
     @require("admin", "auditor")
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(SeekArgs, location="query")
     @blp.response(200, JobList)
     def get(self, args):
         """Jobs that failed their last attempt in your locality's subtree, newest first"""
         with engine().reading() as session:
-            rows, total = queries.page(session, queries.incidents(session, path_prefix()), args["page"],
-                                       args["page_size"])
-            return {"items": rows, "total": total}
+            got = queries.seek_page(session, queries.incidents(session, path_prefix()), queries.INCIDENT_ORDER,
+                                    size=args["page_size"], page_no=args["page"], after=args.get("after"))
+            rows = got.pop("rows")
+            return {**got, "items": rows}
 
 
 @blp.route("/<int:job_id>/retry")

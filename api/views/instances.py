@@ -95,8 +95,10 @@ class Instances(MethodView):
         with engine().reading() as session:
             q = queries.instance_query(scope, business_key=args.get("business_key"), status=args.get("status"),
                                        key=args.get("key"))
-            rows, total = queries.page(session, q, args["page"], args["page_size"])
-            return {"items": [instance_out(session, r) for r in rows], "total": total}
+            got = queries.seek_page(session, q, queries.INSTANCE_ORDER, size=args["page_size"],
+                                    page_no=args["page"], after=args.get("after"))
+            rows = got.pop("rows")
+            return {**got, "items": [instance_out(session, r) for r in rows]}
 
     @require("admin", "channel", "clerk")
     @blp.arguments(StartRequest)

@@ -81,8 +81,10 @@ class Tasks(MethodView):
             q = queries.task_query(path_prefix(args.get("locality")), groups=groups, assignee=assignee,
                                    process=args.get("process"), due_before=args.get("due_before"),
                                    business_key=args.get("business_key"))
-            rows, total = queries.page(session, q, args["page"], args["page_size"])
-            return {"items": [task_out(t, masked(t.summary)) for t in rows], "total": total}
+            got = queries.seek_page(session, q, queries.TASK_ORDER, size=args["page_size"], page_no=args["page"],
+                                    after=args.get("after"))
+            rows = got.pop("rows")
+            return {**got, "items": [task_out(t, masked(t.summary)) for t in rows]}
 
 
 @blp.route("/<task_id>")
