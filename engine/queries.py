@@ -103,8 +103,11 @@ def seek_page(session, query, order: Order, *, size: int, page_no: int = 1, afte
             "next": order.encode(rows[-1]) if more_rows and rows else None}
 
 
-def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None):
+def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None, leaf=None):
+    """Cases of a subtree; ``leaf``: the subtree is this one locality (its own index keeps the order)."""
     q = sa.select(Instance).where(Instance.locality_path.like(scope_like))
+    if leaf:
+        q = q.where(Instance.locality == leaf)
     if business_key:
         q = q.where(Instance.business_key == business_key)
     if locality:
@@ -120,8 +123,12 @@ INSTANCE_ORDER = Order(("started_at", Instance.started_at, True), ("id", Instanc
 
 
 def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, process=None, due_before=None,
-               status="open", business_key=None):
+               status="open", business_key=None, leaf=None):
+    """Tasks of a subtree; ``leaf``: the subtree is this one locality (a county: the index on (status, locality,
+    due_at, created_at, id) then hands the first page over in order, however many other counties there are)."""
     q = sa.select(HumanTask).where(HumanTask.locality_path.like(scope_like), HumanTask.status == status)
+    if leaf:
+        q = q.where(HumanTask.locality == leaf)
     if groups is not None:  # a probe of the (task_id, group) key per task, walking the inbox index in order
         q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group.in_(groups)))
     if assignee:

@@ -13,7 +13,7 @@ from handlers.personal import masked
 from ..auth import current, require
 from ..schemas import CancelRequest, InstanceArgs, InstanceDetail, InstanceList, Ordered, StartRequest
 from .common import audit, engine
-from .scope import found_in_scope, locality_allowed, path_prefix, works_on
+from .scope import found_in_scope, leaf_locality, locality_allowed, path_prefix, works_on
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Process instances")
 
@@ -94,7 +94,7 @@ class Instances(MethodView):
             scope = path_prefix(args["locality"])
         with engine().reading() as session:
             q = queries.instance_query(scope, business_key=args.get("business_key"), status=args.get("status"),
-                                       key=args.get("key"))
+                                       key=args.get("key"), leaf=leaf_locality(args.get("locality")))
             got = queries.seek_page(session, q, queries.INSTANCE_ORDER, size=args["page_size"],
                                     page_no=args["page"], after=args.get("after"))
             rows = got.pop("rows")

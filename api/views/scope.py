@@ -27,6 +27,14 @@ def path_prefix(code: str | None = None) -> str:
     return eng.locality_path(code) + "%"
 
 
+def leaf_locality(code: str | None = None) -> str | None:
+    """The locality (the caller's by default) when it has no localities below it, else None: a county clerk's
+    lists then filter on the locality itself, whose indexes keep their order (a path prefix cannot)."""
+    eng = engine()
+    code = code or current().locality
+    return None if any(info.parent == code for info in eng.localities().values()) else code
+
+
 def in_subtree(code: str | None) -> bool:
     """Whether a locality lies in the caller's subtree."""
     return bool(code) and current().sees(engine(), code)

@@ -15,7 +15,7 @@ from ..auth import current, require
 from ..schemas import CompleteRequest, InstanceDetail, TaskArgs, TaskDetail, TaskList
 from .common import audit, engine
 from .instances import detail_out
-from .scope import found_in_scope, locality_allowed, path_prefix
+from .scope import found_in_scope, leaf_locality, locality_allowed, path_prefix
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks")
 
@@ -80,7 +80,7 @@ class Tasks(MethodView):
                 locality_allowed(args["locality"])
             q = queries.task_query(path_prefix(args.get("locality")), groups=groups, assignee=assignee,
                                    process=args.get("process"), due_before=args.get("due_before"),
-                                   business_key=args.get("business_key"))
+                                   business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")))
             got = queries.seek_page(session, q, queries.TASK_ORDER, size=args["page_size"], page_no=args["page"],
                                     after=args.get("after"))
             rows = got.pop("rows")

@@ -101,6 +101,7 @@ class Instance(Base):
         # the newest cases first (keyset paging on started_at, id), all of them or of one status
         sa.Index("ix_instances_recent", "started_at", "id"),
         sa.Index("ix_instances_status_recent", "status", "started_at", "id"),
+        sa.Index("ix_instances_locality_recent", "locality", "status", "started_at", "id"),
         # history retention finds the cases that ended before a cutoff
         sa.Index("ix_instances_ended", "ended_at"),
     )
@@ -138,6 +139,8 @@ class HumanTask(Base):
         sa.Index("ix_human_tasks_scope", "status", "locality_path", postgresql_ops=PREFIX_OPS),
         # the inbox order (due first, undated last, then oldest): page 1 is the head of this index
         sa.Index("ix_human_tasks_inbox", "status", "due_at", "created_at", "id"),
+        # a county clerk's inbox: the county's own tasks in inbox order
+        sa.Index("ix_human_tasks_locality_inbox", "status", "locality", "due_at", "created_at", "id"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
