@@ -60,7 +60,7 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
         "locality_path": f"'{CITY}' || {county} || '/'",
         "business_key": f"{county} || '-2026-' || lpad(src.g::text, 8, '0')",
         "candidate_groups": f"json_build_array((ARRAY{list(GROUPS)})[1 + (src.g / {COUNTIES}) % {len(GROUPS)}])",
-        "due_at": "CASE WHEN src.g % 10 = 0 THEN NULL ELSE :now + ((src.g * 7919) % 129600 - 43200) * interval '1 minute' END",
+        "due_at": "CASE WHEN src.g % 10 = 0 THEN NULL ELSE :now + ((src.g::bigint * 7919) % 129600 - 43200) * interval '1 minute' END",
         "created_at": ":now - (src.g % 7200) * interval '1 minute'"})
     hist_cols, hist_sel = clone_sql(HistoryEvent.__table__, "e", {"instance_id": "src.iid"})
     job_cols, job_sel = clone_sql(Job.__table__, "j", {})
