@@ -47,7 +47,7 @@ class SeekArgs(PageArgs):
 
 def SeekPage(item_schema) -> dict:  # noqa: N802 - the fields every keyset-paged list answers with
     return {"items": fields.List(fields.Nested(item_schema)),
-            "total": fields.Integer(metadata={"description": "matching rows, counted up to 1,000 (or just past the "
+            "total": fields.Integer(metadata={"description": "matching rows, counted up to 200 (or just past the "
                                                             "page asked for); see total_capped"}),
             "total_capped": fields.Boolean(metadata={"description": "true: there are more than `total` rows"}),
             "next": fields.String(allow_none=True, metadata={"description": "pass as `after` for the next page; "
