@@ -81,6 +81,17 @@ def migrate():
     click.echo(f"database at head: {_safe_url(Config.DATABASE_URL)}")
 
 
+@main.command("cleanup-history")
+@click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+              help="rows removed per transaction")
+def cleanup_history_command(batch: int):
+    """Remove the history of cases that ended longer ago than their locality's history.retention_days."""
+    from engine.retention import cleanup_history
+
+    removed = cleanup_history(_engine(), batch=batch)
+    click.echo(f"removed {removed} history event(s) of long-finished cases")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -126,7 +137,7 @@ def worker(poll: float):
     from handlers import progress_link
 
     progress_link.configure(_require_secret_key(), Config.PUBLIC_BASE_URL)
-    run_worker(_engine(), poll)
+    run_worker(_engine(), poll, cleanup_hours=Config.HISTORY_CLEANUP_HOURS)
 
 
 @main.command()

@@ -51,7 +51,9 @@ class Config:
     PUBLIC_LOCKOUT_PER_CASE = _env("RETIRE_PUBLIC_LOCKOUT_PER_CASE", "5 per hour")
 
     # worker
-    WORKER_POLL_SECONDS = float(_env("RETIRE_WORKER_POLL_SECONDS", "2"))
+    WORKER_POLL_SECONDS = float(_env("RETIRE_WORKER_POLL_SECONDS", "0.5"))  # a timer fires this late at most
+    # the daily removal of history of cases that ended longer ago than their locality's history.retention_days
+    HISTORY_CLEANUP_HOURS = float(_env("RETIRE_HISTORY_CLEANUP_HOURS", "24"))
 
     # OpenAPI (served at /api/openapi.json and /api/docs, with Swagger UI assets from a pinned package)
     API_TITLE = "退休一件事 Retirement One-Thing API"

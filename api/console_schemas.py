@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from .schemas import Id, JobOut, Ordered
+from .schemas import Id, JobOut, Ordered, SeekPage
 
 
 class RunningRow(Ordered):
@@ -52,9 +52,7 @@ class IncidentOut(JobOut):
     process_key = fields.String(allow_none=True)
 
 
-class IncidentList(Ordered):
-    items = fields.List(fields.Nested(IncidentOut))
-    total = fields.Integer()
+IncidentList = Ordered.from_dict(SeekPage(IncidentOut), name="IncidentList")
 
 
 class RetryMany(Ordered):

@@ -39,6 +39,21 @@ class PageArgs(Ordered):
     page_size = PageSize()
 
 
+class SeekArgs(PageArgs):
+    after = fields.String(validate=validate.Length(min=1, max=400), metadata={
+        "description": "the `next` cursor of the previous page: the page after it (keyset paging, as fast at row "
+                       "1,000,000 as at row 1; `page` is then ignored)"})
+
+
+def SeekPage(item_schema) -> dict:  # noqa: N802 - the fields every keyset-paged list answers with
+    return {"items": fields.List(fields.Nested(item_schema)),
+            "total": fields.Integer(metadata={"description": "matching rows, counted up to 200 (or just past the "
+                                                            "page asked for); see total_capped"}),
+            "total_capped": fields.Boolean(metadata={"description": "true: there are more than `total` rows"}),
+            "next": fields.String(allow_none=True, metadata={"description": "pass as `after` for the next page; "
+                                                                           "null on the last page"})}
+
+
 class TokenRequest(Ordered):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
@@ -146,7 +161,7 @@ class StartRequest(Ordered):
     variables = fields.Dict(load_default=dict)
 
 
-class InstanceArgs(PageArgs):
+class InstanceArgs(SeekArgs):
     business_key = fields.String()
     locality = fields.String()
     status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled"]))
@@ -174,9 +189,7 @@ class InstanceOut(Ordered):
     row_version = fields.Integer(attribute="version")
 
 
-class InstanceList(Ordered):
-    items = fields.List(fields.Nested(InstanceOut))
-    total = fields.Integer()
+InstanceList = Ordered.from_dict(SeekPage(InstanceOut), name="InstanceList")
 
 
 class TaskOut(Ordered):
@@ -201,9 +214,7 @@ class TaskOut(Ordered):
     summary = fields.Dict()
 
 
-class TaskList(Ordered):
-    items = fields.List(fields.Nested(TaskOut))
-    total = fields.Integer()
+TaskList = Ordered.from_dict(SeekPage(TaskOut), name="TaskList")
 
 
 class TaskDetail(TaskOut):
@@ -248,7 +259,7 @@ class CancelRequest(Ordered):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class TaskArgs(PageArgs):
+class TaskArgs(SeekArgs):
     group = fields.String(validate=validate.OneOf(DEPARTMENTS))
     assignee = fields.String()
     locality = fields.String()
@@ -272,9 +283,7 @@ class MessageResponse(Ordered):
     delivered_to = fields.List(fields.String())
 
 
-class JobList(Ordered):
-    items = fields.List(fields.Nested(JobOut))
-    total = fields.Integer()
+JobList = Ordered.from_dict(SeekPage(JobOut), name="JobList")
 
 
 class UserIn(Ordered):

@@ -1,5 +1,11 @@
 """The worker process: APScheduler polls due jobs, fires timer start events and beats its heartbeat.
 
+Inside a worker several threads drain due jobs at once (RETIRE_WORKER_THREADS; on PostgreSQL each leases its own
+batch with FOR UPDATE SKIP LOCKED, so they never wait on each other); a round that found work polls again at once
+instead of waiting for the next interval, so a backlog drains at full speed and a timer fires within about one
+poll interval of its due time. Once a day (RETIRE_HISTORY_CLEANUP_HOURS) it removes the history of cases that
+ended longer ago than their locality's ``history.retention_days``.
+
 A database outage does not stop it: a round that cannot reach the database logs one line and the worker
 waits (2 s, 4 s, … up to a minute) before the next try, then carries on by itself. On SIGTERM / SIGINT it
 finishes the job it is running, hands back the rest of its batch and exits.
@@ -12,10 +18,12 @@ import signal
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from engine.retention import cleanup_history
 from engine.store.models import WorkerHeartbeat
 
 log = logging.getLogger("retire.worker")
@@ -51,8 +59,11 @@ class Poller:
     ``monotonic`` is injectable so a test can move past a back-off without waiting for it.
     """
 
-    def __init__(self, engine, *, stop: threading.Event | None = None, monotonic=time.monotonic):
+    def __init__(self, engine, *, stop: threading.Event | None = None, monotonic=time.monotonic,
+                 threads: int | None = None):
         self.engine = engine
+        self.threads = max(1, threads or default_threads(engine))
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="jobs") if self.threads > 1 else None
         self.stop = stop or threading.Event()
         self.monotonic = monotonic
         self.lock = threading.Lock()
@@ -67,7 +78,10 @@ class Poller:
             if self.monotonic() < self.resume_at:
                 return None
             started = self.engine.fire_timer_starts()
-            ran = self.engine.run_due_jobs(stop=self.stop)
+            ran = last = self.drain()
+            while last and not self.stop.is_set():  # work remained: go on at once rather than after the interval
+                last = self.drain()
+                ran += last
             if self.failures:
                 log.info("database reachable again after %d failed round(s); polling resumes", self.failures)
             self.failures, self.resume_at = 0, 0.0
@@ -89,6 +103,22 @@ class Poller:
         finally:
             self.lock.release()
 
+    def drain(self) -> int:
+        """Run due jobs in this worker's threads (each leases its own batches) → how many ran."""
+        if self.pool is None:
+            return self.engine.run_due_jobs(stop=self.stop)
+        runs = [self.pool.submit(self.engine.run_due_jobs, stop=self.stop) for _ in range(self.threads)]
+        return sum(r.result() for r in runs)
+
+    def cleanup(self) -> None:
+        """The daily history cleanup; a failure is logged and tried again the next day."""
+        try:
+            removed = cleanup_history(self.engine)
+            if removed:
+                log.info("history cleanup removed %d event(s) of long-finished cases", removed)
+        except Exception:
+            log.exception("history cleanup failed")
+
     def beat(self) -> None:
         try:
             heartbeat(self.engine)
@@ -99,17 +129,29 @@ class Poller:
                 log.debug("heartbeat failed: %s", _one_line(exc))
 
 
+def default_threads(engine) -> int:
+    """RETIRE_WORKER_THREADS, else 4 on PostgreSQL and 1 on SQLite (one writer at a time there anyway)."""
+    configured = os.environ.get("RETIRE_WORKER_THREADS")
+    if configured:
+        return int(configured)
+    return 4 if engine.db.dialect.name == "postgresql" else 1
+
+
 def tick(engine, lock: threading.Lock) -> None:
     """One polling round without back-off state (kept for callers of the earlier API)."""
-    poller = Poller(engine)
+    poller = Poller(engine, threads=1)
     poller.lock = lock
     poller.tick()
 
 
-def run_worker(engine, poll_seconds: float = 2.0) -> None:
+def run_worker(engine, poll_seconds: float = 0.5, *, threads: int | None = None,
+               cleanup_hours: float = 24.0) -> None:
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
-    poller = Poller(engine)
+    poller = Poller(engine, threads=threads)
     scheduler.add_job(poller.tick, "interval", seconds=poll_seconds, max_instances=1, coalesce=True, id="tick")
+    if cleanup_hours > 0:
+        scheduler.add_job(poller.cleanup, "interval", hours=cleanup_hours, max_instances=1, coalesce=True,
+                          id="history_cleanup")
     scheduler.add_job(poller.beat, "interval", seconds=10, max_instances=1, coalesce=True, id="heartbeat")
 
     def stop(signum, _frame):
@@ -121,7 +163,7 @@ def run_worker(engine, poll_seconds: float = 2.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     poller.beat()
-    log.info("worker %s polling every %.1fs", engine.worker_id, poll_seconds)
+    log.info("worker %s polling every %.1fs with %d thread(s)", engine.worker_id, poll_seconds, poller.threads)
     scheduler.start()
     with poller.lock:  # the round in progress ends after its running job and hands back the rest
         log.info("worker %s stopped", engine.worker_id)

@@ -1,13 +1,16 @@
 """Read models for the API: lists and views built from the indexed tables, never from workflow state."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
 from .progress_next import next_steps
+from .store.models import UTCDateTime
 from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance,
                            Item, Job, Subscription)
 
@@ -18,8 +21,95 @@ def page(session, query, page_no: int, size: int):
     return rows, total
 
 
-def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None):
+# --- keyset (seek) paging and bounded totals: page 1 and every later page cost the same at a million rows ---
+
+# totals count this far; beyond it a list says "more than COUNT_CAP" (total_capped). Counting is the costly part of a
+# page at a million rows (each candidate is checked against scope and groups), so the cap is what a clerk can use.
+COUNT_CAP = 200
+
+
+class Order:
+    """A list's sort key: (attribute, column, descending) triples, the last one unique. Undated rows (a nullable
+    ascending key) come last, as the index stores them on PostgreSQL."""
+
+    def __init__(self, *keys):
+        self.keys = keys
+
+    def clauses(self):
+        return [col.desc() if desc else (col.asc().nulls_last() if col.nullable else col.asc())
+                for _attr, col, desc in self.keys]
+
+    def values(self, row) -> list:
+        return [getattr(row, attr) for attr, _col, _desc in self.keys]
+
+    def after(self, values):
+        """Rows strictly after ``values`` in this order: (k1 > v1) or (k1 = v1 and k2 > v2) or …"""
+        ors, equal = [], []
+        for (_attr, col, desc), v in zip(self.keys, values):
+            if v is None:
+                later = sa.false()   # nothing sorts after an undated row but other undated rows (equal)
+                same = col.is_(None)
+            else:
+                later = col < v if desc else (sa.or_(col > v, col.is_(None)) if col.nullable else col > v)
+                same = col == v
+            ors.append(sa.and_(*equal, later))
+            equal.append(same)
+        return sa.or_(*ors)
+
+    def encode(self, row) -> str:
+        raw = [v.isoformat() if isinstance(v, datetime) else v for v in self.values(row)]
+        return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> list:
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            if not isinstance(raw, list) or len(raw) != len(self.keys):
+                raise ValueError("wrong length")
+            out = []
+            for (_attr, col, _desc), v in zip(self.keys, raw):
+                if v is None and not col.nullable:
+                    raise ValueError("null key")
+                if v is not None and isinstance(col.type, UTCDateTime):
+                    v = datetime.fromisoformat(v)
+                    if v.tzinfo is None:
+                        raise ValueError("naive datetime")
+                elif v is not None and not isinstance(v, (str, int)) or isinstance(v, bool):
+                    raise ValueError("not a key value")
+                out.append(v)
+            return out
+        except (ValueError, TypeError, UnicodeDecodeError, binascii.Error) as exc:
+            raise InvalidInput("翻页游标无效：the 'after' cursor is not one this list returned",
+                               {"after": ["not a cursor returned as 'next' by this list"]}) from exc
+
+
+def bounded_count(session, query, cap: int) -> tuple[int, bool]:
+    """(rows counted up to ``cap``, whether there are more than that)."""
+    n = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).limit(cap + 1).subquery()))
+    return min(n, cap), n > cap
+
+
+def seek_page(session, query, order: Order, *, size: int, page_no: int = 1, after: str | None = None,
+              count: bool = True) -> dict:
+    """One page of ``query`` in ``order``: after the cursor ``after`` when given (seek), else page ``page_no``
+    (offset). ``total`` counts to COUNT_CAP (or just past the page asked for) and ``total_capped`` says there are
+    more; ``next`` is the cursor of the following page, None on the last one."""
+    q = query.order_by(*order.clauses())
+    if after:
+        rows = session.scalars(q.where(order.after(order.decode(after))).limit(size + 1)).all()
+    else:
+        rows = session.scalars(q.limit(size + 1).offset((page_no - 1) * size)).all()
+    more_rows = len(rows) > size
+    rows = rows[:size]
+    total, capped = bounded_count(session, query, max(COUNT_CAP, page_no * size + 1)) if count else (None, False)
+    return {"rows": rows, "total": total, "total_capped": capped,
+            "next": order.encode(rows[-1]) if more_rows and rows else None}
+
+
+def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None, leaf=None):
+    """Cases of a subtree; ``leaf``: the subtree is this one locality (its own index keeps the order)."""
     q = sa.select(Instance).where(Instance.locality_path.like(scope_like))
+    if leaf:
+        q = q.where(Instance.locality == leaf)
     if business_key:
         q = q.where(Instance.business_key == business_key)
     if locality:
@@ -28,14 +118,21 @@ def instance_query(scope_like: str, *, business_key=None, locality=None, status=
         q = q.where(Instance.status == status)
     if key:
         q = q.where(Instance.process_key == key)
-    return q.order_by(Instance.started_at.desc(), Instance.id)
+    return q
+
+
+INSTANCE_ORDER = Order(("started_at", Instance.started_at, True), ("id", Instance.id, True))
 
 
 def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, process=None, due_before=None,
-               status="open", business_key=None):
+               status="open", business_key=None, leaf=None):
+    """Tasks of a subtree; ``leaf``: the subtree is this one locality (a county: the index on (status, locality,
+    due_at, created_at, id) then hands the first page over in order, however many other counties there are)."""
     q = sa.select(HumanTask).where(HumanTask.locality_path.like(scope_like), HumanTask.status == status)
-    if groups is not None:
-        q = q.where(HumanTask.id.in_(sa.select(HumanTaskGroup.task_id).where(HumanTaskGroup.group.in_(groups))))
+    if leaf:
+        q = q.where(HumanTask.locality == leaf)
+    if groups is not None:  # a probe of the (task_id, group) key per task, walking the inbox index in order
+        q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group.in_(groups)))
     if assignee:
         q = q.where(HumanTask.assignee == assignee)
     if locality:
@@ -46,7 +143,12 @@ def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, pr
         q = q.where(HumanTask.business_key == business_key)
     if due_before:
         q = q.where(HumanTask.due_at < due_before)
-    return q.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+    return q
+
+
+# due first (undated last), then oldest: the ix_human_tasks_inbox index (status, due_at, created_at, id)
+TASK_ORDER = Order(("due_at", HumanTask.due_at, False), ("created_at", HumanTask.created_at, False),
+                   ("id", HumanTask.id, False))
 
 
 def instance_detail(session, row: Instance) -> dict:
@@ -90,8 +192,10 @@ def form_for(engine, session, form_ref: str | None, locality: str) -> dict | Non
 
 
 def incidents(session, scope_like: str):
-    return (sa.select(Job).where(Job.status == "incident", Job.locality_path.like(scope_like))
-            .order_by(Job.updated_at.desc(), Job.id))
+    return sa.select(Job).where(Job.status == "incident", Job.locality_path.like(scope_like))
+
+
+INCIDENT_ORDER = Order(("updated_at", Job.updated_at, True), ("id", Job.id, True))
 
 
 def application_progress(engine, session, app: Application) -> dict:
@@ -170,3 +274,150 @@ def audit_query(scope_like: str, *, actor=None, instance_id=None, action=None, r
     if before_id:
         q = q.where(AuditEvent.id < before_id)
     return q.order_by(AuditEvent.id.desc())
+
+
+# --- single records and small lookups the views need (views stay thin: parse, check scope, call, shape) ---
+
+def definition(session, definition_id) -> Definition | None:
+    return session.get(Definition, definition_id)
+
+
+def instance(session, instance_id) -> Instance | None:
+    return session.get(Instance, instance_id)
+
+
+def instance_by_id_or_key(session, ident: str) -> Instance | None:
+    """A case by its id, else by its business key (the unique-looking text a citizen is given)."""
+    return session.get(Instance, ident) or session.scalar(sa.select(Instance).where(Instance.business_key == ident)
+                                                          .order_by(Instance.started_at.desc()).limit(1))
+
+
+def task(session, task_id) -> HumanTask | None:
+    return session.get(HumanTask, task_id)
+
+
+def job(session, job_id) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def locality(session, code: str):
+    from .store.models import Locality
+    return session.get(Locality, code)
+
+
+def localities(session, codes) -> list:
+    from .store.models import Locality
+    return session.scalars(sa.select(Locality).where(Locality.code.in_(sorted(codes))).order_by(Locality.path)).all()
+
+
+def application_by_id_or_key(session, ident: str) -> Application | None:
+    return session.get(Application, ident) or session.scalar(
+        sa.select(Application).where(Application.business_key == ident))
+
+
+def recent_applications(session, scope_like: str, limit: int = 200) -> list[Application]:
+    return session.scalars(sa.select(Application).where(Application.locality_path.like(scope_like))
+                           .order_by(Application.created_at.desc()).limit(limit)).all()
+
+
+def case_departments(session, instance_id: str) -> set[str]:
+    """Every department that had a task (open or done) or a joint item in the case."""
+    groups = session.scalars(sa.select(HumanTaskGroup.group).join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
+                             .where(HumanTask.instance_id == instance_id)).all()
+    items = session.scalars(sa.select(Item.department).where(Item.instance_id == instance_id)).all()
+    return set(groups) | set(items)
+
+
+def department_works_on(session, instance_id: str, groups) -> bool:
+    """Whether one of the departments has (or had) a task in the case, or one of its joint items is theirs."""
+    groups = list(groups or [])
+    if not groups:
+        return False
+    has_task = session.scalar(
+        sa.select(sa.func.count()).select_from(HumanTaskGroup)
+        .join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
+        .where(HumanTask.instance_id == instance_id, HumanTaskGroup.group.in_(groups)))
+    if has_task:
+        return True
+    return bool(session.scalar(sa.select(sa.func.count()).select_from(Item)
+                               .where(Item.instance_id == instance_id, Item.department.in_(groups))))
+
+
+def running_case_localities(session, business_key: str, locality: str | None) -> list[str]:
+    """The localities of the running cases with this business key (under ``locality`` when given)."""
+    query = sa.select(Instance.locality).where(Instance.business_key == business_key, Instance.status == "running")
+    if locality:
+        query = query.where(Instance.locality_path.like(f"%/{locality}/%"))
+    return sorted(set(session.scalars(query)))
+
+
+def instance_ids_of_definition(session, definition_id: int, scope_like: str, only=None) -> list[str]:
+    """The cases of one definition version in a subtree (only those named in ``only`` when given)."""
+    q = sa.select(Instance.id).where(Instance.definition_id == definition_id, Instance.locality_path.like(scope_like))
+    if only is not None:
+        q = q.where(Instance.id.in_(only))
+    return list(session.scalars(q))
+
+
+def definition_query(localities=None, *, locality=None, key=None, kind=None):
+    """Deployed definitions (of ``localities`` when given), by locality, kind, key, newest version first."""
+    q = sa.select(Definition)
+    if localities is not None:
+        q = q.where(Definition.locality.in_(sorted(localities)))
+    if locality:
+        q = q.where(Definition.locality == locality)
+    if key:
+        q = q.where(Definition.key == key)
+    if kind:
+        q = q.where(Definition.kind == kind)
+    return q.order_by(Definition.locality, Definition.kind, Definition.key, Definition.version.desc())
+
+
+def latest_heartbeat(session):
+    """Checks the database answers, and returns the newest worker heartbeat (None without one)."""
+    from .store.models import WorkerHeartbeat
+    session.execute(sa.text("SELECT 1"))
+    return session.scalar(sa.select(sa.func.max(WorkerHeartbeat.beat_at)))
+
+
+def drafts(session, locality_code: str) -> list:
+    from .store.models import Draft
+    return session.scalars(sa.select(Draft).where(Draft.locality == locality_code).order_by(Draft.file_name)).all()
+
+
+def draft(session, draft_id):
+    from .store.models import Draft
+    return session.get(Draft, draft_id)
+
+
+def draft_of(session, locality_code: str, file_name: str):
+    from .store.models import Draft
+    return session.scalar(sa.select(Draft).where(Draft.locality == locality_code, Draft.file_name == file_name))
+
+
+def user(session, username: str):
+    from .store.models import User
+    return session.scalar(sa.select(User).where(User.username == username))
+
+
+def users(session) -> list:
+    from .store.models import User
+    return session.scalars(sa.select(User).order_by(User.username)).all()
+
+
+_CASE_OF = {"instance": (Instance, "id", "locality"), "task": (HumanTask, "instance_id", "locality"),
+            "application_progress": (Application, "instance_id", "locality"),
+            "application": (Application, "instance_id", "locality"), "incident": (Job, "instance_id", "locality")}
+
+
+def case_of(session, resource: str, resource_id) -> tuple[str | None, str | None]:
+    """(instance id, locality) of an audited record, (None, None) for a resource that belongs to no case."""
+    known = _CASE_OF.get(resource)
+    if not known:
+        return None, None
+    model, case_attr, loc_attr = known
+    try:
+        row = session.get(model, int(resource_id) if model is Job else str(resource_id))
+    except ValueError:
+        return None, None
+    return (getattr(row, case_attr), getattr(row, loc_attr)) if row is not None else (None, None)

@@ -5,12 +5,11 @@ import logging
 import secrets
 import uuid
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
-from engine import queries
+from engine import queries, records
 from engine.clock import SHANGHAI
 from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
@@ -167,7 +166,7 @@ class Applications(MethodView):
                                   id_number=data["id_number"], name=data.get("name", ""),
                                   channel=channel, data=data, submitted_by=current().username,
                                   created_at=now)
-                session.add(app)
+                records.add(session, app)
         except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
             _conflict(eng.running_case_of(locality, data["id_number"]))
         try:   # the case is filed; an SMS gateway that fails must not turn that into an error
@@ -183,8 +182,7 @@ class Applications(MethodView):
     def get(self):
         """Recent applications in your locality (personal data masked)"""
         with engine().reading() as session:
-            rows = session.scalars(sa.select(Application).where(Application.locality_path.like(current().scope_like))
-                                   .order_by(Application.created_at.desc()).limit(200)).all()
+            rows = queries.recent_applications(session, current().scope_like, 200)
             return [{**{c: getattr(a, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                     "created_at")}, "applicant": masked(a.data)} for a in rows]
 
@@ -316,8 +314,7 @@ class ApplicationProgress(MethodView):
         """Each joint item with its department, state and result, and what is expected next"""
         eng = engine()
         with eng.transaction() as session:
-            app = session.get(Application, application_id) or session.scalar(
-                sa.select(Application).where(Application.business_key == application_id))
+            app = queries.application_by_id_or_key(session, application_id)
             app = found_in_scope(app, app.locality if app else None, "申请", application_id)
             audit(session, current().username, "read", "application_progress", app.id)
             return queries.application_progress(eng, session, app)

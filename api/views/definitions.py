@@ -1,11 +1,11 @@
 """Deployed definitions: list, read, validate, deploy (policy role)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from engine import queries
 from engine.definitions import DefinitionFile
 from engine.store.models import Definition
 
@@ -18,7 +18,7 @@ from .scope import locality_allowed, visible_localities
 
 def found_definition(session, definition_id) -> Definition:
     """A definition the caller may read: their own subtree's, or one they inherit from an ancestor; else 404."""
-    d = session.get(Definition, definition_id)
+    d = queries.definition(session, definition_id)
     if d is None or d.locality not in visible_localities():
         abort(404, message=f"没有这个定义：no definition {definition_id} for your locality")
     return d
@@ -66,17 +66,11 @@ class Definitions(MethodView):
                 rows = [_out(d, inh, ovr) for d, inh, ovr in eng.definitions.effective(session, locality)
                         if (not args.get("kind") or d.kind == args["kind"]) and (not args.get("key") or d.key == args["key"])]
                 return {"items": rows, "total": len(rows)}
-            q = sa.select(Definition)
-            if len(visible) < len(eng.localities()):  # at the root every locality is visible: no filter needed
-                q = q.where(Definition.locality.in_(sorted(visible)))
-            if args.get("locality"):
-                q = q.where(Definition.locality == locality)
-            for col in ("key", "kind"):
-                if args.get(col):
-                    q = q.where(getattr(Definition, col) == args[col])
-            q = q.order_by(Definition.locality, Definition.kind, Definition.key, Definition.version.desc())
-            total = session.scalar(sa.select(sa.func.count()).select_from(q.subquery()))
-            rows = session.scalars(q.limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"])).all()
+            # at the root every locality is visible: no filter needed
+            q = queries.definition_query(visible if len(visible) < len(eng.localities()) else None,
+                                         locality=args.get("locality") and locality, key=args.get("key"),
+                                         kind=args.get("kind"))
+            rows, total = queries.page(session, q, args["page"], args["page_size"])
             return {"items": [_out(d) for d in rows], "total": total}
 
     @require("policy")

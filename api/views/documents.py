@@ -8,14 +8,13 @@ the API issues one.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
 from engine import queries
-from engine.store.models import HumanTask, HumanTaskGroup, Instance, Item, Locality
+from engine.store.models import Instance
 
 from ..auth import current, require
 from ..documents_pdf import certificate_pdf, pension_pdf
@@ -36,29 +35,20 @@ class PensionOut(Ordered):
     pension_award = fields.Dict()
 
 
-def case_departments(session, instance_id: str) -> set[str]:
-    """Every department that had a task (open or done) or a joint item in the case."""
-    groups = session.scalars(sa.select(HumanTaskGroup.group).join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
-                             .where(HumanTask.instance_id == instance_id)).all()
-    items = session.scalars(sa.select(Item.department).where(Item.instance_id == instance_id)).all()
-    return set(groups) | set(items)
-
-
 def _may_read(session, row: Instance) -> None:
     p = current()
     found_in_scope(row, row.locality, "案件", row.id)
-    if p.role == "clerk" and not set(p.groups) & case_departments(session, row.id):
+    if p.role == "clerk" and not set(p.groups) & queries.case_departments(session, row.id):
         abort(403, message="只有经办本案的部门可以查看退休证明和计发标准 (your groups have no part in this case)")
 
 
 def _case(session, instance_id: str, resource: str) -> dict:
-    row = session.get(Instance, instance_id) or session.scalar(
-        sa.select(Instance).where(Instance.business_key == instance_id))
+    row = queries.instance_by_id_or_key(session, instance_id)
     if row is None:
         abort(404, message=f"no case {instance_id}")
     _may_read(session, row)
     variables = queries.variables_of(engine(), session, row)
-    locality = session.get(Locality, row.locality)
+    locality = queries.locality(session, row.locality)
     audit(session, current().username, "read", resource, row.id)
     return {**{k: variables.get(k) for k in CASE_FIELDS}, "business_key": row.business_key,
             "locality_name": locality.name if locality else row.locality}

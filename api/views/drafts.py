@@ -1,11 +1,11 @@
 """Drafts a policy officer saves in the modeler before deploying."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
+from engine import queries, records
 from engine.definitions import kind_of
 from engine.store.models import Draft
 
@@ -46,7 +46,7 @@ class Drafts(MethodView):
         locality = args.get("locality") or current().locality
         locality_allowed(locality)
         with eng.reading() as session:
-            rows = session.scalars(sa.select(Draft).where(Draft.locality == locality).order_by(Draft.file_name)).all()
+            rows = queries.drafts(session, locality)
             return {"items": [_out(d) for d in rows]}
 
     @require("policy")
@@ -61,14 +61,8 @@ class Drafts(MethodView):
             abort(422, message="the file name must end in .bpmn, .dmn or .json",
                   errors={"json": {"file_name": ["must end in .bpmn, .dmn or .json"]}})
         with eng.transaction() as session:
-            d = session.scalar(sa.select(Draft).where(Draft.locality == body["locality"],
-                                                      Draft.file_name == body["file_name"]))
-            if d is None:
-                d = Draft(locality=body["locality"], file_name=body["file_name"], kind=kind, content="", author="",
-                          updated_at=eng.now())
-                session.add(d)
-            d.content, d.author, d.updated_at = body["content"], current().username, eng.now()
-            session.flush()
+            d = records.save_draft(session, body["locality"], body["file_name"], kind, body["content"],
+                                   current().username, eng.now())
             return _out(d, content=True)
 
 
@@ -80,7 +74,7 @@ class DraftById(MethodView):
         """One draft with its content"""
         eng = engine()
         with eng.reading() as session:
-            d = session.get(Draft, draft_id)
+            d = queries.draft(session, draft_id)
             found_in_scope(d, d.locality if d else None, "draft", draft_id)
             return _out(d, content=True)
 
@@ -90,6 +84,6 @@ class DraftById(MethodView):
         """Discard a draft"""
         eng = engine()
         with eng.transaction() as session:
-            d = session.get(Draft, draft_id)
+            d = queries.draft(session, draft_id)
             found_in_scope(d, d.locality if d else None, "draft", draft_id)
-            session.delete(d)
+            records.delete(session, d)

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
-
-from flask_smorest import abort
+from flask_smorest import Blueprint, abort
 
 from engine import console_queries, queries
 from engine.errors import NotFound
-from engine.store.models import Job
 
 from ..auth import current, require
 from ..console_schemas import IncidentList, RetryMany, RetryReport
-from ..schemas import JobOut, PageArgs
+from ..schemas import JobOut, SeekArgs
 from .common import audit, engine
 from .scope import found_in_scope, path_prefix
 
@@ -22,15 +19,16 @@ blp = Blueprint("incidents", __name__, url_prefix="/api/incidents", description=
 @blp.route("")
 class Incidents(MethodView):
     @require("admin", "auditor")
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(SeekArgs, location="query")
     @blp.response(200, IncidentList)
     def get(self, args):
         """Jobs that failed their last attempt in your locality's subtree, newest first, with the error and the
         stack's last lines"""
         with engine().reading() as session:
-            rows, total = queries.page(session, queries.incidents(session, path_prefix()), args["page"],
-                                       args["page_size"])
-            return {"items": [console_queries.incident_out(session, r) for r in rows], "total": total}
+            got = queries.seek_page(session, queries.incidents(session, path_prefix()), queries.INCIDENT_ORDER,
+                                    size=args["page_size"], page_no=args["page"], after=args.get("after"))
+            rows = got.pop("rows")
+            return {**got, "items": [console_queries.incident_out(session, r) for r in rows]}
 
 
 @blp.route("/retry")
@@ -44,7 +42,7 @@ class RetryMany_(MethodView):
         eng = engine()
         ids = list(dict.fromkeys(body["job_ids"]))
         with eng.reading() as session:
-            unknown = [i for i in ids if not _in_scope(session.get(Job, i))]
+            unknown = [i for i in ids if not _in_scope(queries.job(session, i))]
         if unknown:
             abort(404, message="没有这些事件：no incident with these ids in your locality; nothing was retried",
                   errors={"json": {"job_ids": [f"{i}: 没有这个事件 (no such incident)" for i in unknown]}})
@@ -76,10 +74,10 @@ class Retry(MethodView):
         """Run the failed job again with a fresh set of attempts"""
         eng = engine()
         with eng.reading() as session:
-            job = session.get(Job, job_id)
+            job = queries.job(session, job_id)
             found_in_scope(job, job.locality if job else None, "incident", job_id)
         eng.retry_incident(job_id, current().username)
         with eng.transaction() as session:
             audit(session, current().username, "retry", "incident", job_id)
         with eng.reading() as session:
-            return session.get(Job, job_id)
+            return queries.job(session, job_id)

@@ -6,20 +6,20 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
 from engine import queries
-from engine.store.models import Definition, Instance
+from engine.store.models import Instance
 
 from handlers.personal import masked
 
 from ..auth import current, require
 from ..schemas import CancelRequest, InstanceArgs, InstanceDetail, InstanceList, Ordered, StartRequest
 from .common import audit, engine
-from .scope import found_in_scope, locality_allowed, path_prefix, works_on
+from .scope import found_in_scope, leaf_locality, locality_allowed, path_prefix, works_on
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Process instances")
 
 
 def instance_out(session, row: Instance) -> dict:
-    d = session.get(Definition, row.definition_id)
+    d = queries.definition(session, row.definition_id)
     out = {c: getattr(row, c) for c in ("id", "process_key", "definition_id", "business_key", "locality", "status",
                                          "waiting_in", "started_at", "updated_at", "ended_at", "version")}
     out["definition_version"] = d.version if d else None
@@ -69,7 +69,7 @@ class InstanceReadArgs(Ordered):
 
 
 def _load(session, instance_id) -> Instance:
-    row = session.get(Instance, instance_id)
+    row = queries.instance(session, instance_id)
     return found_in_scope(row, row.locality if row else None, "case", instance_id)
 
 
@@ -94,9 +94,11 @@ class Instances(MethodView):
             scope = path_prefix(args["locality"])
         with engine().reading() as session:
             q = queries.instance_query(scope, business_key=args.get("business_key"), status=args.get("status"),
-                                       key=args.get("key"))
-            rows, total = queries.page(session, q, args["page"], args["page_size"])
-            return {"items": [instance_out(session, r) for r in rows], "total": total}
+                                       key=args.get("key"), leaf=leaf_locality(args.get("locality")))
+            got = queries.seek_page(session, q, queries.INSTANCE_ORDER, size=args["page_size"],
+                                    page_no=args["page"], after=args.get("after"))
+            rows = got.pop("rows")
+            return {**got, "items": [instance_out(session, r) for r in rows]}
 
     @require("admin", "channel", "clerk")
     @blp.arguments(StartRequest)
@@ -108,7 +110,7 @@ class Instances(MethodView):
         instance_id = eng.start(body["key"], body["locality"], body["business_key"], body["variables"],
                                 current().username, without_start_form=True)
         with eng.reading() as session:
-            return detail_out(session, session.get(Instance, instance_id), whole=False)
+            return detail_out(session, queries.instance(session, instance_id), whole=False)
 
 
 @blp.route("/<instance_id>")
@@ -147,4 +149,4 @@ class Cancel(MethodView):
         with eng.transaction() as session:
             audit(session, current().username, "cancel", "instance", instance_id, reason=body["reason"])
         with eng.reading() as session:
-            return detail_out(session, session.get(Instance, instance_id), whole=False)
+            return detail_out(session, queries.instance(session, instance_id), whole=False)

@@ -1,12 +1,11 @@
 """The locality tree."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from engine.store.models import Locality
+from engine import queries
 
 from ..auth import current, require
 from ..schemas import Id, LocalityList, Ordered
@@ -24,8 +23,7 @@ class Localities(MethodView):
         """Your part of the locality tree (flat, each with its parent), national first: the localities above yours,
         whose definitions you inherit, and your whole subtree"""
         with engine().reading() as session:
-            rows = session.scalars(sa.select(Locality).where(Locality.code.in_(sorted(visible_localities())))
-                                   .order_by(Locality.path)).all()
+            rows = queries.localities(session, visible_localities())
         return {"items": rows}
 
 

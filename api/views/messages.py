@@ -4,11 +4,10 @@ Each message is accepted only from the party its locality names in settings.yaml
 message name → roles and department groups); every refusal is a 403 with the reason."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from engine.store.models import Instance
+from engine import queries
 
 from ..auth import check_scope, current, require
 from ..schemas import MessageRequest, MessageResponse
@@ -28,11 +27,8 @@ def may_send(settings: dict, principal, name: str) -> bool:
 
 def case_localities(eng, business_key: str, locality: str | None) -> list[str]:
     """The localities of the running cases with this business key (under ``locality`` when given)."""
-    query = sa.select(Instance.locality).where(Instance.business_key == business_key, Instance.status == "running")
-    if locality:
-        query = query.where(Instance.locality_path.like(f"%/{locality}/%"))
     with eng.reading() as session:
-        return sorted(set(session.scalars(query)))
+        return queries.running_case_localities(session, business_key, locality)
 
 
 @blp.route("")

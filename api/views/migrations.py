@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
-from engine.store.models import Definition, Instance
+from engine import queries
 
 from ..auth import current, require
 from ..schemas import Id, Ordered
@@ -61,11 +60,8 @@ class Migrations(MethodView):
         with eng.reading() as session:
             for key in ("from_definition", "to_definition"):
                 found_definition(session, body[key])
-            q = sa.select(Instance.id).where(Instance.definition_id == body["from_definition"],
-                                             Instance.locality_path.like(path_prefix()))
-            if body["instance_ids"] is not None:
-                q = q.where(Instance.id.in_(body["instance_ids"]))
-            ids = list(session.scalars(q))
+            ids = queries.instance_ids_of_definition(session, body["from_definition"], path_prefix(),
+                                                     body["instance_ids"])
         if body["instance_ids"] is not None:
             known = set(ids)
             missing = {str(i): ["不是该版本在您辖区内的案件：no case of that version in your locality"]
@@ -79,7 +75,7 @@ class Migrations(MethodView):
         items = [asdict(o) for o in outcomes]
         if not body["dry_run"]:
             with eng.transaction() as session:
-                target = session.get(Definition, body["to_definition"])
+                target = queries.definition(session, body["to_definition"])
                 for o in outcomes:
                     if o.outcome == "move":
                         audit(session, current().username, "migrate", "instance", o.instance_id,

@@ -10,10 +10,9 @@ One rule for every view:
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_smorest import abort
 
-from engine.store.models import HumanTask, HumanTaskGroup, Item
+from engine import queries
 
 from ..auth import current
 from .common import engine
@@ -26,6 +25,14 @@ def path_prefix(code: str | None = None) -> str:
     if code not in eng.localities():
         abort(403, message="未知的地区：the locality is unknown, so nothing is in your scope")
     return eng.locality_path(code) + "%"
+
+
+def leaf_locality(code: str | None = None) -> str | None:
+    """The locality (the caller's by default) when it has no localities below it, else None: a county clerk's
+    lists then filter on the locality itself, whose indexes keep their order (a path prefix cannot)."""
+    eng = engine()
+    code = code or current().locality
+    return None if any(info.parent == code for info in eng.localities().values()) else code
 
 
 def in_subtree(code: str | None) -> bool:
@@ -67,14 +74,4 @@ def works_on(session, instance_id: str, groups) -> bool:
     A department works on a case when it has (or had) a human task in it — it is among the task's candidate
     groups, open or completed — or when one of the case's joint items (联办事项) is its item.
     """
-    groups = list(groups or [])
-    if not groups:
-        return False
-    has_task = session.scalar(
-        sa.select(sa.func.count()).select_from(HumanTaskGroup)
-        .join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
-        .where(HumanTask.instance_id == instance_id, HumanTaskGroup.group.in_(groups)))
-    if has_task:
-        return True
-    return bool(session.scalar(sa.select(sa.func.count()).select_from(Item)
-                               .where(Item.instance_id == instance_id, Item.department.in_(groups))))
+    return queries.department_works_on(session, instance_id, groups)

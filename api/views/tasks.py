@@ -8,14 +8,14 @@ from flask_smorest import Blueprint, abort
 
 from engine import queries
 from engine.forms import validate_submission
-from engine.store.models import HumanTask, Instance
+from engine.store.models import HumanTask
 from handlers.personal import masked
 
 from ..auth import current, require
 from ..schemas import CompleteRequest, InstanceDetail, TaskArgs, TaskDetail, TaskList
 from .common import audit, engine
 from .instances import detail_out
-from .scope import found_in_scope, locality_allowed, path_prefix
+from .scope import found_in_scope, leaf_locality, locality_allowed, path_prefix
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks")
 
@@ -41,7 +41,7 @@ def _visible(t: HumanTask) -> bool:
 
 
 def _load_task(session, task_id) -> HumanTask:
-    t = session.get(HumanTask, task_id)
+    t = queries.task(session, task_id)
     found_in_scope(t, t.locality if t else None, "task", task_id)  # another subtree's task: 404, as unknown
     if not _visible(t):
         abort(403, message="this task belongs to another department's group")
@@ -55,7 +55,7 @@ def _assign(task_id, change):
         _load_task(session, task_id)
     change(eng)
     with eng.reading() as session:
-        return task_out(session.get(HumanTask, task_id))
+        return task_out(queries.task(session, task_id))
 
 
 @blp.route("")
@@ -80,9 +80,11 @@ class Tasks(MethodView):
                 locality_allowed(args["locality"])
             q = queries.task_query(path_prefix(args.get("locality")), groups=groups, assignee=assignee,
                                    process=args.get("process"), due_before=args.get("due_before"),
-                                   business_key=args.get("business_key"))
-            rows, total = queries.page(session, q, args["page"], args["page_size"])
-            return {"items": [task_out(t, masked(t.summary)) for t in rows], "total": total}
+                                   business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")))
+            got = queries.seek_page(session, q, queries.TASK_ORDER, size=args["page_size"], page_no=args["page"],
+                                    after=args.get("after"))
+            rows = got.pop("rows")
+            return {**got, "items": [task_out(t, masked(t.summary)) for t in rows]}
 
 
 @blp.route("/<task_id>")
@@ -144,4 +146,4 @@ class Complete(MethodView):
 
         instance_id = eng.complete_task(task_id, body["data"], current().username, validate=validate)
         with eng.reading() as session:
-            return detail_out(session, session.get(Instance, instance_id), whole=False)
+            return detail_out(session, queries.instance(session, instance_id), whole=False)

@@ -8,14 +8,13 @@ Retry-After.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
-from engine.store.models import User
+from engine import queries, records
 
 from ..auth import (REFRESH, SESSION_ENDED, current, current_account, decode, issue_tokens, prepare_dummy_hash,
                     require, spend_verification_time, verify_password)
@@ -79,7 +78,7 @@ class Token(MethodView):
         """Exchange a username and password for an access token (default 20 min) and a refresh token (8 h)"""
         eng = engine()
         with eng.reading() as session:
-            user = session.scalar(sa.select(User).where(User.username == body["username"]))
+            user = queries.user(session, body["username"])
         if user is None:
             spend_verification_time(body["password"])
             ok, rehashed = False, None
@@ -89,7 +88,7 @@ class Token(MethodView):
             abort(401, message=WRONG)
         if rehashed:
             with eng.transaction() as session:
-                session.execute(sa.update(User).where(User.id == user.id).values(password_hash=rehashed))
+                records.set_password_hash(session, user.id, rehashed)
         return {**issue_tokens(user), "user": user}
 
 
@@ -104,7 +103,7 @@ class Refresh(MethodView):
         claims = decode(body["refresh_token"], REFRESH)
         current_account(claims)
         with engine().reading() as session:
-            user = session.scalar(sa.select(User).where(User.username == claims["sub"]))
+            user = queries.user(session, claims["sub"])
         if user is None:
             abort(401, message=SESSION_ENDED)
         return {**issue_tokens(user), "user": user}
@@ -117,5 +116,4 @@ class Logout(MethodView):
     def post(self):
         """End every session of the caller: all their access and refresh tokens stop working at once"""
         with engine().transaction() as session:
-            session.execute(sa.update(User).where(User.username == current().username)
-                            .values(token_generation=User.token_generation + 1))
+            records.end_sessions(session, current().username)

@@ -5,11 +5,11 @@ Disabling or deleting an account, or changing its password, role, locality or gr
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from engine import queries, records
 from engine.store.models import User
 
 from ..auth import check_scope, current, hash_password, password_problem, require
@@ -28,7 +28,7 @@ def _check_password(password: str, username: str) -> None:
 
 
 def _account(session, eng, username: str) -> User:
-    user = session.scalar(sa.select(User).where(User.username == username))
+    user = queries.user(session, username)
     if user is None or not eng.in_scope(current().locality, user.locality):
         abort(404, message=f"没有这个用户 (no user {username} in your locality)")
     return user
@@ -42,7 +42,7 @@ class Users(MethodView):
         """Users in your locality"""
         eng = engine()
         with eng.reading() as session:
-            return [u for u in session.scalars(sa.select(User).order_by(User.username))
+            return [u for u in queries.users(session)
                     if eng.in_scope(current().locality, u.locality)]
 
     @require("admin")
@@ -55,12 +55,12 @@ class Users(MethodView):
         check_scope(eng, body["locality"], "locality")
         _check_password(body["password"], body["username"])
         with eng.transaction() as session:
-            if session.scalar(sa.select(User).where(User.username == body["username"])):
+            if queries.user(session, body["username"]):
                 abort(409, message=f"用户已存在 (user {body['username']} exists)")
             user = User(username=body["username"], display_name=body["display_name"],
                         password_hash=hash_password(body["password"]), role=body["role"], groups=body["groups"],
                         locality=body["locality"])
-            session.add(user)
+            records.add(session, user)
             audit(session, current().username, "create", "user", body["username"], role=body["role"],
                   locality=body["locality"])
         return user
@@ -110,5 +110,5 @@ class OneUser(MethodView):
         if username == current().username:
             abort(409, message="不能删除自己的账户 (you may not delete your own account)")
         with eng.transaction() as session:
-            session.delete(_account(session, eng, username))
+            records.delete(session, _account(session, eng, username))
             audit(session, current().username, "delete", "user", username)

@@ -98,6 +98,12 @@ class Instance(Base):
         sa.Index("ix_instances_key", "process_key", "status"),
         # one running case per person and locality: person_key is set while the case runs and freed when it ends
         sa.Index("uq_instances_running_person", "locality", "person_key", unique=True),
+        # the newest cases first (keyset paging on started_at, id), all of them or of one status
+        sa.Index("ix_instances_recent", "started_at", "id"),
+        sa.Index("ix_instances_status_recent", "status", "started_at", "id"),
+        sa.Index("ix_instances_locality_recent", "locality", "status", "started_at", "id"),
+        # history retention finds the cases that ended before a cutoff
+        sa.Index("ix_instances_ended", "ended_at"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     process_key: so.Mapped[str] = so.mapped_column(sa.String(120))
@@ -131,7 +137,10 @@ class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (
         sa.Index("ix_human_tasks_scope", "status", "locality_path", postgresql_ops=PREFIX_OPS),
-        sa.Index("ix_human_tasks_due", "status", "due_at"),
+        # the inbox order (due first, undated last, then oldest): page 1 is the head of this index
+        sa.Index("ix_human_tasks_inbox", "status", "due_at", "created_at", "id"),
+        # a county clerk's inbox: the county's own tasks in inbox order
+        sa.Index("ix_human_tasks_locality_inbox", "status", "locality", "due_at", "created_at", "id"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
@@ -166,6 +175,7 @@ class Job(Base):
     __table_args__ = (
         sa.UniqueConstraint("instance_id", "task_id", "kind", name="uq_job_task"),
         sa.Index("ix_jobs_due", "status", "due_at"),
+        sa.Index("ix_jobs_incidents", "status", "updated_at", "id"),
     )
     id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=True)
     instance_id: so.Mapped[Optional[str]] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
