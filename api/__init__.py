@@ -43,6 +43,9 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                    public):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
+    from .openapi_forms import document_application_data
+
+    document_application_data(api, engine)
     register_error_handlers(app)
     install_input_guard(app)
     _static_routes(app)

@@ -38,9 +38,10 @@ def chinese_part(text: str) -> str | None:
     m = _PAREN.match(text)
     if m:
         return m.group("zh").strip()
-    head, sep, tail = text.partition("; ")
-    if sep and _CJK.search(head) and tail and not _CJK.search(tail):
-        return head.strip()
+    for mark in ("; ", "："):
+        head, sep, tail = text.partition(mark)
+        if sep and _CJK.search(head) and tail and not _CJK.search(tail):
+            return head.strip()
     return None
 
 
@@ -52,9 +53,10 @@ def english_part(text: str) -> str | None:
     m = _PAREN.match(text)
     if m:
         return m.group("en").strip()
-    head, sep, tail = text.partition("; ")
-    if sep and _CJK.search(head) and tail and not _CJK.search(tail):
-        return tail.strip()
+    for mark in ("; ", "："):   # 中文; English — or 中文：English
+        head, sep, tail = text.partition(mark)
+        if sep and _CJK.search(head) and tail and not _CJK.search(tail):
+            return tail.strip()
     return None
 
 

@@ -23,7 +23,7 @@ from ..auth import check_scope, current, require
 from ..schemas import Ordered
 from . import application_checks as checks
 from .common import audit, engine
-from .scope import found_in_scope, locality_allowed
+from .scope import found_in_scope, locality_allowed, works_on
 
 log = logging.getLogger("retire.api")
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
@@ -109,7 +109,7 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
         "employer_decision": None, "agreement_date": None})
     if verdict["outcome"] == "rejected":
-        raise InvalidInput("有1项填写不正确 (1 field(s) are not valid)", errors={"requested_retirement_month": [verdict["reason"]]})
+        raise InvalidInput(verdict["reason"], errors={"requested_retirement_month": [verdict["reason"]]})
 
 
 def _conflict(business_key: str | None):
@@ -220,6 +220,92 @@ class ApplicationForm(MethodView):
             abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
         return {"locality": locality, "locality_name": eng.locality(locality).name, "process_key": "retirement",
                 "form": form}
+
+
+SHOWN_ELSEWHERE = {"consent", "requested_items", "channel"}   # the pledge, the ticked items, the acceptance block
+
+
+def _shown(component: dict, value) -> str:
+    if value in (None, ""):
+        return ""
+    for v in component.get("values") or []:
+        if str(v.get("value")) == str(value):
+            return v.get("label") or str(value)
+    return str(value)
+
+
+def form_document(eng, session, app: Application) -> bytes:
+    """The filled 申请表: the locality's form's fields in its order and words, the items ticked, the acceptance."""
+    from engine.forms import fields_of, is_hidden
+
+    from ..documents_pdf import application_form_pdf
+
+    form = queries.form_for(eng, session, "application_form", app.locality) or {"components": []}
+    settings = eng.settings(app.locality)
+    locality_name = eng.locality(app.locality).name
+    title = (settings.get("application") or {}).get("form_title") or f"{locality_name}“退休一件事”申请表"
+    data = app.data or {}
+    components = list(fields_of(form))
+    rows = []
+    for c in components:
+        if c.get("key") in SHOWN_ELSEWHERE or c.get("type") in ("text", "button", "spacer", "separator") \
+                or is_hidden(c, data):
+            continue
+        rows.append((c.get("label") or c["key"], _shown(c, data.get(c["key"]))))
+        if c.get("key") == "id_number" and data.get("id_number"):
+            born = birth_date_from_id(data["id_number"])
+            rows.append(("性别　出生日期", f"{'男' if sex_from_id(data['id_number']) == 'male' else '女'}　"
+                                       f"{born.year}年{born.month}月{born.day}日"))
+    checklist = next((c for c in components if c.get("key") == "requested_items"), None)
+    chosen = data.get("requested_items")
+    items = [(v.get("label") or v.get("value"), chosen is None or v.get("value") in chosen)
+             for v in (checklist or {}).get("values") or []]
+    consent = next((c for c in components if c.get("key") == "consent"), None)
+    pledge = (consent or {}).get("label") or "本人承诺所填信息真实"
+    words = settings.get("labels") or {}
+    channel = ((words.get("zh") or {}).get("channels") or {}).get(app.channel, app.channel)
+    created = app.created_at.astimezone(SHANGHAI)
+    acceptance = [("受理渠道", channel), ("受理人", app.submitted_by),
+                  ("受理日期", f"{created.year}年{created.month}月{created.day}日"),
+                  ("业务编号", app.business_key)]
+    return application_form_pdf(title, rows, items, pledge, acceptance)
+
+
+def may_read_application(session, app: Application) -> bool:
+    """An admin or auditor of the subtree; the intake that filed it (its channel is one of the caller's); a
+    department that works on the case."""
+    p = current()
+    if p.role in ("admin", "auditor"):
+        return True
+    if app.channel in checks.channels_of(engine().settings(app.locality), p):
+        return True
+    return p.role == "clerk" and works_on(session, app.instance_id, p.groups)
+
+
+@blp.route("/<application_id>/form.pdf")
+class ApplicationFormPdf(MethodView):
+    @require("admin", "channel", "clerk", "auditor")
+    @blp.response(200, content_type="application/pdf", description="申请表 (PDF, one A4 page)")
+    @blp.alt_response(403, description="neither the intake that filed it nor a department of the case")
+    @blp.alt_response(404, description="no such application in your locality's subtree")
+    def get(self, application_id):
+        """The filled application form (申请表) to print and sign: the fields as the locality's form words them,
+        the joint items asked for, the acceptance; it carries the whole ID number, so every read is audited"""
+        from flask import Response
+
+        eng = engine()
+        with eng.transaction() as session:
+            app = session.get(Application, application_id) or session.scalar(
+                sa.select(Application).where(Application.business_key == application_id))
+            app = found_in_scope(app, app.locality if app else None, "申请", application_id)
+            if not may_read_application(session, app):
+                abort(403, message="只有受理该申请的渠道和办理本案的部门可以打印申请表 (only the intake that filed it and "
+                                   "the departments of the case may print the application form)")
+            audit(session, current().username, "read_whole", "application", app.id, view="form.pdf")
+            content = form_document(eng, session, app)
+        return Response(content, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="application-{app.business_key}.pdf"',
+            "Cache-Control": "no-store"})
 
 
 @blp.route("/<application_id>/progress")

@@ -98,3 +98,21 @@ def test_the_form_of_each_locality_is_the_one_applications_are_checked_against(c
     assert "id_number" in keys and "bank_card" in keys
     assert client.get("/api/applications/form", headers=login("zy_community"),
                       query_string={"locality": "220000"}).status_code == 403
+
+
+def test_the_filled_application_form_prints_on_one_a4_page_for_the_intake_that_filed_it(eng, client, login, roster,
+                                                                                       clock):
+    clock.set(MAY_2027)
+    wang = roster(person(county="340722", born=date(1966, 12, 4), name="王建国"))
+    filed = client.post("/api/applications", headers=login("zy_community"),
+                        json={"locality": "340722", "data": application_data(wang, channel="community")}).json
+    url = f"/api/applications/{filed['id']}/form.pdf"
+    pdf = client.get(url, headers=login("zy_community"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.count(b"/Type /Page\n") <= 1
+    assert wang["id_number"].encode() in pdf.data and filed["business_key"].encode() in pdf.data
+    assert pdf.data.count(b"/Type /Page") - pdf.data.count(b"/Type /Pages") == 1, "one page"
+    assert client.get(url, headers=login("zy_housing")).status_code == 403
+    assert client.get(url, headers=login("jl_hrss")).status_code == 404
+    with eng.reading() as s:
+        reads = s.scalars(sa.select(AuditEvent).where(AuditEvent.resource == "application")).all()
+    assert [(r.username, r.details["view"]) for r in reads] == [("zy_community", "form.pdf")]
