@@ -29,17 +29,27 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
         engine = bootstrap(app.config["DATABASE_URL"], processes_dir=app.config["PROCESSES_DIR"],
                            forms_dir=app.config["FORMS_DIR"], ports_kind=app.config["PORTS"], worker_id="api")
     app.extensions["retire_engine"] = engine
+    from handlers import progress_link
+
+    progress_link.configure(app.config.get("SECRET_KEY"), app.config.get("PUBLIC_BASE_URL"))
     install_converters(app)   # before the blueprints: their rules are built with the app's converters
     api = Api(app)
     from .views import (applications, audit, decisions, definitions, drafts, health, incidents, instances,
                         localities, messages, migrations, notifications, persons, reports, tasks, tokens, users)
 
-    from .views import case_search
+    from .views import case_search, person_lookup, public
     for module in (health, tokens, localities, definitions, drafts, case_search, instances, tasks, messages, incidents,
-                   applications, persons, reports, notifications, decisions, users, migrations, audit):
+                   applications, persons, person_lookup, reports, notifications, decisions, users, migrations, audit,
+                   public):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
+<<<<<<< HEAD
     from .views import console; api.register_blueprint(console.blp)  # noqa: E702
+=======
+    from .openapi_forms import document_application_data
+
+    document_application_data(api, engine)
+>>>>>>> wt-pages
     register_error_handlers(app)
     from .observability import install as install_observability
     install_observability(app, engine)  # first: a request the input guard refuses still has its request id

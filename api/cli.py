@@ -123,7 +123,9 @@ def worker(poll: float):
     """Run a worker: jobs, timers and timer start events (several may run on one database)."""
     from .worker import run_worker
 
-    _require_secret_key()
+    from handlers import progress_link
+
+    progress_link.configure(_require_secret_key(), Config.PUBLIC_BASE_URL)
     run_worker(_engine(), poll)
 
 
@@ -137,18 +139,22 @@ def up(host: str, port: int):
 
     key = _require_secret_key()
     _refuse_demo_passwords()
+    url = f"http://{host}:{port}"
+    if not os.environ.get("RETIRE_PUBLIC_BASE_URL"):   # the links in the demo's SMS open this server
+        os.environ["RETIRE_PUBLIC_BASE_URL"] = Config.PUBLIC_BASE_URL = url
     worker_proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"],
                                    env={**os.environ, "RETIRE_SECRET_KEY": key}, preexec_fn=_end_with_parent)
-    url = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"  退休一件事 is running at {url}")
-    click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler")
+    click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler · console {url}/console")
     if demo_mode():
         click.echo("  demo mode (RETIRE_DEMO=1) — demo accounts (username / password):")
         for username, role, locality, groups, name in DEMO_USERS:
             click.echo(f"    {username:<14} {demo_password(role):<12} {role:<8} {locality} {','.join(groups):<28} "
                        f"{name}")
+        _banner_cases(key, url)
     click.echo("")
+
     def stop(signum, _frame):  # SIGTERM ends the server like Ctrl-C does, so the worker is stopped below
         raise KeyboardInterrupt
 
@@ -188,8 +194,11 @@ def stop_worker(proc: subprocess.Popen, timeout: float = 20.0) -> None:
 @main.command()
 @click.option("--if-empty", is_flag=True, help="only when no user exists yet")
 @click.option("--people", default=2000, show_default=True, type=int, help="roster size per locality")
-def demo(if_empty: bool, people: int):
-    """Load definitions, demo accounts and a synthetic roster per locality (demo mode only: RETIRE_DEMO=1)."""
+@click.option("--cases/--no-cases", default=True, show_default=True,
+              help="pre-run the last weeks on a demo clock, so every inbox has work and some cases are finished")
+def demo(if_empty: bool, people: int, cases: bool):
+    """Load definitions, demo accounts and a synthetic roster per locality, and cases at every stage (demo mode
+    only: RETIRE_DEMO=1)."""
     from .config import demo_mode
     from .demo import DEMO_ONLY, is_empty, load_demo
 
@@ -197,11 +206,56 @@ def demo(if_empty: bool, people: int):
         _fail(DEMO_ONLY)
     eng = _engine()
     if if_empty and not is_empty(eng):
-        eng.sync_folders("demo")
-        click.echo("demo data already loaded; definitions synced")
+        _report_kept(eng.sync_folders("demo"))
+        click.echo("demo data already loaded; new definition files loaded, deployed ones kept")
         return
     summary = load_demo(eng, people=people)
+    _report_kept(summary.get("synced") or [])
     click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
+    if cases:
+        from .demo_cases import prerun
+
+        click.echo("running the last weeks on a demo clock (cases at every stage)…")
+        ran = prerun(Config.DATABASE_URL, Config.PROCESSES_DIR, Config.FORMS_DIR)
+        for code in ("340722", "220000"):
+            c = ran[code]
+            click.echo(f"  {code}: {c['cases']} cases, {c['completed']} finished, {c['open_tasks']} tasks waiting")
+        click.echo(f"  ({ran['seconds']} s)")
+
+
+def _banner_cases(key: str, url: str) -> None:
+    """A few demo business keys per locality and state, and one applicant's link (the page /progress)."""
+    from datetime import datetime, timezone
+
+    from handlers import progress_link
+
+    from .demo_cases import sample_cases
+
+    try:
+        cases = sample_cases(_engine(), limit=2)
+    except Exception:  # noqa: BLE001 — the banner never stops the server
+        return
+    if not cases:
+        return
+    click.echo("  demo cases (business key · state):")
+    for c in cases:
+        click.echo(f"    {c['locality']}  {c['business_key']:<24} {c['status']}")
+    first = cases[0]
+    token = progress_link.issue(first["business_key"], first["instance_id"], datetime.now(timezone.utc), secret=key)
+    click.echo(f"  the applicant's page of {first['business_key']}: {url}/progress?t={token}")
+
+
+def _report_kept(results) -> None:
+    """One line per folder file a start did not deploy, and what to do about it."""
+    for r in results:
+        for k in r.kept:
+            where = f"{k['locality']}/{k['file']}"
+            if k["reason"] == "newer_deployment":
+                click.echo(f"  kept: {where}: v{k['latest_version']} deployed by {k['latest_author']} (modeler or API) "
+                           f"stays the latest; the folder's file differs — 'retire deploy' would deploy it on top")
+            else:
+                click.echo(f"  changed on disk: {where} differs from v{k['latest_version']} loaded from the folder; "
+                           f"not deployed — run 'retire deploy' to deploy it")
 
 
 @main.command()
@@ -220,7 +274,7 @@ def deploy(paths, locality, note, check, author):
         if not paths:
             if check:
                 _fail("--check needs files or folders to check")
-            for r in eng.sync_folders(author):
+            for r in eng.sync_folders(author, deploy_changed=True):
                 click.echo(f"deployment {r.deployment_id}: {len(r.deployed)} new, {len(r.unchanged)} unchanged")
             return
         groups: dict[str, list] = {}       # each folder goes to its own locality unless --locality says one

@@ -44,6 +44,11 @@ class Config:
 
     # department systems: "ledger" (embedded) or "http" (RETIRE_HTTP_<DEPARTMENT>_URL each)
     PORTS = _env("RETIRE_PORTS", "ledger")
+    # the address applicants open from their SMS (<PUBLIC_BASE_URL>/progress?t=…): the public host of the site
+    PUBLIC_BASE_URL = _env("RETIRE_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # the applicant's page: tries per address, and wrong ID-number tails per business key (flask-limiter)
+    PUBLIC_LIMIT_PER_IP = _env("RETIRE_PUBLIC_LIMIT_PER_IP", "30 per minute")
+    PUBLIC_LOCKOUT_PER_CASE = _env("RETIRE_PUBLIC_LOCKOUT_PER_CASE", "5 per hour")
 
     # worker
     WORKER_POLL_SECONDS = float(_env("RETIRE_WORKER_POLL_SECONDS", "2"))

@@ -73,3 +73,60 @@ def pension_pdf(case: dict) -> bytes:
         ("首次发放月份", award.get("first_payment_month")),
         ("核定编号", award.get("award_no")),
     ], ["计发标准由参保地社会保险经办机构核定；如有疑问请持本页到社会保险经办机构咨询。"])
+
+
+def _wrap(pdf, text: str, font: str, size: int, width: float) -> list[str]:
+    """Lines of ``text`` that fit ``width`` (character by character: Chinese has no spaces to break at)."""
+    lines, line = [], ""
+    for ch in text:
+        if pdf.stringWidth(line + ch, font, size) > width:
+            lines.append(line)
+            line = ch
+        else:
+            line += ch
+    return lines + ([line] if line else [])
+
+
+def application_form_pdf(title: str, rows: list[tuple[str, str]], items: list[tuple[str, bool]],
+                         pledge: str, acceptance: list[tuple[str, str]]) -> bytes:
+    """The filled application form (申请表) on one A4 page: the form's fields in a ruled table, the joint items
+    ticked, the applicant's pledge with a signature line, and the acceptance block of the office that took it."""
+    buf = BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1, pageCompression=0)
+    pdf.setTitle(title)
+    width, height = A4
+    left, right, label_w = 50, width - 50, 170
+    pdf.setFont(CJK, 15)
+    for i, line in enumerate(_wrap(pdf, title, CJK, 15, right - left)):
+        pdf.drawCentredString(width / 2, height - 60 - i * 20, line)
+    y = height - 110
+    size = 10.5
+
+    def row(label: str, value: str, min_h: float = 22) -> None:
+        nonlocal y
+        text = "" if value is None else str(value)
+        lines = _wrap(pdf, text, CJK, size, right - left - label_w - 12) or [""]
+        label_lines = _wrap(pdf, label, CJK, size, label_w - 10)
+        h = max(min_h, 14 * max(len(lines), len(label_lines)) + 8)
+        pdf.rect(left, y - h, label_w, h)
+        pdf.rect(left + label_w, y - h, right - left - label_w, h)
+        pdf.setFont(CJK, size)
+        for i, part in enumerate(label_lines):
+            pdf.drawString(left + 5, y - 15 - i * 14, part)
+        for i, part in enumerate(lines):
+            pdf.setFont(LATIN if part.isascii() else CJK, size)
+            pdf.drawString(left + label_w + 6, y - 15 - i * 14, part)
+        y -= h
+
+    for label, value in rows:
+        row(label, value)
+    row("申请办理的联办事项", "　".join(f"{'☑' if chosen else '☐'}{name}" for name, chosen in items)
+        .replace("☑", "[√]").replace("☐", "[ ]"))
+    row("本人承诺", pledge + "　申请人签字：____________　　年　月　日", 48)
+    for label, value in acceptance:
+        row(label, value)
+    pdf.setFont(CJK, 9)
+    pdf.drawString(left, y - 20, "本表由退休“一件事”系统按受理时填报的内容生成。")
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()

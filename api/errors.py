@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from engine.dmn.errors import DecisionInputError, NoMatchingRule
 from engine.errors import EngineError, InvalidDefinition, InvalidInput, ProcessFailed
 
+from .i18n import localise
+
 log = logging.getLogger("retire.api")
 
 RETRY_AFTER_SECONDS = 30
@@ -104,17 +106,21 @@ def field_map(errors, location: str = "json") -> dict[str, dict[str, list[str]]]
 
 
 def error_body(code: int, message: str, errors: dict | None = None, **extra) -> dict:
-    body = {"code": code, "status": HTTPStatus(code).phrase, "message": chinese_first(message, code)}
+    """The one error shape, its messages in the request's language (api/i18n.py: Chinese first by default)."""
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": localise(chinese_first(message, code))}
     errors = field_map(errors)
     if errors:
-        body["errors"] = errors
+        body["errors"] = {loc: {f: [localise(m) for m in msgs] for f, msgs in fields.items()}
+                          for loc, fields in errors.items()}
     body.update(extra)
     return body
 
 
-def _summary(errors: dict | None) -> str:
-    return "; ".join(f"{field}: {', '.join(msgs)}" for loc in (errors or {}).values()
-                     for field, msgs in loc.items())
+def _summary(errors: dict | None, language: str) -> str:
+    """``field: reason`` for every field, in one language (so the whole message splits into Chinese and English)."""
+    sep = "；" if language == "zh" else ", "
+    return sep.join(f"{field}: {'，'.join(localise(m, language) for m in msgs)}" for loc in (errors or {}).values()
+                    for field, msgs in loc.items()).replace("(", "[").replace(")", "]").replace("; ", ", ")
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -154,7 +160,8 @@ def register_error_handlers(app):
     @app.errorhandler(ValidationError)
     def schema_error(exc: ValidationError):
         errors = field_map(exc.messages)
-        return jsonify(error_body(422, "the request is not valid: " + _summary(errors), errors)), 422
+        return jsonify(error_body(422, "请求内容不正确：" + _summary(errors, "zh") + " (the request is not valid: "
+                                  + _summary(errors, "en") + ")", errors)), 422
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -162,7 +169,8 @@ def register_error_handlers(app):
         message = data.get("message") or exc.description or HTTPStatus(exc.code).phrase
         errors = field_map(data.get("errors") or data.get("messages"))
         if exc.code in (400, 422) and errors and (message == exc.description or not data.get("message")):
-            message = "the request is not valid: " + _summary(errors)
+            message = ("请求内容不正确：" + _summary(errors, "zh") + " (the request is not valid: " + _summary(errors, "en")
+                       + ")")
         response = jsonify(error_body(exc.code, message, errors))
         for name, value in (exc.get_headers() if hasattr(exc, "get_headers") else []):
             if name.lower() not in ("content-type", "content-length"):
@@ -184,4 +192,5 @@ def register_error_handlers(app):
         if is_outage(exc):
             return database_error(exc)
         log.exception("unhandled error")
-        return jsonify(error_body(500, "an internal error occurred; it has been logged")), 500
+        return jsonify(error_body(500, "服务器内部错误，已记录，请稍后重试或联系运维人员 (an internal error occurred; "
+                                       "it has been logged)")), 500

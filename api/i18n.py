@@ -1,7 +1,8 @@
 """The language of what a person reads: zh-CN unless the request asks for English (``Accept-Language: en``).
 
 Server messages are written Chinese first with the English after them — ``中文 (English)`` or ``中文; English`` —
-so one text serves both: a Chinese reader gets it as written, an English reader the English part only.
+so one text serves both: a request that names a language (a browser always does) gets that part only; a request
+that names none (scripts, the API's own tests) gets both, Chinese first. Labels default to Chinese.
 """
 from __future__ import annotations
 
@@ -22,6 +23,28 @@ def lang() -> str:
     return "en" if best and best.lower().startswith("en") else "zh"
 
 
+def message_language() -> str | None:
+    """``zh`` or ``en`` when the request names a language (English only when it prefers English), else None."""
+    if not has_request_context() or not request.headers.get("Accept-Language"):
+        return None
+    return lang()
+
+
+def chinese_part(text: str) -> str | None:
+    """The Chinese of a bilingual text, or None when it has none or is Chinese only."""
+    text = str(text)
+    if not _CJK.search(text):
+        return None
+    m = _PAREN.match(text)
+    if m:
+        return m.group("zh").strip()
+    for mark in ("; ", "："):
+        head, sep, tail = text.partition(mark)
+        if sep and _CJK.search(head) and tail and not _CJK.search(tail):
+            return head.strip()
+    return None
+
+
 def english_part(text: str) -> str | None:
     """The English of a bilingual text, or None when it has none."""
     text = str(text)
@@ -30,18 +53,23 @@ def english_part(text: str) -> str | None:
     m = _PAREN.match(text)
     if m:
         return m.group("en").strip()
-    head, sep, tail = text.partition("; ")
-    if sep and _CJK.search(head) and tail and not _CJK.search(tail):
-        return tail.strip()
+    for mark in ("; ", "："):   # 中文; English — or 中文：English
+        head, sep, tail = text.partition(mark)
+        if sep and _CJK.search(head) and tail and not _CJK.search(tail):
+            return tail.strip()
     return None
 
 
 def localise(text, language: str | None = None):
-    """The text for the request's language: the English part for ``en`` (the whole text when it has none)."""
+    """A bilingual message for the request: its English or its Chinese part when the request names a language,
+    the whole text otherwise (and whenever the text has no such part)."""
     if not isinstance(text, str):
         return text
-    if (language or lang()) == "en":
+    language = language or message_language()
+    if language == "en":
         return english_part(text) or text
+    if language == "zh":
+        return chinese_part(text) or text
     return text
 
 

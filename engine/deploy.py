@@ -6,11 +6,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .definitions import DefinitionFile, kind_of
+from .definitions import DefinitionFile, content_hash, identify, kind_of
 from .errors import InvalidDefinition, NotFound
 from .localities import LEVELS, chain, path_of, read_locality_folders
 from .store.models import Definition, Deployment, Locality
 from .validation import validate_files
+
+FOLDER_NOTE = "loaded from the processes folder"
+
 
 @dataclass
 class DeployResult:
@@ -18,6 +21,9 @@ class DeployResult:
     deployed: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    # folder files not deployed by a start: {locality, file, kind, key, reason: changed_on_disk | newer_deployment,
+    # latest_version, latest_author}
+    kept: list = field(default_factory=list)
 
 
 class DeployOps:
@@ -50,8 +56,14 @@ class DeployOps:
             result.deployment_id = None
         return result
 
-    def sync_folders(self, author: str = "system") -> list[DeployResult]:
-        """Load ``processes/`` and ``forms/`` into the database: localities, then each folder's files."""
+    def sync_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
+        """Load ``processes/`` and ``forms/`` into the database: localities, then each folder's files.
+
+        A file with no version at its locality yet is deployed. A file whose content is what the folder last
+        loaded is left alone, whatever policy staff deployed since (from the modeler or the API): a start never
+        puts the folder's old content on top of their newer version. A file that changed on disk since the folder
+        last loaded it is only reported (``kept``) — unless ``deploy_changed`` (``retire deploy``), which deploys it.
+        """
         folders = read_locality_folders(self.processes_dir)
         with self.transaction() as session:
             for info in folders.values():
@@ -67,9 +79,41 @@ class DeployOps:
         results = []
         for code in sorted(folders, key=lambda c: len(chain(folders, c))):
             files = _folder_files(self.processes_dir / code) + _folder_files(self.forms_dir / code)
-            if files:
-                results.append(self.deploy(code, files, author, "loaded from the processes folder"))
+            if not files:
+                continue
+            chosen, kept = self._folder_plan(code, files, deploy_changed)
+            result = self.deploy(code, chosen, author, FOLDER_NOTE) if chosen else DeployResult(None)
+            result.kept = kept
+            results.append(result)
         return results
+
+    def _folder_plan(self, code: str, files: list[DefinitionFile], deploy_changed: bool):
+        """(files to deploy, files kept back with the reason) for one locality folder."""
+        chosen, kept = [], []
+        with self.reading() as session:
+            for f in files:
+                try:
+                    key = identify(f)[0]
+                except InvalidDefinition:
+                    chosen.append(f)      # deploy refuses it with its problems, as before
+                    continue
+                versions = session.scalars(sa.select(Definition).where(
+                    Definition.locality == code, Definition.kind == f.kind, Definition.key == key)
+                    .order_by(Definition.version.desc())).all()
+                if not versions:
+                    chosen.append(f)
+                    continue
+                digest, latest = content_hash(f.content), versions[0]
+                from_folder = next((v for v in versions if v.note == FOLDER_NOTE), None)
+                if latest.content_hash == digest or (from_folder is not None and from_folder.content_hash == digest):
+                    continue              # the disk holds what is deployed, or what the folder loaded before
+                if deploy_changed:
+                    chosen.append(f)
+                    continue
+                kept.append({"locality": code, "file": f.name, "kind": f.kind, "key": key,
+                             "reason": "changed_on_disk" if latest.note == FOLDER_NOTE else "newer_deployment",
+                             "latest_version": latest.version, "latest_author": latest.author})
+        return chosen, kept
 
     def adapt(self, locality: str, definition_id: int, author: str) -> Definition:
         """Give ``locality`` its own copy of an inherited definition (it then overrides its parents')."""

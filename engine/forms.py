@@ -96,7 +96,7 @@ def validate_submission(form: dict, data: dict, *, partial: bool = False) -> dic
         elif c.get("type") == "number":
             clean[key] = value if isinstance(value, (int, float)) else float(value)
     if errors:
-        raise InvalidInput(f"{len(errors)} field(s) are not valid", errors=errors)
+        raise InvalidInput(f"有{len(errors)}项填写不正确 ({len(errors)} field(s) are not valid)", errors=errors)
     return clean
 
 
@@ -111,45 +111,45 @@ def _check(c: dict, value) -> str | None:
         if not math.isfinite(number):
             return "必须是数字 (must be a number)"
         if rules.get("min") is not None and number < float(rules["min"]):
-            return f"must be at least {rules['min']}"
+            return f"不能小于{rules['min']} (must be at least {rules['min']})"
         if rules.get("max") is not None and number > float(rules["max"]):
-            return f"must be at most {rules['max']}"
+            return f"不能大于{rules['max']} (must be at most {rules['max']})"
         return None
     if ctype in ("select", "radio"):
         allowed = [str(v.get("value")) for v in c.get("values") or []]
         if allowed and str(value) not in allowed:
-            return f"must be one of {', '.join(allowed)}"
+            return f"须为以下选项之一：{'、'.join(allowed)} (must be one of {', '.join(allowed)})"
         return None
     if ctype in ("checklist", "taglist"):
         allowed = {str(v.get("value")) for v in c.get("values") or []}
         if not isinstance(value, list) or (allowed and not {str(v) for v in value} <= allowed):
-            return f"must be a list of {', '.join(sorted(allowed))}"
+            return f"只能勾选以下选项：{'、'.join(sorted(allowed))} (must be a list of {', '.join(sorted(allowed))})"
         return None
     if ctype == "checkbox":
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else "须为是或否 (must be true or false)"
     text = str(value)
     if ctype == "datetime" and c.get("subtype", "date") == "date":
         try:
             date.fromisoformat(text)
         except ValueError:
-            return "must be a date YYYY-MM-DD"
+            return "须为日期，格式YYYY-MM-DD (must be a date YYYY-MM-DD)"
     if rules.get("minLength") is not None and len(text) < int(rules["minLength"]):
-        return f"must have at least {rules['minLength']} characters"
+        return f"至少{rules['minLength']}个字符 (must have at least {rules['minLength']} characters)"
     if rules.get("maxLength") is not None and len(text) > int(rules["maxLength"]):
-        return f"must have at most {rules['maxLength']} characters"
+        return f"最多{rules['maxLength']}个字符 (must have at most {rules['maxLength']} characters)"
     if rules.get("pattern") and not pattern_matches(rules["pattern"], text):
         return (rules.get("patternErrorMessage") or (c.get("properties") or {}).get("patternMessage")
-                or f"does not match the pattern {rules['pattern']}")
+                or f"格式不正确 (does not match the pattern {rules['pattern']})")
     if rules.get("validationType") == "email" and not pattern_matches(EMAIL, text):
         return "须为电子邮箱地址 (must be an email address)"
     if rules.get("validationType") == "phone" and not PHONE.match(text):
-        return "must be an 11-digit mobile number starting with 1"
+        return "须为以1开头的11位手机号码 (must be an 11-digit mobile number starting with 1)"
     if fmt == "id_number":
         return id_number_problem(text)
     if fmt == "phone" and not PHONE.match(text):
-        return "must be an 11-digit mobile number starting with 1"
+        return "须为以1开头的11位手机号码 (must be an 11-digit mobile number starting with 1)"
     if fmt == "bank_card" and not BANK_CARD.match(text.replace(" ", "")):
-        return "must be a bank card number of 12 to 19 digits"
+        return "须为12至19位银行卡号 (must be a bank card number of 12 to 19 digits)"
     if fmt == "year_month" and not YEAR_MONTH.match(text):
-        return "must be a month YYYY-MM"
+        return "须为年月，格式YYYY-MM (must be a month YYYY-MM)"
     return None

@@ -6,6 +6,7 @@ import logging
 import string
 
 from .context import BusinessRuleViolation, HandlerError
+from . import progress_link
 from .personal import is_valid_phone, mask_id, mask_phone, masked
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,10 @@ def deliver(ctx, name: str, phone: str | None, values: dict, key_suffix: str = "
     {template, status: sent | undeliverable | invalid_phone}. A placeholder left empty is a HandlerError."""
     template = _template(ctx, name)
     values = {"business_key": ctx.business_key, "locality": ctx.locality, **values}
+    shown = {}
+    if "progress_link" in placeholders(template):   # the applicant's own page; the outbox lists it without token
+        values["progress_link"] = progress_link.link(ctx.business_key, ctx.instance_id, ctx.now)
+        shown["progress_link"] = progress_link.page_url() + "?t=…"
     if not is_valid_phone(phone):
         log.info("phone %s is not a mobile number; %s not sent", mask_phone(phone), name)
         return {"template": name, "status": "invalid_phone"}
@@ -123,3 +128,18 @@ HANDLERS = {
     "notification.notify_upcoming": notify_upcoming,
     "notification.send_sms": send_sms,
 }
+
+
+def application_received(ports, settings: dict, business_key: str, instance_id: str, name: str, phone: str | None,
+                         now) -> dict:
+    """The SMS that tells the applicant the application is accepted, with the link to their progress page
+    (template ``application_received``; none configured or no mobile number: nothing is sent)."""
+    template = ((settings.get("sms") or {}).get("templates") or {}).get("application_received")
+    if not template or not is_valid_phone(phone):
+        return {"template": "application_received", "status": "not_sent"}
+    values = {"name": name, "business_key": business_key,
+              "progress_link": progress_link.link(business_key, instance_id, now)}
+    shown = {**masked(values), "progress_link": progress_link.page_url() + "?t=…"}
+    result = ports.sms.send(phone, render(template, values), business_key, f"application_received:{business_key}",
+                            template="application_received", masked_text=render(template, shown), sent_at=now)
+    return {"template": "application_received", "status": result["status"]}

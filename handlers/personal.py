@@ -28,17 +28,17 @@ def id_number_problem(id_number: str) -> str | None:
     """Why the number is invalid, or None when it is valid."""
     value = normalise_id(id_number)
     if not _ID_PATTERN.match(value):
-        return "must be 17 digits followed by a digit or X"
+        return "须为17位数字加1位数字或X (must be 17 digits followed by a digit or X)"
     if value[:2] == "00" or value[2:6] == "0000":
-        return "area code is not a GB/T 2260 code"
+        return "前6位不是有效的行政区划代码 (area code is not a GB/T 2260 code)"
     try:
         born = _birth_date(value)
     except ValueError:
-        return "birth date part is not a date"
+        return "第7至14位不是有效的出生日期 (birth date part is not a date)"
     if born.year < 1900:
-        return "birth date part is before 1900"
+        return "出生日期早于1900年 (birth date part is before 1900)"
     if check_digit(value[:17]) != value[17]:
-        return "check digit does not match"
+        return "校验码不符，请核对号码 (check digit does not match)"
     return None
 
 

@@ -16,7 +16,8 @@ FLEXIBLE_CHOICES = ("early", "deferred")
 
 
 def _refuse(field: str, message: str):
-    raise InvalidInput("1 field(s) are not valid", errors={field: [message]})
+    """422 on one field; the message says why, so a clerk reads the reason at the top of the page too."""
+    raise InvalidInput(message, errors={field: [message]})
 
 
 def channels_of(settings: dict, principal) -> list[str]:

@@ -1,6 +1,7 @@
 """The one application (申请表) of one person, and the applicant's view of its progress."""
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 
@@ -15,14 +16,16 @@ from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
 from engine.instances import PersonHasRunningCase
 from engine.store.models import Application
+from handlers import notification
 from handlers.personal import birth_date_from_id, masked, normalise_id, sex_from_id
 
 from ..auth import check_scope, current, require
 from ..schemas import Ordered
 from . import application_checks as checks
 from .common import audit, engine
-from .scope import found_in_scope
+from .scope import found_in_scope, locality_allowed, works_on
 
+log = logging.getLogger("retire.api")
 blp = Blueprint("applications", __name__, url_prefix="/api/applications", description="Applications and progress")
 
 
@@ -82,7 +85,7 @@ def application_variables(data: dict) -> dict:
     if variables.get("sex") == "male":
         variables["category"] = "male"
     elif variables.get("category") not in ("female_cadre", "female_worker"):
-        raise InvalidInput("1 field(s) are not valid", errors={
+        raise InvalidInput("有1项填写不正确 (1 field(s) are not valid)", errors={
             "category": ["女职工须选择原法定退休年龄类别: female_cadre (原55周岁) 或 female_worker (原50周岁)"]})
     return variables
 
@@ -106,12 +109,14 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
         "employer_decision": None, "agreement_date": None})
     if verdict["outcome"] == "rejected":
-        raise InvalidInput("1 field(s) are not valid", errors={"requested_retirement_month": [verdict["reason"]]})
+        raise InvalidInput(verdict["reason"], errors={"requested_retirement_month": [verdict["reason"]]})
 
 
 def _conflict(business_key: str | None):
-    abort(409, message=f"该参保人已有正在办理的退休一件事（业务编号 {business_key}），不能重复申请; "
-                      f"this person already has a running retirement case {business_key}",
+    abort(409, message=f"该参保人已有正在办理的退休一件事（业务编号 {business_key}），不能重复申请；"
+                      f"可按业务编号查询办理进度，如需更正申请内容请联系受理该申请的经办机构; "
+                      f"this person already has a running retirement case {business_key}: look it up by its business "
+                      f"key, or ask the office that accepted it to correct it",
           errors={"json": {"id_number": [f"已有正在办理的退休一件事：{business_key}"]}}, business_key=business_key)
 
 
@@ -136,7 +141,7 @@ class Applications(MethodView):
         with eng.reading() as session:
             form = queries.form_for(eng, session, "application_form", locality)
         if form is None:
-            abort(404, message=f"no application form is deployed for locality {locality}")
+            abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
         data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
         data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
@@ -165,6 +170,11 @@ class Applications(MethodView):
                 session.add(app)
         except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
             _conflict(eng.running_case_of(locality, data["id_number"]))
+        try:   # the case is filed; an SMS gateway that fails must not turn that into an error
+            notification.application_received(eng.ports, settings, business_key, instance_id, data.get("name", ""),
+                                              data.get("phone"), now)
+        except Exception:  # noqa: BLE001
+            log.exception("application %s: the SMS with the progress link was not sent", business_key)
         return {**{c: getattr(app, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                 "created_at")}, "applicant": masked(data)}
 
@@ -177,6 +187,125 @@ class Applications(MethodView):
                                    .order_by(Application.created_at.desc()).limit(200)).all()
             return [{**{c: getattr(a, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                     "created_at")}, "applicant": masked(a.data)} for a in rows]
+
+
+class FormArgs(Ordered):
+    locality = fields.String(required=True, metadata={"description": "the case's locality, e.g. 340722 or 220000",
+                                                      "example": "340722"})
+
+
+class FormOut(Ordered):
+    locality = fields.String()
+    locality_name = fields.String()
+    process_key = fields.String()
+    form = fields.Dict(metadata={"description": "the form-js schema of the locality's application form (申请表)"})
+
+
+@blp.route("/form")
+class ApplicationForm(MethodView):
+    @require("admin", "policy", "channel", "clerk", "auditor")
+    @blp.arguments(FormArgs, location="query")
+    @blp.response(200, FormOut)
+    @blp.alt_response(403, description="a locality outside yours")
+    @blp.alt_response(404, description="no such locality, or no application form deployed for it")
+    def get(self, args):
+        """The application form (form-js schema) in force for a locality: the page renders it and POST
+        /api/applications checks the data against the same form"""
+        eng = engine()
+        locality = args["locality"]
+        locality_allowed(locality)
+        with eng.reading() as session:
+            form = queries.form_for(eng, session, "application_form", locality)
+        if form is None:
+            abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
+        return {"locality": locality, "locality_name": eng.locality(locality).name, "process_key": "retirement",
+                "form": form}
+
+
+SHOWN_ELSEWHERE = {"consent", "requested_items", "channel"}   # the pledge, the ticked items, the acceptance block
+
+
+def _shown(component: dict, value) -> str:
+    if value in (None, ""):
+        return ""
+    for v in component.get("values") or []:
+        if str(v.get("value")) == str(value):
+            return v.get("label") or str(value)
+    return str(value)
+
+
+def form_document(eng, session, app: Application) -> bytes:
+    """The filled 申请表: the locality's form's fields in its order and words, the items ticked, the acceptance."""
+    from engine.forms import fields_of, is_hidden
+
+    from ..documents_pdf import application_form_pdf
+
+    form = queries.form_for(eng, session, "application_form", app.locality) or {"components": []}
+    settings = eng.settings(app.locality)
+    locality_name = eng.locality(app.locality).name
+    title = (settings.get("application") or {}).get("form_title") or f"{locality_name}“退休一件事”申请表"
+    data = app.data or {}
+    components = list(fields_of(form))
+    rows = []
+    for c in components:
+        if c.get("key") in SHOWN_ELSEWHERE or c.get("type") in ("text", "button", "spacer", "separator") \
+                or is_hidden(c, data):
+            continue
+        rows.append((c.get("label") or c["key"], _shown(c, data.get(c["key"]))))
+        if c.get("key") == "id_number" and data.get("id_number"):
+            born = birth_date_from_id(data["id_number"])
+            rows.append(("性别　出生日期", f"{'男' if sex_from_id(data['id_number']) == 'male' else '女'}　"
+                                       f"{born.year}年{born.month}月{born.day}日"))
+    checklist = next((c for c in components if c.get("key") == "requested_items"), None)
+    chosen = data.get("requested_items")
+    items = [(v.get("label") or v.get("value"), chosen is None or v.get("value") in chosen)
+             for v in (checklist or {}).get("values") or []]
+    consent = next((c for c in components if c.get("key") == "consent"), None)
+    pledge = (consent or {}).get("label") or "本人承诺所填信息真实"
+    words = settings.get("labels") or {}
+    channel = ((words.get("zh") or {}).get("channels") or {}).get(app.channel, app.channel)
+    created = app.created_at.astimezone(SHANGHAI)
+    acceptance = [("受理渠道", channel), ("受理人", app.submitted_by),
+                  ("受理日期", f"{created.year}年{created.month}月{created.day}日"),
+                  ("业务编号", app.business_key)]
+    return application_form_pdf(title, rows, items, pledge, acceptance)
+
+
+def may_read_application(session, app: Application) -> bool:
+    """An admin or auditor of the subtree; the intake that filed it (its channel is one of the caller's); a
+    department that works on the case."""
+    p = current()
+    if p.role in ("admin", "auditor"):
+        return True
+    if app.channel in checks.channels_of(engine().settings(app.locality), p):
+        return True
+    return p.role == "clerk" and works_on(session, app.instance_id, p.groups)
+
+
+@blp.route("/<application_id>/form.pdf")
+class ApplicationFormPdf(MethodView):
+    @require("admin", "channel", "clerk", "auditor")
+    @blp.response(200, content_type="application/pdf", description="申请表 (PDF, one A4 page)")
+    @blp.alt_response(403, description="neither the intake that filed it nor a department of the case")
+    @blp.alt_response(404, description="no such application in your locality's subtree")
+    def get(self, application_id):
+        """The filled application form (申请表) to print and sign: the fields as the locality's form words them,
+        the joint items asked for, the acceptance; it carries the whole ID number, so every read is audited"""
+        from flask import Response
+
+        eng = engine()
+        with eng.transaction() as session:
+            app = session.get(Application, application_id) or session.scalar(
+                sa.select(Application).where(Application.business_key == application_id))
+            app = found_in_scope(app, app.locality if app else None, "申请", application_id)
+            if not may_read_application(session, app):
+                abort(403, message="只有受理该申请的渠道和办理本案的部门可以打印申请表 (only the intake that filed it and "
+                                   "the departments of the case may print the application form)")
+            audit(session, current().username, "read_whole", "application", app.id, view="form.pdf")
+            content = form_document(eng, session, app)
+        return Response(content, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="application-{app.business_key}.pdf"',
+            "Cache-Control": "no-store"})
 
 
 @blp.route("/<application_id>/progress")

@@ -129,6 +129,20 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert ("jl_employer", "retirement_certificate") in reads and ("jishiban", "pension_figure") in reads, \
         "every read of the whole-ID documents is audited"
 
+    # Zhao opens the link of his last SMS: every item done, the rights notice, and his certificate to print
+    import re
+
+    from handlers.ledger.schema import sms_outbox
+    with eng.db.connect() as conn:
+        last = conn.scalar(sa.select(sms_outbox.c.text).where(sms_outbox.c.business_key == bk,
+                                                              sms_outbox.c.template == "completed"))
+    token = re.search(r"/progress\?t=([\w.\-]+)", last).group(1)
+    mine = client.post("/api/public/progress", json={"token": token}).json
+    assert mine["state_label"] == "已办结" and mine["rights_notice"]["text"]
+    assert all(i["next"] is None for i in mine["items"]) and "独生子女" in mine["only_child"]["policy"]
+    own = client.get(mine["certificate_url"])
+    assert own.status_code == 200 and own.data.startswith(b"%PDF") and zhao["id_number"].encode() in own.data
+
     report = client.get("/api/reports/completions", headers=hrss,
                         query_string={"locality": "220000", "from": "2027-01-01", "to": "2027-12-31"}).json
     assert report["total"] == 7

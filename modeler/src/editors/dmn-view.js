@@ -15,6 +15,11 @@ import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
 
 import { h } from '../dom.js';
 import { DomMarker } from '../validation.js';
+import { dmnTranslateModule } from './dmn-translate.js';
+
+// every dmn-js view has its own injector: each gets the Chinese translate service (common options cannot carry it)
+const translated = Object.fromEntries(['drd', 'decisionTable', 'literalExpression', 'boxedExpression']
+  .map((view) => [view, { additionalModules: [dmnTranslateModule] }]));
 
 export function createDmnView(root, { onChange }) {
   const tabsEl = h('div', { class: 'dmn-tabs', testid: 'dmn-tabs' });
@@ -22,7 +27,7 @@ export function createDmnView(root, { onChange }) {
   const viewEl = h('div', { class: 'dmn-canvas', testid: 'dmn-readonly-canvas', hidden: true });
   root.append(tabsEl, editEl, viewEl);
 
-  const modeler = new DmnModeler({ container: editEl, common: { keyboard: { bindTo: null } } });
+  const modeler = new DmnModeler({ container: editEl, common: { keyboard: { bindTo: null } }, ...translated });
   let viewer = null;
   let active = modeler;
   const bound = new WeakSet();
@@ -87,7 +92,7 @@ export function createDmnView(root, { onChange }) {
     editEl.hidden = readOnly;
     viewEl.hidden = !readOnly;
     if (readOnly && !viewer) {
-      viewer = new DmnViewer({ container: viewEl });
+      viewer = new DmnViewer({ container: viewEl, ...translated });
       viewer.on('views.changed', renderTabs);
       window.modeler.dmnViewer = viewer;
     }

@@ -8,6 +8,7 @@ import '@bpmn-io/form-js/dist/assets/properties-panel.css';
 
 import { h } from '../dom.js';
 import { DomMarker } from '../validation.js';
+import { translateFormEditor } from './form-translate.js';
 
 export function createFormView(root, { onChange }) {
   const editEl = h('div', { class: 'form-canvas', testid: 'form-canvas' });
@@ -15,6 +16,7 @@ export function createFormView(root, { onChange }) {
   root.append(editEl, viewEl);
 
   const editor = new FormEditor({ container: editEl });
+  translateFormEditor(editEl);   // palette and properties panel in Chinese (English when switched)
   editor.on('changed', () => onChange());
   let viewer = null;
   let readOnly = false;

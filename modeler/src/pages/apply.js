@@ -6,7 +6,8 @@ import { startPage } from '../shell/page.js';
 import { h, toast, errorMessage } from '../shell/dom.js';
 import { t, addTexts, formatDay } from '../shell/i18n.js';
 import { badge, facts } from '../shell/header.js';
-import { renderForm } from '../shell/formview.js';
+// form-js is loaded when the first form is drawn, so the login and the lists come up sooner
+const renderForm = async (...args) => (await import('../shell/formview.js')).renderForm(...args);
 import './apply.css';
 
 addTexts({
@@ -23,7 +24,9 @@ addTexts({
     'apply.submit': '提交申请', 'apply.submitted': '申请已受理，业务编号 {key}',
     'apply.print': '打印申请表', 'apply.download': '下载申请表（PDF）', 'apply.printHint': '请打印后交参保人签字，原件留档。',
     'apply.invalid': '申请表有 {n} 处需要修改，见各字段下方的提示。', 'apply.rejected': '申请未受理：{message}',
-    'apply.noForm': '本地区还没有部署申请表：{message}'
+    'apply.noForm': '本地区还没有部署申请表：{message}',
+    'apply.printKey': '业务编号：{key}　受理：{who}', 'apply.signatures': '申请人签字：＿＿＿＿＿＿　　经办人签字：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日',
+    'gender.male': '男', 'gender.female': '女', 'apply.phoneInvalid': '（号码无效，请核实后在申请表中更正）'
   },
   en: {
     'apply.title': 'Window intake', 'apply.login': 'Window clerk sign-in',
@@ -38,7 +41,9 @@ addTexts({
     'apply.submit': 'Submit application', 'apply.submitted': 'Application accepted, business key {key}',
     'apply.print': 'Print the application', 'apply.download': 'Download the application (PDF)', 'apply.printHint': 'Print it for the applicant to sign; keep the original on file.',
     'apply.invalid': '{n} fields need changes; see the notes under them.', 'apply.rejected': 'Not accepted: {message}',
-    'apply.noForm': 'No application form is deployed here: {message}'
+    'apply.noForm': 'No application form is deployed here: {message}',
+    'apply.printKey': 'Business key: {key}  Taken in by: {who}', 'apply.signatures': 'Applicant: ____________   Clerk: ____________   Date: ____________',
+    'gender.male': 'male', 'gender.female': 'female', 'apply.phoneInvalid': ' (not a working number; correct it in the form)'
   }
 });
 
@@ -88,7 +93,8 @@ function intake(main, { client, user }) {
       facts([
         [t('apply.name'), h('span', { testid: 'apply-name' }, person.name)],
         [t('apply.birth'), formatDay(person.birth_date)],
-        person.gender ? [t('apply.gender'), person.gender_label || person.gender] : null,
+        person.gender ? [t('apply.gender'), t(`gender.${person.gender}`)] : null,
+        person.phone_masked ? [t('apply.phone'), h('span', {}, person.phone_masked, person.phone_valid === false ? h('span', { class: 'error' }, ` ${t('apply.phoneInvalid')}`) : '')] : null,
         person.employer ? [t('apply.employer'), person.employer] : null,
         [t('apply.statutory'), h('strong', { testid: 'apply-statutory' }, formatDay(statutory.retirement_date))],
         statutory.derivation ? [t('apply.derivation'), statutory.derivation] : null,
@@ -103,13 +109,13 @@ function intake(main, { client, user }) {
       personBox.append(h('p', { class: 'error notice', role: 'alert', testid: 'apply-window-message' }, win.message || t('apply.closed')));
       return;
     }
-    await showForm({ ...(found.prefill || {}), id_number: found.prefill?.id_number || id });
+    await showForm(found.locality || user.locality, { ...(found.prefill || {}), id_number: found.prefill?.id_number || id });
   }
 
-  async function showForm(prefill) {
+  async function showForm(locality, prefill) {
     let res;
     try {
-      res = await client.get('/applications/form', { locality: user.locality });
+      res = await client.get('/applications/form', { locality });
     } catch (err) {
       formCard.hidden = false;
       formCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('apply.noForm', { message: errorMessage(err) })));
@@ -120,7 +126,7 @@ function intake(main, { client, user }) {
     const submit = h('button', { type: 'submit', class: 'primary', testid: 'apply-submit' }, t('apply.submit'));
     const heading = h('h2', { tabindex: '-1' }, t('apply.step2'));
     formCard.replaceChildren(heading,
-      h('form', { novalidate: true, onSubmit: (e) => { e.preventDefault(); send(res.locality || user.locality, res.process_key, submit, message); } },
+      h('form', { novalidate: true, onSubmit: (e) => { e.preventDefault(); send(res.locality || locality, res.process_key, submit, message); } },
         box, message, h('div', { class: 'actions' }, submit)));
     formCard.hidden = false;
     view = await renderForm(box, res.form, prefill);
@@ -130,9 +136,9 @@ function intake(main, { client, user }) {
 
   async function send(locality, process, submit, message) {
     message.hidden = true;
-    const { data, ok } = view.collect();
+    const { data, ok, problems } = view.collect();
     if (!ok) {
-      message.textContent = t('apply.invalid', { n: formCard.querySelectorAll('.fjs-has-errors').length || 1 });
+      message.textContent = t('apply.invalid', { n: problems });
       message.hidden = false;
       formCard.querySelector('.fjs-has-errors input, .fjs-has-errors select, .fjs-has-errors textarea')?.focus();
       return;
@@ -151,6 +157,8 @@ function intake(main, { client, user }) {
       return;
     }
     formCard.querySelectorAll('input, select, textarea, button').forEach((el) => { el.disabled = true; });
+    formCard.prepend(h('p', { class: 'print-only' }, t('apply.printKey', { key: created.business_key, who: user.display_name || user.username })));
+    formCard.append(h('p', { class: 'print-only signatures' }, t('apply.signatures')));
     showDone(created);
   }
 
@@ -158,13 +166,16 @@ function intake(main, { client, user }) {
     const pdf = `/applications/${created.id}/form.pdf`;
     const heading = h('h2', { tabindex: '-1' }, t('apply.step3'));
     const print = h('button', { type: 'button', class: 'primary', testid: 'apply-print', onClick: async () => {
+      const tab = window.open('', '_blank'); // opened on the click itself, so no pop-up blocker stops it
       try {
         const url = await client.blobUrl(pdf);
-        const frame = h('iframe', { class: 'print-frame', title: t('apply.print'), src: url, testid: 'apply-pdf' });
-        frame.addEventListener('load', () => { try { frame.contentWindow.print(); } catch { window.open(url, '_blank'); } });
-        doneCard.querySelector('.print-frame')?.remove();
-        doneCard.append(frame);
-      } catch (err) { toast(errorMessage(err), 'error'); }
+        if (tab) tab.location.href = url; // the browser's PDF viewer prints it on one A4 page
+        else window.location.assign(url);
+      } catch (err) {
+        tab?.close();
+        if (err.status === 404) { window.print(); return; } // no PDF here: the page's A4 print stylesheet prints the filled form
+        toast(errorMessage(err), 'error');
+      }
     } }, t('apply.print'));
     const download = h('button', { type: 'button', class: 'link', testid: 'apply-download', onClick: async () => {
       try {

@@ -5,7 +5,8 @@ import { startPage } from '../shell/page.js';
 import { h, toast, errorMessage } from '../shell/dom.js';
 import { t, addTexts, formatDate, formatDay } from '../shell/i18n.js';
 import { badge, facts } from '../shell/header.js';
-import { renderForm } from '../shell/formview.js';
+// form-js is loaded when the first form is drawn, so the login and the lists come up sooner
+const renderForm = async (...args) => (await import('../shell/formview.js')).renderForm(...args);
 import './inbox.css';
 
 const DUE_SOON_DAYS = 3;
@@ -26,7 +27,7 @@ addTexts({
     'detail.pick': '从左侧选择一件任务开始办理，或查找一个案件。',
     'case.title': '案件信息', 'case.name': '姓名', 'case.id': '身份证号', 'case.phone': '电话', 'case.birth': '出生日期',
     'case.retire': '退休日期', 'case.derivation': '推算依据', 'case.channel': '申请渠道', 'case.items': '联办事项',
-    'case.history': '办理记录', 'case.key': '业务号', 'case.state': '案件状态', 'case.locality': '地区',
+    'case.history': '办理记录', 'case.open': '待办环节', 'case.key': '业务号', 'case.state': '案件状态', 'case.locality': '地区',
     'case.show': '显示完整证件号和电话', 'case.shown': '完整信息的查看已记录在审计日志中。', 'case.unavailable': '案件信息暂时无法读取：{message}',
     'item.col': '事项', 'dept.col': '部门', 'state.col': '状态', 'result.col': '结果',
     'form.submit': '提交', 'form.done': '已提交，任务已完成。', 'form.invalid': '表单有 {n} 处需要修改，见各字段下方的提示。',
@@ -47,13 +48,20 @@ addTexts({
     'detail.pick': 'Pick a task on the left, or find a case.',
     'case.title': 'Case', 'case.name': 'Name', 'case.id': 'ID number', 'case.phone': 'Phone', 'case.birth': 'Birth date',
     'case.retire': 'Retirement date', 'case.derivation': 'Derived from', 'case.channel': 'Channel', 'case.items': 'Joint items',
-    'case.history': 'History', 'case.key': 'Business key', 'case.state': 'State', 'case.locality': 'Locality',
+    'case.history': 'History', 'case.open': 'Open tasks', 'case.key': 'Business key', 'case.state': 'State', 'case.locality': 'Locality',
     'case.show': 'Show whole ID number and phone', 'case.shown': 'This read of the whole data is recorded in the audit log.', 'case.unavailable': 'The case cannot be read now: {message}',
     'item.col': 'Item', 'dept.col': 'Department', 'state.col': 'State', 'result.col': 'Result',
     'form.submit': 'Submit', 'form.done': 'Submitted; the task is complete.', 'form.invalid': '{n} fields need changes; see the notes under them.',
     'form.none': 'This task has no form; submit to complete it.', 'form.rejected': 'Not accepted: {message}'
   }
 });
+
+function resultText(result) {
+  if (result === null || result === undefined) return '—';
+  if (typeof result !== 'object') return String(result);
+  const parts = Object.entries(result).filter(([, v]) => v !== null && v !== '' && typeof v !== 'object').map(([k, v]) => `${k}: ${v}`);
+  return parts.length ? parts.join('；') : '—';
+}
 
 function dueState(task, now = Date.now()) {
   if (!task.due_at) return 'none';
@@ -158,11 +166,13 @@ function workbench(main, { client, user }) {
         h('p', { class: 'muted' }, t('case.unavailable', { message: errorMessage(err) })));
       return box;
     }
+    const nameCell = h('span', { testid: 'case-name' }, c.person?.name);
     const idCell = h('span', { testid: 'case-id' }, c.person?.id_number);
     const phoneCell = h('span', { testid: 'case-phone' }, c.person?.phone);
     const show = h('button', { type: 'button', class: 'link', testid: 'case-show', onClick: async () => {
       try {
         const whole = await client.get(`/instances/${instanceId}/summary`, { whole: 'true' });
+        nameCell.textContent = whole.person?.name;
         idCell.textContent = whole.person?.id_number;
         phoneCell.textContent = whole.person?.phone;
         show.replaceWith(h('p', { class: 'muted', testid: 'case-shown' }, t('case.shown')));
@@ -170,7 +180,7 @@ function workbench(main, { client, user }) {
     } }, t('case.show'));
     box.append(
       facts([
-        [t('case.name'), h('span', { testid: 'case-name' }, c.person?.name)],
+        [t('case.name'), nameCell],
         [t('case.id'), idCell], [t('case.phone'), phoneCell],
         [t('case.birth'), formatDay(c.person?.birth_date)],
         [t('case.retire'), h('span', { testid: 'case-retire' }, formatDay(c.retirement?.date))],
@@ -179,11 +189,21 @@ function workbench(main, { client, user }) {
         [t('case.key'), c.business_key], [t('case.state'), c.state_label || c.state]
       ], 'case-facts'),
       show);
+    if (c.open_tasks?.length) {
+      box.append(h('h4', {}, t('case.open')), h('ul', { class: 'task-list', testid: 'case-open-tasks' }, c.open_tasks.map((task) => {
+        const mine = state.tasks.find((x) => x.id === task.id);
+        return h('li', { class: 'open-task' },
+          h('span', {}, task.name, ' · ', task.department_name || (task.candidate_groups || []).join('、'),
+            task.due_at ? ` · ${t('due.at', { date: formatDay(task.due_at) })}` : ''),
+          mine ? dueBadge(mine) : null,
+          mine ? h('button', { type: 'button', class: 'link', testid: `case-open-${task.id}`, onClick: () => openTask(task.id) }, t('open')) : null);
+      })));
+    }
     if (c.joint_items?.length) {
       box.append(h('h4', {}, t('case.items')), h('table', { class: 'list', testid: 'case-items' },
         h('thead', {}, h('tr', {}, h('th', {}, t('item.col')), h('th', {}, t('dept.col')), h('th', {}, t('state.col')), h('th', {}, t('result.col')))),
         h('tbody', {}, c.joint_items.map((i) => h('tr', {}, h('td', {}, i.item_name || i.item), h('td', {}, i.department_name || i.department),
-          h('td', {}, i.state_label || i.state), h('td', {}, i.result ?? '—'))))));
+          h('td', {}, i.state_label || i.state), h('td', {}, resultText(i.result)))))));
     }
     if (c.history?.length) {
       box.append(h('details', { testid: 'case-history' }, h('summary', {}, t('case.history')),
@@ -242,7 +262,7 @@ function workbench(main, { client, user }) {
     if (state.view) {
       const res = state.view.collect();
       if (!res.ok) {
-        message.textContent = t('form.invalid', { n: detail.querySelectorAll('.fjs-has-errors').length || 1 });
+        message.textContent = t('form.invalid', { n: res.problems });
         message.hidden = false;
         detail.querySelector('.fjs-has-errors input, .fjs-has-errors select, .fjs-has-errors textarea')?.focus();
         return;

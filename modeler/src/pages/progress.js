@@ -19,7 +19,7 @@ addTexts({
     'progress.expired': '短信链接已过期或无效，请用业务编号和身份证号码后六位查询。',
     'progress.busy': '查询太频繁，请稍后再试。',
     'progress.case': '业务编号 {key}', 'progress.items': '各部门办理情况',
-    'progress.next': '下一步', 'progress.who': '由 {who} 办理', 'progress.by': '预计 {date} 前完成',
+    'progress.next': '下一步', 'progress.who': '由{who}办理', 'progress.by': '预计{date}前完成',
     'progress.result': '办理结果',
     'progress.rights': '您的权利', 'progress.onlyChild': '独生子女父母奖励',
     'progress.policy': '政策', 'progress.channel': '领取方式',

@@ -27,12 +27,31 @@ export function inChinese(message) {
   return message;
 }
 
+// ...and its few words of its own (a select's empty text, the search box), kept Chinese as it redraws.
+const ZH_WORDS = { Select: '请选择', Search: '搜索', 'No results': '没有匹配项', 'All values selected': '已全部选择' };
+
+function keepChinese(container) {
+  if (getLang() !== 'zh') return null;
+  const fix = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (ZH_WORDS[n.data]) n.data = ZH_WORDS[n.data];
+    root.querySelectorAll?.('input[placeholder]').forEach((el) => {
+      if (ZH_WORDS[el.placeholder]) el.placeholder = ZH_WORDS[el.placeholder];
+    });
+  };
+  fix(container);
+  const observer = new MutationObserver(() => fix(container));
+  observer.observe(container, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['placeholder'] });
+  return observer;
+}
+
 export async function renderForm(container, schema, data = {}) {
   const form = new Form({ container });
   await form.importSchema(schema, data);
   const validator = form.get('validator');
   const check = validator.validateFieldInstance.bind(validator);
   validator.validateFieldInstance = (...args) => check(...args).map(inChinese);
+  const observer = keepChinese(container);
   const keyToId = () => {
     const map = {};
     for (const f of form.get('formFieldRegistry').getAll()) if (f.key) map[f.key] = f.id;
@@ -43,7 +62,7 @@ export async function renderForm(container, schema, data = {}) {
     /** Validate in the browser; {data, ok}. */
     collect() {
       const { data: values, errors } = form.submit();
-      return { data: values, ok: Object.keys(errors).length === 0 };
+      return { data: values, ok: Object.keys(errors).length === 0, problems: Object.keys(errors).length };
     },
     /** Show {field key: message} from the server under the fields; returns the keys no field showed. */
     showServerErrors(fieldErrors) {
@@ -59,6 +78,6 @@ export async function renderForm(container, schema, data = {}) {
       if (first) first.focus();
       return unplaced;
     },
-    destroy() { form.destroy(); }
+    destroy() { observer?.disconnect(); form.destroy(); }
   };
 }

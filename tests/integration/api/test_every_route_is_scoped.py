@@ -13,7 +13,10 @@ import pytest
 from tests.support.scope_world import body_text, build_world
 
 ZONGYANG = ("zy_hrss", "policy_zy", "zy_auditor")
-PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logout"}  # the caller's own session
+PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logout",  # the caller's own session
+          # the applicant's own page: no account, no locality; opened by a token or business key + ID tail
+          # (tests/integration/api/test_the_applicants_own_page.py)
+          "/api/public/progress", "/api/public/certificate.pdf"}
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +147,7 @@ def _actions(w) -> dict:
         ("/api/migrations", "post"): {"from_definition": jl_def, "to_definition": w.jl["definition_v2"],
                                       "dry_run": False},
         ("/api/instances/search", "post"): {"q": w.jl["business_key"]},
+        ("/api/persons/lookup", "post"): {"id_number": w.jl_person["id_number"]},
     }
 
 
@@ -156,7 +160,7 @@ ACTIONS = [("/api/instances", "post"), ("/api/instances/{instance_id}/cancel", "
            ("/api/localities/{code}/overrides/{kind}/{key}", "delete"),
            ("/api/decisions/{decision_id}/evaluate", "post"),
            ("/api/users", "post"), ("/api/users/{username}", "delete"), ("/api/migrations", "post"),
-           ("/api/instances/search", "post")]
+           ("/api/instances/search", "post"), ("/api/persons/lookup", "post")]
 FINDS = {("/api/instances/search", "post")}   # a search of another subtree's keys finds nothing (200, no items)
 NOT_HERE: set = set()
 
