@@ -43,13 +43,10 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
                    public):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
-<<<<<<< HEAD
     from .views import console; api.register_blueprint(console.blp)  # noqa: E702
-=======
     from .openapi_forms import document_application_data
 
     document_application_data(api, engine)
->>>>>>> wt-pages
     register_error_handlers(app)
     from .observability import install as install_observability
     install_observability(app, engine)  # first: a request the input guard refuses still has its request id
