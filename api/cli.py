@@ -157,7 +157,7 @@ def up(host: str, port: int):
                                    env={**os.environ, "RETIRE_SECRET_KEY": key}, preexec_fn=_end_with_parent)
     click.echo("")
     click.echo(f"  退休一件事 is running at {url}")
-    click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler")
+    click.echo(f"  API docs {url}/api/docs · clerk inbox {url}/inbox · modeler {url}/modeler · console {url}/console")
     if demo_mode():
         click.echo("  demo mode (RETIRE_DEMO=1) — demo accounts (username / password):")
         for username, role, locality, groups, name in DEMO_USERS:
@@ -165,6 +165,7 @@ def up(host: str, port: int):
                        f"{name}")
         _banner_cases(key, url)
     click.echo("")
+
     def stop(signum, _frame):  # SIGTERM ends the server like Ctrl-C does, so the worker is stopped below
         raise KeyboardInterrupt
 

@@ -43,6 +43,9 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 50, idle_
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
             persons = generate_roster(county, people, today=_add_months(start, -3), seed=seed + i)
+            for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
+                if p.get("housing_fund_account"):
+                    p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"
             load_roster(eng.db, persons)
             sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed + i),
                               lambda *_a, **_k: None)

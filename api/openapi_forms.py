@@ -43,7 +43,8 @@ def document_application_data(api, engine) -> None:
 
     parts = [data_schema(form, title=f"申请表 — {where(codes)}") for codes, form in forms]
     data = parts[0] if len(parts) == 1 else {"anyOf": parts, "example": parts[0]["example"]}
-    data["description"] = ("申请表的填报内容，字段、类型、选项和必填项来自该地区部署的申请表（form-js）；渠道由账户决定 "
+    data["description"] = ("申请表的填报内容，字段、类型、选项和必填项来自该地区部署的申请表（form-js）；"
+                           "渠道由账户决定 "
                            "(the application form's data: fields, types, choices and required fields come from the form "
                            f"deployed for the locality; the channel comes from the account). Localities: "
                            f"{'; '.join(where(codes) for codes, _f in forms)}")

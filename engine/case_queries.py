@@ -11,7 +11,8 @@ SEARCH_LIMIT = 20
 
 def search_cases(session, scope_like: str, *, id_number: str | None = None, name: str | None = None,
                  business_key: str | None = None, groups: list[str] | None = None,
-                 channels: list[str] | None = None, limit: int = SEARCH_LIMIT) -> list[tuple[Instance, Application | None]]:
+                 channels: list[str] | None = None,
+                 limit: int = SEARCH_LIMIT) -> list[tuple[Instance, Application | None]]:
     """Cases of the subtree ``scope_like`` matching one of the keys, newest first, at most ``limit``.
 
     ``groups`` (a clerk's departments) narrows to the cases those departments work on (a task, open or done, or a
@@ -29,7 +30,8 @@ def search_cases(session, scope_like: str, *, id_number: str | None = None, name
         return []
     if groups is not None:
         works = sa.or_(
-            Instance.id.in_(sa.select(HumanTask.instance_id).join(HumanTaskGroup, HumanTaskGroup.task_id == HumanTask.id)
+            Instance.id.in_(sa.select(HumanTask.instance_id)
+                            .join(HumanTaskGroup, HumanTaskGroup.task_id == HumanTask.id)
                             .where(HumanTaskGroup.group.in_(groups or ["-"]))),
             Instance.id.in_(sa.select(Item.instance_id).where(Item.department.in_(groups or ["-"]))),
             Application.channel.in_(channels or ["-"]))

@@ -108,7 +108,7 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
         "employer_decision": None, "agreement_date": None})
     if verdict["outcome"] == "rejected":
-        raise InvalidInput("有1项填写不正确 (1 field(s) are not valid)", errors={"requested_retirement_month": [verdict["reason"]]})
+        raise InvalidInput(verdict["reason"], errors={"requested_retirement_month": [verdict["reason"]]})
 
 
 def _conflict(business_key: str | None):

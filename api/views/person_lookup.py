@@ -145,8 +145,8 @@ class Lookup(MethodView):
                            "phone_masked": mask_phone(person.get("phone")) if person.get("phone") else None,
                            "phone_valid": person.get("phone_valid"), "employer": person.get("employer"),
                            "flexible": person.get("flexible"), "county": person.get("locality")},
-                "statutory": {"retirement_date": facts["retirement_date"], "retirement_month": facts["retirement_month"],
-                              "derivation": facts["derivation"]},
+                "statutory": {"retirement_date": facts["retirement_date"],
+                              "retirement_month": facts["retirement_month"], "derivation": facts["derivation"]},
                 "window": window(settings, dates, today),
                 "running_case": {"business_key": running.business_key, "instance_id": running.id} if running else None,
                 "prefill": prefill(form, person, channels[0] if channels else None)}

@@ -166,18 +166,16 @@ function intake(main, { client, user }) {
     const pdf = `/applications/${created.id}/form.pdf`;
     const heading = h('h2', { tabindex: '-1' }, t('apply.step3'));
     const print = h('button', { type: 'button', class: 'primary', testid: 'apply-print', onClick: async () => {
-      let url;
+      const tab = window.open('', '_blank'); // opened on the click itself, so no pop-up blocker stops it
       try {
-        url = await client.blobUrl(pdf);
+        const url = await client.blobUrl(pdf);
+        if (tab) tab.location.href = url; // the browser's PDF viewer prints it on one A4 page
+        else window.location.assign(url);
       } catch (err) {
+        tab?.close();
         if (err.status === 404) { window.print(); return; } // no PDF here: the page's A4 print stylesheet prints the filled form
         toast(errorMessage(err), 'error');
-        return;
       }
-      const frame = h('iframe', { class: 'print-frame', title: t('apply.print'), src: url, testid: 'apply-pdf' });
-      frame.addEventListener('load', () => { try { frame.contentWindow.print(); } catch { window.open(url, '_blank'); } });
-      doneCard.querySelector('.print-frame')?.remove();
-      doneCard.append(frame);
     } }, t('apply.print'));
     const download = h('button', { type: 'button', class: 'link', testid: 'apply-download', onClick: async () => {
       try {

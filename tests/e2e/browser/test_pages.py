@@ -82,7 +82,13 @@ def test_a_community_clerk_takes_in_an_application_at_the_window_and_prints_it(t
     with page.expect_response(lambda r: r.url.endswith("/form.pdf")) as pdf:
         tab.click(page.get_by_test_id("apply-print"))
     if pdf.value.status == 200:  # the server's filled 申请表
-        assert pdf.value.headers["content-type"].startswith("application/pdf") and pdf.value.body()[:5] == b"%PDF-"
+        import requests
+
+        assert pdf.value.headers["content-type"].startswith("application/pdf")
+        token = page.evaluate("sessionStorage.getItem('apply.token')")
+        paper = requests.get(pdf.value.url, headers={"Authorization": f"Bearer {token}"}, timeout=60).content
+        assert paper[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page[^s]", paper)) == 1, "one A4 page"
+        (SCREENSHOTS / f"apply-form-pdf-{tab.size}.pdf").write_bytes(paper)
     else:  # no PDF route: the page prints the filled form itself
         assert pdf.value.status == 404
         page.wait_for_function("window.printed === true")
