@@ -1,16 +1,18 @@
 """Demo cases at every stage: before the demo server starts, each locality's recent weeks are run on a fake clock
 (the simulator's people and clerks, api/simulate.py), so every demo inbox has work, some cases are finished and the
-applicant's page has cases to show. The clerks stop working a few days before today, so the latest tasks wait.
+applicant's page has cases to show. Each task waits up to a week before its clerk takes it up, so on the demo's
+first morning the last days' tasks of every stage wait in the departments' inboxes.
 
 Each simulated case gets its application row (申请表) as if filed by its channel, so the clerks' search, the case
 summary and the applicant's page find it like any other."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import time as _time
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -20,10 +22,17 @@ from engine.store.models import Application, Instance
 from .simulate import QUIET_LOGGERS, _add_months, _at, _Simulation
 
 LOCALITIES = ("340722", "220000")
+# people per locality: Zongyang's people apply a month before retiring, Jilin's employers declare six months ahead
+PEOPLE = {"340722": 120, "220000": 40}
 
 
-def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 50, idle_days: int = 10, people: int = 60,
-           seed: int = 11, today=None, echo=print) -> dict:
+def _lag(task) -> timedelta:
+    """How long a task waits for its clerk: 0 to 7 days, fixed per task."""
+    return timedelta(days=int(hashlib.sha256(task.id.encode()).hexdigest(), 16) % 8)
+
+
+def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_days: int = 0,
+           people: int | None = None, seed: int = 11, today=None, echo=print) -> dict:
     """Run ``days`` days before ``today`` (default: the real date) on the demo database; clerks idle the last
     ``idle_days``. → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
     from engine.bootstrap import bootstrap
@@ -42,7 +51,7 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 50, idle_
     try:
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
-            persons = generate_roster(county, people, today=_add_months(start, -3), seed=seed + i)
+            persons = generate_roster(county, people or PEOPLE[locality], today=_add_months(start, -3), seed=seed + i)
             for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
                 if p.get("housing_fund_account"):
                     p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"
@@ -50,6 +59,7 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 50, idle_
             sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed + i),
                               lambda *_a, **_k: None)
             sim.schedule()
+            sim.task_ready = lambda t: clock.now() - _as_utc(t.created_at) >= _lag(t)
             working = sim.clerks
             for d in range(days):
                 day = start + timedelta(days=d)
@@ -63,6 +73,10 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 50, idle_
             logging.getLogger(name).setLevel(level)
     out["seconds"] = round(_time.perf_counter() - began, 1)
     return out
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _file_applications(eng, sim, locality: str) -> None:

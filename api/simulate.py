@@ -163,6 +163,7 @@ class _Simulation:
         self.started_keys: list[str] = []
         self.guided: set[str] = set()
         self.cases: dict[str, dict] = {}
+        self.task_ready = lambda task: True   # which open tasks the clerks take up now (the demo lets some wait)
 
     # -- who applies when --
     def schedule(self) -> None:
@@ -282,8 +283,8 @@ class _Simulation:
         from engine.store.models import HumanTask
 
         with self.eng.reading() as s:
-            tasks = s.scalars(sa.select(HumanTask).where(HumanTask.status == "open")
-                              .order_by(HumanTask.created_at, HumanTask.id)).all()
+            tasks = [t for t in s.scalars(sa.select(HumanTask).where(HumanTask.status == "open")
+                                          .order_by(HumanTask.created_at, HumanTask.id)).all() if self.task_ready(t)]
             work = []
             for t in tasks:
                 needs_data = t.form_ref in ("birth_check_form", "medical_top_up_form", "phone_correction_form",
