@@ -20,6 +20,7 @@ from .localities import LocalityInfo, chain as chain_of, merged_settings, path_o
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
 from .store.models import Definition, Instance, Locality
+from .runtime.service_tasks import run_ready_service_tasks
 from .sync import Mirror, sync_instance
 
 log = logging.getLogger("retire.engine")
@@ -28,7 +29,8 @@ log = logging.getLogger("retire.engine")
 class EngineBase:
     def __init__(self, database_url: str | None = None, *, db_engine: sa.Engine | None = None,
                  processes_dir: str | Path = "processes", forms_dir: str | Path = "forms", clock=None,
-                 handlers: dict | None = None, ports=None, worker_id: str = "api"):
+                 handlers: dict | None = None, ports=None, worker_id: str = "api",
+                 inline_service_tasks: bool = True):
         clock_mod.install_clock_hook()
         self.db = db_engine or make_db_engine(database_url)
         self.Session = make_session_factory(self.db)
@@ -38,6 +40,8 @@ class EngineBase:
         self.handlers = handlers or {}
         self.ports = ports
         self.worker_id = worker_id
+        # service tasks whose handlers are ready run in the transaction that reached them (runtime.service_tasks)
+        self.inline_service_tasks = inline_service_tasks
         self.definitions = DefinitionStore(self.chain)
         self.specs = SpecCache()
         self.serializer = StateSerializer()
@@ -228,20 +232,42 @@ class EngineBase:
 
         ``stored``: the Mirror of the state ``wf`` was restored from (sync then skips the kinds of row that
         did not change); None makes sync read every kind."""
-        now = self.now()
+        failures = self.step(session, row, wf, se, actor)
+        self.save(session, row, wf, pspec, se, actor, stored=stored, failures=failures)
+
+    @property
+    def writes_lock_database(self) -> bool:
+        """SQLite: the first write of a transaction locks the whole database until it commits, so a command
+        writes nothing before its handlers have run (their own writes, e.g. the ledger's, would wait)."""
+        return self.db.dialect.name == "sqlite"
+
+    def step(self, session, row: Instance, wf, se, actor: str | None = None) -> dict:
+        """Run ``wf`` until it truly waits, calling ready service-task handlers inline; writes nothing.
+        → {task id: Failure} of the inline calls that failed (their tasks become jobs)."""
+        from .runtime.service_tasks import started_service_tasks
+
+        failures: dict = dict.fromkeys(started_service_tasks(wf))  # already jobs: their jobs run them
         try:
-            for _ in range(200):
-                wf.refresh_timers()
-                wf.do_engine_steps()
-                wf.refresh_timers()
-                if not any(t.state == TaskState.READY and not t.task_spec.manual
+            with session.no_autoflush:
+                for _ in range(200):
+                    wf.refresh_timers()
+                    wf.do_engine_steps()
+                    wf.refresh_timers()
+                    if any(t.state == TaskState.READY and not t.task_spec.manual
                            for t in wf.get_tasks(state=TaskState.READY)):
-                    break
+                        continue
+                    if not run_ready_service_tasks(self, session, row, wf, se, failures, actor or "system"):
+                        break
         except (SpiffWorkflowException, WorkflowException) as exc:
             raise _process_failed(exc) from exc
         except (NameError, KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
             raise ProcessFailed(f"the process failed: {type(exc).__name__}: {exc}") from exc
-        sync_instance(self, session, row, wf, pspec, se, now, actor, stored=stored)
+        return {k: v for k, v in failures.items() if v is not None}
+
+    def save(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
+             stored: Mirror | None = None, failures: dict | None = None) -> None:
+        """Mirror ``wf``'s wait states in the tables and store its state."""
+        sync_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored, failures=failures)
         row.state = self.serializer.dumps(wf)
 
 
