@@ -20,7 +20,7 @@ from .localities import LocalityInfo, chain as chain_of, merged_settings, path_o
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
 from .store.models import Definition, Instance, Locality
-from .runtime.service_tasks import run_ready_service_tasks
+from .runtime.service_tasks import Step, run_ready_service_tasks, started_service_tasks
 from .sync import Mirror, sync_instance
 
 log = logging.getLogger("retire.engine")
@@ -232,8 +232,8 @@ class EngineBase:
 
         ``stored``: the Mirror of the state ``wf`` was restored from (sync then skips the kinds of row that
         did not change); None makes sync read every kind."""
-        failures = self.step(session, row, wf, se, actor)
-        self.save(session, row, wf, pspec, se, actor, stored=stored, failures=failures)
+        step = self.step(session, row, wf, se, actor)
+        self.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
 
     @property
     def writes_lock_database(self) -> bool:
@@ -241,12 +241,10 @@ class EngineBase:
         writes nothing before its handlers have run (their own writes, e.g. the ledger's, would wait)."""
         return self.db.dialect.name == "sqlite"
 
-    def step(self, session, row: Instance, wf, se, actor: str | None = None) -> dict:
+    def step(self, session, row: Instance, wf, se, actor: str | None = None) -> Step:
         """Run ``wf`` until it truly waits, calling ready service-task handlers inline; writes nothing.
-        → {task id: Failure} of the inline calls that failed (their tasks become jobs)."""
-        from .runtime.service_tasks import started_service_tasks
-
-        failures: dict = dict.fromkeys(started_service_tasks(wf))  # already jobs: their jobs run them
+        → the Step: the inline calls that failed (their tasks become jobs) and the rows to write."""
+        step = Step(dict.fromkeys(started_service_tasks(wf)), [])  # tasks already waiting have jobs: they run them
         try:
             with session.no_autoflush:
                 for _ in range(200):
@@ -256,18 +254,21 @@ class EngineBase:
                     if any(t.state == TaskState.READY and not t.task_spec.manual
                            for t in wf.get_tasks(state=TaskState.READY)):
                         continue
-                    if not run_ready_service_tasks(self, session, row, wf, se, failures, actor or "system"):
+                    if not run_ready_service_tasks(self, session, row, wf, se, step, actor or "system"):
                         break
         except (SpiffWorkflowException, WorkflowException) as exc:
             raise _process_failed(exc) from exc
         except (NameError, KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
             raise ProcessFailed(f"the process failed: {type(exc).__name__}: {exc}") from exc
-        return {k: v for k, v in failures.items() if v is not None}
+        step.failures = {k: v for k, v in step.failures.items() if v is not None}
+        return step
 
     def save(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
-             stored: Mirror | None = None, failures: dict | None = None) -> None:
-        """Mirror ``wf``'s wait states in the tables and store its state."""
-        sync_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored, failures=failures)
+             stored: Mirror | None = None, step: Step | None = None) -> None:
+        """Write the step's rows, mirror ``wf``'s wait states in the tables and store its state."""
+        session.add_all(step.records if step else [])
+        sync_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
+                      failures=step.failures if step else None)
         row.state = self.serializer.dumps(wf)
 
 

@@ -78,12 +78,12 @@ class InstanceOps:
         data.setdefault("started_at", now.astimezone(SHANGHAI).isoformat())
         for t in wf.get_tasks(state=TaskState.READY):
             t.data.update(data)
-        failures = self.step(session, row, wf, se, actor)
+        step = self.step(session, row, wf, se, actor)
         if self.writes_lock_database:
             self._insert_instance(session, row, person_key)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
                                  details={"definition_id": definition.id, "version": definition.version}))
-        self.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), failures=failures)
+        self.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
         return row.id
 
     @staticmethod
@@ -173,7 +173,7 @@ class InstanceOps:
             task.data.update(jsonable(data))
             task.data["completed_by"] = actor  # who did it, for the records a following step keeps (e.g. a phone fix)
             task.run()
-            failures = self.step(session, row, wf, se, actor)
+            step = self.step(session, row, wf, se, actor)
             now = self.now()
             # compare-and-set: still open and ours (on SQLite this is the transaction's first write)
             done = session.execute(sa.update(HumanTask).where(mine)
@@ -188,7 +188,7 @@ class InstanceOps:
             session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
                                      activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
                                      details={"task_id": task_id, "fields": sorted(data)}))
-            self.save(session, row, wf, pspec, se, actor, stored=stored, failures=failures)
+            self.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
             session.flush()
             return row.id
 

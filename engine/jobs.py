@@ -29,7 +29,7 @@ from .bpmn.interpreter import ExpressionError
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
-from .runtime.service_tasks import BACKOFF_SECONDS, add_message_jobs, call_handler
+from .runtime.service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
 from .sync import mirror_of
 
 log = logging.getLogger("retire.jobs")
@@ -198,7 +198,7 @@ class JobOps:
                     loaded = None  # a retry after a conflict reads the instance again
                     stored = mirror_of(wf, pspec)
                     apply(session, row, wf)
-                    failures = self.step(session, row, wf, se, f"worker:{self.worker_id}")
+                    step = self.step(session, row, wf, se, f"worker:{self.worker_id}")
                     if self.writes_lock_database and not self._mark_finished(session, job):
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
                     now = self.now()
@@ -206,9 +206,8 @@ class JobOps:
                         instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
                         activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self.worker_id}",
                         details={"topic": job.topic} if job.topic else {}))
-                    self.save(session, row, wf, pspec, se, f"worker:{self.worker_id}", stored=stored,
-                              failures=failures)
-                    add_message_jobs(self, session, row, messages, job.activity_id, job.activity_name, now)
+                    session.add_all(message_jobs(self, row, messages, job.activity_id, job.activity_name, now))
+                    self.save(session, row, wf, pspec, se, f"worker:{self.worker_id}", stored=stored, step=step)
                     return self._claim(session, claim_next) if claim_next else None
             except _LeaseLost:
                 return None

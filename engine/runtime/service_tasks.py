@@ -75,7 +75,15 @@ def started_service_tasks(wf) -> list[str]:
             if t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask)]
 
 
-def run_ready_service_tasks(engine, session, row, wf, script_engine, failures: dict, actor) -> bool:
+@dataclass
+class Step:
+    """What running a case to its next wait produced besides the workflow: the failed inline calls
+    ({task id: Failure}) and the rows to write with the case (history, outgoing message jobs), in order."""
+    failures: dict
+    records: list
+
+
+def run_ready_service_tasks(engine, session, row, wf, script_engine, step: Step, actor) -> bool:
     """Call the handler of every STARTED service task that runs inline → whether any task completed."""
     from ..sync import all_tasks
 
@@ -83,41 +91,43 @@ def run_ready_service_tasks(engine, session, row, wf, script_engine, failures: d
     for task in [t for t in all_tasks(wf) if t.state == TaskState.STARTED
                  and isinstance(t.task_spec, ExternalServiceTask)]:
         key = str(task.id)
-        if key in failures or not runs_inline(engine, task):
+        if key in step.failures or not runs_inline(engine, task):
             continue
         topic = task.task_spec.extensions.get("topic")
         try:
             result, messages = call_handler(engine, session, row, task, script_engine, topic)
         except (BusinessRuleViolation,) as exc:
-            failures[key] = Failure(f"{exc.code}: {exc}", final=True)
+            step.failures[key] = Failure(f"{exc.code}: {exc}", final=True)
             continue
         except ExpressionError as exc:
-            failures[key] = Failure(f"{type(exc).__name__}: {exc}", final=True)
+            step.failures[key] = Failure(f"{type(exc).__name__}: {exc}", final=True)
             continue
         except Exception as exc:  # a department's system is down: the task becomes a job that retries
             log.warning("service task %s (%s) of %s failed inline: %s", task.task_spec.bpmn_id, topic, row.id, exc)
-            failures[key] = Failure(f"{type(exc).__name__}: {exc}", final=False, trace=traceback.format_exc())
+            step.failures[key] = Failure(f"{type(exc).__name__}: {exc}", final=False, trace=traceback.format_exc())
             continue
         task.data.update(result)
         task.complete()
         ran = True
         now = engine.now()
-        session.add(HistoryEvent(instance_id=row.id, at=now, kind="job_completed", activity_id=task.task_spec.bpmn_id,
-                                 activity_name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                                 actor=actor, details={"topic": topic}))
-        add_message_jobs(engine, session, row, messages, task.task_spec.bpmn_id,
-                         task.task_spec.bpmn_name or task.task_spec.bpmn_id, now)
+        step.records.append(HistoryEvent(
+            instance_id=row.id, at=now, kind="job_completed", activity_id=task.task_spec.bpmn_id,
+            activity_name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, actor=actor, details={"topic": topic}))
+        step.records.extend(message_jobs(engine, row, messages, task.task_spec.bpmn_id,
+                                         task.task_spec.bpmn_name or task.task_spec.bpmn_id, now))
     return ran
 
 
-def add_message_jobs(engine, session, row, messages, activity_id, activity_name, now) -> None:
+def message_jobs(engine, row, messages, activity_id, activity_name, now) -> list[Job]:
     """Outgoing messages a handler asked for: each is a job, delivered after this transaction commits."""
+    out = []
     for m in messages:
         locality = m.get("locality") or row.locality
-        session.add(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message", topic=m["name"],
+        out.append(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message", topic=m["name"],
                         activity_id=activity_id, activity_name=activity_name, locality=locality,
                         locality_path=engine.locality_path(locality), due_at=now - timedelta(microseconds=1),
                         status="ready", max_attempts=5, payload=m, created_at=now, updated_at=now))
+    return out
 
 
 def apply_failure(session, job: Job, failure: Failure, now) -> None:
@@ -144,5 +154,5 @@ def _input_value(se, data: dict, name: str, text: str):
     return stripped
 
 
-__all__ = ["Failure", "call_handler", "runs_inline", "run_ready_service_tasks", "add_message_jobs", "apply_failure",
-           "Conflict"]
+__all__ = ["Failure", "Step", "call_handler", "runs_inline", "run_ready_service_tasks", "message_jobs",
+           "apply_failure", "Conflict"]
