@@ -19,9 +19,11 @@ from .errors import Conflict, NotFound, ProcessFailed
 from .localities import LocalityInfo, chain as chain_of, merged_settings, path_of
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
-from .store.models import Definition, Instance, Locality
 from .runtime.service_tasks import Step, run_ready_service_tasks, started_service_tasks
+from .store.models import Definition, HistoryEvent, Instance, Locality
 from .sync import Mirror, sync_instance
+
+_HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
 
 log = logging.getLogger("retire.engine")
 
@@ -266,7 +268,11 @@ class EngineBase:
     def save(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
              stored: Mirror | None = None, step: Step | None = None) -> None:
         """Write the step's rows, mirror ``wf``'s wait states in the tables and store its state."""
-        session.add_all(step.records if step else [])
+        records = step.records if step else []
+        events = [r for r in records if isinstance(r, HistoryEvent)]
+        session.add_all([r for r in records if not isinstance(r, HistoryEvent)])
+        if events:  # one executemany after the command's own rows (execute flushes them first)
+            session.execute(sa.insert(HistoryEvent), [{c: getattr(e, c) for c in _HISTORY_COLUMNS} for e in events])
         sync_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
                       failures=step.failures if step else None)
         row.state = self.serializer.dumps(wf)
