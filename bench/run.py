@@ -49,7 +49,7 @@ from engine.bpmn.parser import RetireParser  # noqa: E402
 from engine.bpmn.script_engine import CaseScriptEngine  # noqa: E402
 from engine.bpmn.task_specs import ExternalServiceTask  # noqa: E402
 from engine.deadlines import calendar_functions  # noqa: E402
-from engine.clock import FakeClock, install_clock_hook, using  # noqa: E402
+from engine.clock import SHANGHAI, FakeClock, install_clock_hook, using  # noqa: E402
 from engine.dmn import load_decisions  # noqa: E402
 from engine.jsonable import jsonable  # noqa: E402
 from engine.store.models import Base, HumanTask, Instance, Job  # noqa: E402
@@ -326,13 +326,20 @@ class HttpRunner(EngineRunner):
         self.paused = 0.0
         started = time.perf_counter()
         body = {"locality": LOCALITY, "data": application_data(p)}
-        self.requests += 1
-        r = self.client.post("/api/applications", headers=self.tokens["admin"], json=body)  # any channel
-        opens = re.search(r"opens on (\d{4}-\d{2}-\d{2})", str(r.get_json())) if r.status_code == 422 else None
-        if opens:  # the person's application window opens later: file on its first day, as a person would
-            self.clock.set(datetime.combine(date.fromisoformat(opens.group(1)), t0.time()))
-        out = self.call("post", "/api/applications", "admin", json=body) if opens else r.get_json()
-        if not opens and r.status_code >= 400:
+        for _ in range(4):  # a person whose application window opens later files on its first day, as they would
+            self.requests += 1
+            r = self.client.post("/api/applications", headers=self.tokens["admin"], json=body)  # any channel
+            out = r.get_json()
+            if r.status_code < 400:
+                break
+            later = re.search(r"opens on (\d{4}-\d{2}-\d{2})|before (\d{4}-\d{2})", str(out)) \
+                if r.status_code == 422 else None
+            if later is None:
+                raise RuntimeError(f"POST /api/applications: {r.status_code} {out}")
+            day = later.group(1) or later.group(2) + "-01"
+            self.clock.set(max(self.clock.now(), datetime.combine(date.fromisoformat(day), t0.time())
+                               .replace(tzinfo=SHANGHAI)))
+        else:
             raise RuntimeError(f"POST /api/applications: {r.status_code} {out}")
         self.current_key = out["business_key"]
         self.drive(out["instance_id"])
