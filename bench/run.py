@@ -17,6 +17,11 @@
 Every retirement: start -> window timer -> acceptance (channel 'employer', no monthly batch) ->
 approval -> pension, medical and housing-fund items -> SMS -> end; extra user tasks (birth-date check,
 medical top-up) are completed when a person's records lead there. Not a test: it prints a table.
+
+It also prints SQL statements, commits and connection begins per retirement (SQLAlchemy event listeners on
+the engine's database during the timed runs): the engine's commands, the worker's polls (run_due_jobs) and
+the driver's own reads; the state-size probes are left out. Baseline before the runtime rebuild (n=20):
+229.6 statements and 36.8 commits on SQLite.
 """
 from __future__ import annotations
 
