@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from engine.bpmn.expressions import add_months
 from engine.clock import SHANGHAI, FakeClock
 
 PHONE_PREFIXES = "3456789"
@@ -94,11 +95,11 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
         return {"only_child_claim": "handled", "only_child_paid_by": "employer", "only_child_claim_note": "已发放"}
     if form_ref == "flexible_early_notice_form":   # the person gave notice four months ahead
         requested = _month_start(data["requested_retirement_month"])
-        return {"notice_date": (_add_months(requested, -4) + timedelta(days=rng.randrange(20))).isoformat(),
+        return {"notice_date": (_month_start_after(requested, -4) + timedelta(days=rng.randrange(20))).isoformat(),
                 "notice_copy_kept": True, "employer_note": "已收到职工书面告知"}
     if form_ref == "flexible_deferral_agreement_form":   # agreed about two months before the statutory date
         statutory = _month_start((data.get("statutory") or {})["retirement_month"])
-        return {"employer_decision": "agree", "agreement_date": (_add_months(statutory, -2)).isoformat(),
+        return {"employer_decision": "agree", "agreement_date": (_month_start_after(statutory, -2)).isoformat(),
                 "employer_note": "双方协商一致"}
     raise KeyError(f"no simulated clerk knows the form {form_ref!r}")
 
@@ -119,9 +120,9 @@ def _month_start(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
-def _add_months(d: date, months: int) -> date:
-    total = d.year * 12 + d.month - 1 + months
-    return date(total // 12, total % 12 + 1, 1)
+def _month_start_after(d: date, months: int) -> date:
+    """The first day of the month ``months`` after ``d``'s."""
+    return add_months(d.replace(day=1), months)
 
 
 def _retired_on(entry: dict, approved_date) -> date:
@@ -133,8 +134,8 @@ def _retired_on(entry: dict, approved_date) -> date:
     p = entry["person"]
     born = p.get("birth_date_file") or p["birth_date_id_card"]
     months = (approved.year - born.year) * 12 + approved.month - born.month
-    birthday = _add_months(date(born.year, born.month, 1), months)
-    last = (_add_months(birthday, 1) - timedelta(days=1)).day
+    birthday = _month_start_after(date(born.year, born.month, 1), months)
+    last = (_month_start_after(birthday, 1) - timedelta(days=1)).day
     return max(approved, birthday.replace(day=min(born.day, last)))
 
 
@@ -177,20 +178,20 @@ class _Simulation:
             if retirement <= self.start:
                 continue
             choice = self._flexible_choice()
-            requested = _add_months(retirement, FLEXIBLE_MONTHS[choice]) if choice != "statutory" else None
+            requested = _month_start_after(retirement, FLEXIBLE_MONTHS[choice]) if choice != "statutory" else None
             if choice == "early":      # asking for an earlier month means applying before that month's window
                 retirement = requested
             if self.jilin:   # the employer (or the file agency, for flexible workers) declares 6 months before
-                opens = _add_months(retirement, -6)
+                opens = _month_start_after(retirement, -6)
                 channel = "archive_agency" if p.get("flexible") else "employer"
             else:            # the person applies once the window opens, a month before
-                opens = _add_months(retirement, -1)
+                opens = _month_start_after(retirement, -1)
                 channel = self.rng.choices(channels, weights)[0]
             day = max(opens, self.start) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
             if day >= end:
                 continue
             if choice == "early":
-                day = max(self.start, _add_months(requested, -3)) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
+                day = max(self.start, _month_start_after(requested, -3)) + timedelta(days=self.rng.randrange(APPLY_WITHIN_DAYS))
                 if day >= end:
                     continue
             optional = ("medical_deemed_years", "housing_fund_withdrawal", "only_child_reward") if self.jilin \
@@ -521,7 +522,7 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         eng.locality(locality)
         # the demo roster retires in the six quarters after its "today": one quarter back, so that windows
         # open from the first simulated day on
-        persons = generate_roster(locality, people, today=_add_months(start, -3), seed=seed)
+        persons = generate_roster(locality, people, today=_month_start_after(start, -3), seed=seed)
         load_roster(eng.db, persons)
         sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed), echo)
         sim.schedule()

@@ -24,6 +24,7 @@ def bootstrap(database_url: str, *, processes_dir, forms_dir, clock=None, ports_
         http_config = {k[len("RETIRE_HTTP_"):-len("_URL")].lower(): {"base_url": v} for k, v in os.environ.items()
                        if k.startswith("RETIRE_HTTP_") and k.endswith("_URL")}
     ports = build_ports(ports_kind, db_engine=db, http_config=http_config)
+    # remote department systems are slow outside calls: their service tasks stay jobs (runtime.service_tasks)
     return Engine(db_engine=db, processes_dir=processes_dir, forms_dir=forms_dir, clock=clock,
-                  handlers=handlers, ports=ports,
+                  handlers=handlers, ports=ports, inline_service_tasks=ports_kind != "http",
                   worker_id=worker_id or f"{socket.gethostname()}:{os.getpid()}")

@@ -19,8 +19,11 @@ from .errors import Conflict, NotFound, ProcessFailed
 from .localities import LocalityInfo, chain as chain_of, merged_settings, path_of
 from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
-from .store.models import Definition, Instance, Locality
+from .runtime.service_tasks import Step, run_ready_service_tasks, started_service_tasks
+from .store.models import Definition, HistoryEvent, Instance, Locality
 from .sync import Mirror, sync_instance
+
+_HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
 
 log = logging.getLogger("retire.engine")
 
@@ -28,7 +31,8 @@ log = logging.getLogger("retire.engine")
 class EngineBase:
     def __init__(self, database_url: str | None = None, *, db_engine: sa.Engine | None = None,
                  processes_dir: str | Path = "processes", forms_dir: str | Path = "forms", clock=None,
-                 handlers: dict | None = None, ports=None, worker_id: str = "api"):
+                 handlers: dict | None = None, ports=None, worker_id: str = "api",
+                 inline_service_tasks: bool = True):
         clock_mod.install_clock_hook()
         self.db = db_engine or make_db_engine(database_url)
         self.Session = make_session_factory(self.db)
@@ -38,6 +42,8 @@ class EngineBase:
         self.handlers = handlers or {}
         self.ports = ports
         self.worker_id = worker_id
+        # service tasks whose handlers are ready run in the transaction that reached them (runtime.service_tasks)
+        self.inline_service_tasks = inline_service_tasks
         self.definitions = DefinitionStore(self.chain)
         self.specs = SpecCache()
         self.serializer = StateSerializer()
@@ -228,20 +234,47 @@ class EngineBase:
 
         ``stored``: the Mirror of the state ``wf`` was restored from (sync then skips the kinds of row that
         did not change); None makes sync read every kind."""
-        now = self.now()
+        step = self.step(session, row, wf, se, actor)
+        self.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
+
+    @property
+    def writes_lock_database(self) -> bool:
+        """SQLite: the first write of a transaction locks the whole database until it commits, so a command
+        writes nothing before its handlers have run (their own writes, e.g. the ledger's, would wait)."""
+        return self.db.dialect.name == "sqlite"
+
+    def step(self, session, row: Instance, wf, se, actor: str | None = None) -> Step:
+        """Run ``wf`` until it truly waits, calling ready service-task handlers inline; writes nothing.
+        → the Step: the inline calls that failed (their tasks become jobs) and the rows to write."""
+        step = Step(dict.fromkeys(started_service_tasks(wf)), [])  # tasks already waiting have jobs: they run them
         try:
-            for _ in range(200):
-                wf.refresh_timers()
-                wf.do_engine_steps()
-                wf.refresh_timers()
-                if not any(t.state == TaskState.READY and not t.task_spec.manual
+            with session.no_autoflush:
+                for _ in range(200):
+                    wf.refresh_timers()
+                    wf.do_engine_steps()
+                    wf.refresh_timers()
+                    if any(t.state == TaskState.READY and not t.task_spec.manual
                            for t in wf.get_tasks(state=TaskState.READY)):
-                    break
+                        continue
+                    if not run_ready_service_tasks(self, session, row, wf, se, step, actor or "system"):
+                        break
         except (SpiffWorkflowException, WorkflowException) as exc:
             raise _process_failed(exc) from exc
         except (NameError, KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
             raise ProcessFailed(f"the process failed: {type(exc).__name__}: {exc}") from exc
-        sync_instance(self, session, row, wf, pspec, se, now, actor, stored=stored)
+        step.failures = {k: v for k, v in step.failures.items() if v is not None}
+        return step
+
+    def save(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
+             stored: Mirror | None = None, step: Step | None = None) -> None:
+        """Write the step's rows, mirror ``wf``'s wait states in the tables and store its state."""
+        records = step.records if step else []
+        events = [r for r in records if isinstance(r, HistoryEvent)]
+        session.add_all([r for r in records if not isinstance(r, HistoryEvent)])
+        if events:  # one executemany after the command's own rows (execute flushes them first)
+            session.execute(sa.insert(HistoryEvent), [{c: getattr(e, c) for c in _HISTORY_COLUMNS} for e in events])
+        sync_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
+                      failures=step.failures if step else None)
         row.state = self.serializer.dumps(wf)
 
 

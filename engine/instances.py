@@ -7,6 +7,7 @@ import uuid
 from dataclasses import replace
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
@@ -57,13 +58,11 @@ class InstanceOps:
                        snapshot_seq=seq, locality=locality, locality_path=self.locality_path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
                        updated_at=now, started_by=actor, person_key=person_key)
-        session.add(row)
-        try:
-            session.flush()
-        except sa.exc.IntegrityError as exc:  # the only unique key of a new instance row besides its uuid
-            if person_key is None:
-                raise
-            raise PersonHasRunningCase(None) from exc  # the caller names the case once this transaction is over
+        if not self.writes_lock_database:
+            self._insert_instance(session, row, person_key)
+        elif person_key is not None and session.scalar(sa.select(Instance.id).where(
+                Instance.locality == locality, Instance.person_key == person_key).limit(1)):
+            raise PersonHasRunningCase(None)  # checked again by the unique index when the row is written
         pspec = self.process_spec(session, row)
         if without_start_form and _start_form(pspec):
             raise InvalidInput(f"流程“{process_key}”须通过其申请表发起（POST /api/applications）; process {process_key} "
@@ -79,10 +78,23 @@ class InstanceOps:
         data.setdefault("started_at", now.astimezone(SHANGHAI).isoformat())
         for t in wf.get_tasks(state=TaskState.READY):
             t.data.update(data)
+        step = self.step(session, row, wf, se, actor)
+        if self.writes_lock_database:
+            self._insert_instance(session, row, person_key)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
                                  details={"definition_id": definition.id, "version": definition.version}))
-        self.advance(session, row, wf, pspec, se, actor, stored=Mirror.nothing())
+        self.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
         return row.id
+
+    @staticmethod
+    def _insert_instance(session, row, person_key) -> None:
+        session.add(row)
+        try:
+            session.flush()
+        except sa.exc.IntegrityError as exc:  # the only unique key of a new instance row besides its uuid
+            if person_key is None:
+                raise
+            raise PersonHasRunningCase(None) from exc  # the caller names the case once this transaction is over
 
     def running_case_of(self, locality: str, person_key: str) -> str | None:
         """The business key of the running case holding ``person_key`` in ``locality`` (read in its own session)."""
@@ -128,21 +140,30 @@ class InstanceOps:
             task = self._open_task(session, task_id)  # unknown or no longer open: 404 / 409 with the reason
             raise Conflict(_held_by(task.assignee))
 
-    def complete_task(self, task_id: str, data: dict, actor: str, *, validate=None) -> str:
-        """Complete an open human task with form data → the instance id. ``validate(task_row, data)``
-        may raise InvalidInput before anything changes."""
+    def complete_task(self, task_id: str, data: dict, actor: str, *, validate: bool = False) -> str:
+        """Complete an open human task with form data → the instance id.
+
+        ``validate`` (the API always asks): check the data against the task's form (``camunda:formRef``, as deployed for the case's
+        locality) first; InvalidInput names the fields, before anything changes. The clerk's completion
+        does not fail when a service task it reaches fails: that task becomes a job (runtime.service_tasks).
+        """
         with self.transaction() as session:
-            # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it and
-            # then finds the task closed, and a claim that came first makes this completion a Conflict
-            mine = session.execute(
-                sa.update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == "open",
-                                           sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
-                .values(status=HumanTask.status).execution_options(synchronize_session=False))
-            task_row = self._open_task(session, task_id)
-            if mine.rowcount != 1:
-                raise Conflict(_held_by(task_row.assignee))
-            if validate is not None:
-                data = validate(task_row, data) or data
+            mine = sa.and_(HumanTask.id == task_id, HumanTask.status == "open",
+                           sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
+            if not self.writes_lock_database:
+                # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it
+                # and then finds the task closed, and a claim that came first makes this completion a Conflict
+                locked = session.execute(sa.update(HumanTask).where(mine).values(status=HumanTask.status)
+                                         .execution_options(synchronize_session=False))
+                task_row = self._open_task(session, task_id)
+                if locked.rowcount != 1:
+                    raise Conflict(_held_by(task_row.assignee))
+            else:
+                task_row = self._open_task(session, task_id)
+                if task_row.assignee not in (None, actor):
+                    raise Conflict(_held_by(task_row.assignee))
+            if validate:
+                data = self._validated(session, task_row, data)
             row, wf, pspec, se = self.load(session, task_row.instance_id)
             stored = replace(mirror_of(wf, pspec), human=None)  # this transaction completes an open task row
             wf.refresh_timers()
@@ -152,17 +173,36 @@ class InstanceOps:
             task.data.update(jsonable(data))
             task.data["completed_by"] = actor  # who did it, for the records a following step keeps (e.g. a phone fix)
             task.run()
+            step = self.step(session, row, wf, se, actor)
             now = self.now()
-            task_row.status, task_row.completed_at, task_row.completed_by = "completed", now, actor
+            # compare-and-set: still open and ours (on SQLite this is the transaction's first write); the 采集表's
+            # answers (RECORDED_FIELDS) are kept on the task's summary so the office's list is one query
             recorded = {k: data[k] for k in RECORDED_FIELDS if k in data}
+            changes = {"status": "completed", "completed_at": now, "completed_by": actor}
             if recorded:
-                task_row.summary = jsonable({**(task_row.summary or {}), **recorded})
+                changes["summary"] = jsonable({**(task_row.summary or {}), **recorded})
+            done = session.execute(sa.update(HumanTask).where(mine).values(**changes)
+                                   .execution_options(synchronize_session=False))
+            if done.rowcount != 1:
+                session.refresh(task_row)
+                raise Conflict(_held_by(task_row.assignee) if task_row.status == "open"
+                               else f"the task is no longer open ({task_row.status})")
+            for name, value in changes.items():
+                so.attributes.set_committed_value(task_row, name, value)
             session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
                                      activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
                                      details={"task_id": task_id, "fields": sorted(data)}))
-            self.advance(session, row, wf, pspec, se, actor, stored=stored)
+            self.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
             session.flush()
             return row.id
+
+    def _validated(self, session, task_row: HumanTask, data: dict) -> dict:
+        """The task's form data, checked against its form (InvalidInput with each field and its reason)."""
+        from . import queries
+        from .forms import validate_submission
+
+        form = queries.form_for(self, session, task_row.form_ref, task_row.locality) if task_row.form_ref else None
+        return validate_submission(form, data) if form else data
 
     def deliver_message(self, name: str, business_key: str, payload: dict | None = None, *,
                         locality: str | None = None, actor: str = "system") -> list[str]:

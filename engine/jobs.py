@@ -29,13 +29,13 @@ from .bpmn.interpreter import ExpressionError
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
+from .runtime.service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
 from .sync import mirror_of
 
 log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
 CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "10")))  # jobs leased per claim statement
-BACKOFF_SECONDS = (30, 120, 600, 1800)
 
 
 @dataclass
@@ -51,6 +51,10 @@ class ClaimedJob:
     payload: dict
     due_at: datetime
     lease_until: datetime
+
+
+class _LeaseLost(Exception):
+    """Another worker holds the job now: this worker's run is undone."""
 
 
 @dataclass
@@ -175,56 +179,50 @@ class JobOps:
             task = wf.get_task_from_id(uuid.UUID(job.task_id))
             if task is None or task.state != TaskState.STARTED:
                 raise Conflict("the service task is no longer waiting")
-            ext = task.task_spec.extensions or {}
-            handler = self.handlers.get(job.topic)
-            if handler is None:
-                raise EngineError(f"no handler is registered for topic '{job.topic}'")
-            inputs = {name: _input_value(se, task.data, name, text) for name, text in (ext.get("inputs") or {}).items()}
-            ctx = HandlerContext(
-                topic=job.topic, instance_id=row.id, task_id=job.task_id, business_key=row.business_key,
-                locality=row.locality, variables=jsonable(task.data), settings=self.settings(row.locality),
-                now=self.now(), ports=self.ports,
-                decide=lambda decision_id, values: self.decide(decision_id, row.locality, values,
-                                                               seq=row.snapshot_seq, session=session),
-                idempotency_key=f"{row.id}:{job.task_id}", inputs=inputs)
-            result = handler(ctx) or {}
+            result, messages = call_handler(self, session, row, task, se, job.topic)
             # the handler saw copies only, so wf is still exactly the state stored at row.version
-            return jsonable(result), list(ctx.outgoing_messages), _Loaded(row.version, wf, pspec)
+            return result, messages, _Loaded(row.version, wf, pspec)
 
     def _finish(self, job: ClaimedJob, apply, messages, loaded: _Loaded | None = None, *,
                 claim_next: int = 0) -> list[ClaimedJob] | None:
         for attempt in range(5):
             try:
                 with self.transaction() as session:
-                    now = self.now()
                     # still ours? (another worker may have taken over after our lease expired) - and done
-                    taken = session.execute(
-                        sa.update(Job).where(Job.id == job.id, Job.status == "running",
-                                             Job.lease_owner == self.worker_id)
-                        .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
-                        .execution_options(synchronize_session=False))
-                    if taken.rowcount != 1:
+                    if not self.writes_lock_database and not self._mark_finished(session, job):
+                        return None
+                    if self.writes_lock_database and session.scalar(sa.select(Job.id).where(
+                            Job.id == job.id, Job.status == "running", Job.lease_owner == self.worker_id)) is None:
                         return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
                     stored = mirror_of(wf, pspec)
                     apply(session, row, wf)
+                    step = self.step(session, row, wf, se, f"worker:{self.worker_id}")
+                    if self.writes_lock_database and not self._mark_finished(session, job):
+                        raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
+                    now = self.now()
                     session.add(HistoryEvent(
                         instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
                         activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self.worker_id}",
                         details={"topic": job.topic} if job.topic else {}))
-                    self.advance(session, row, wf, pspec, se, actor=f"worker:{self.worker_id}", stored=stored)
-                    for m in messages:
-                        session.add(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message",
-                                        topic=m["name"], activity_id=job.activity_id, activity_name=job.activity_name,
-                                        locality=m.get("locality") or row.locality,
-                                        locality_path=self.locality_path(m.get("locality") or row.locality),
-                                        due_at=now - timedelta(microseconds=1), status="ready", max_attempts=5,
-                                        payload=m, created_at=now, updated_at=now))
+                    session.add_all(message_jobs(self, row, messages, job.activity_id, job.activity_name, now))
+                    self.save(session, row, wf, pspec, se, f"worker:{self.worker_id}", stored=stored, step=step)
                     return self._claim(session, claim_next) if claim_next else None
+            except _LeaseLost:
+                return None
             except Conflict:
                 if attempt == 4:
                     raise
+
+    def _mark_finished(self, session, job: ClaimedJob) -> bool:
+        """The job is done, if this worker still holds its lease → whether it did."""
+        now = self.now()
+        taken = session.execute(
+            sa.update(Job).where(Job.id == job.id, Job.status == "running", Job.lease_owner == self.worker_id)
+            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
+            .execution_options(synchronize_session=False))
+        return taken.rowcount == 1
 
     def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
         """The instance in this transaction; the handler's workflow when the row is still at its version."""
@@ -335,13 +333,3 @@ def _complete_external(wf, task_id: str, result: dict) -> None:
         raise Conflict("the service task is no longer waiting")
     task.data.update(result)
     task.complete()
-
-
-def _input_value(se, data: dict, name: str, text: str):
-    stripped = (text or "").strip()
-    if stripped.startswith("${") and stripped.endswith("}"):
-        try:
-            return jsonable(se.evaluate_in(data, stripped))
-        except ExpressionError as exc:
-            raise type(exc)(f"the input parameter '{name}' {stripped}: {exc}") from exc
-    return stripped

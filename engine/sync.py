@@ -18,6 +18,7 @@ from .bpmn.task_specs import ExternalServiceTask
 from .clock import SHANGHAI
 from .errors import ProcessFailed
 from .jsonable import jsonable
+from .runtime.service_tasks import apply_failure
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
@@ -124,7 +125,8 @@ def _subscription_keys(waiting) -> frozenset:
     return frozenset((str(t.id), _event_definition(t).name) for t in waiting)
 
 
-def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=None, stored: Mirror | None = None):
+def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=None, stored: Mirror | None = None,
+                  failures: dict | None = None):
     """Mirror ``wf``'s wait states into the tables. With ``stored`` (the Mirror of the state the case was
     restored from), a kind of row whose mirror has not changed is known to be right and is not queried."""
     human, external, timers, messages = waiting_states(wf)
@@ -133,7 +135,7 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
     current = _mirror(human, messages, current_items) if stored is not None else None
     if stored is None or stored.human is None or stored.human != current.human:
         _sync_human_tasks(engine, session, row, human, script_engine, now, nothing_stored=new)
-    _sync_jobs(session, row, external, timers, now, nothing_stored=new)
+    _sync_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {})
     if stored is None or stored.subscriptions != current.subscriptions:
         _sync_subscriptions(session, row, messages, now, nothing_stored=new)
     if stored is None or stored.items != current.items:
@@ -186,7 +188,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
             stale.completed_at = now
 
 
-def _sync_jobs(session, row, external, timers, now, nothing_stored=False):
+def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None):
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
@@ -209,10 +211,13 @@ def _sync_jobs(session, row, external, timers, now, nothing_stored=False):
                 job.due_at, job.updated_at = due, now
             continue
         retries = (t.task_spec.extensions or {}).get("properties", {}).get("retries")
-        session.add(Job(instance_id=row.id, task_id=key[0], kind=key[1], topic=topic,
-                        activity_id=t.task_spec.bpmn_id, activity_name=activity_label(t), locality=row.locality,
-                        locality_path=row.locality_path, due_at=due, status="ready",
-                        max_attempts=int(retries) if retries else 3, created_at=now, updated_at=now))
+        job = Job(instance_id=row.id, task_id=key[0], kind=key[1], topic=topic,
+                  activity_id=t.task_spec.bpmn_id, activity_name=activity_label(t), locality=row.locality,
+                  locality_path=row.locality_path, due_at=due, status="ready", attempts=0,
+                  max_attempts=int(retries) if retries else 3, created_at=now, updated_at=now)
+        session.add(job)
+        if failures and key[0] in failures:
+            apply_failure(session, job, failures[key[0]], now)
     for key, job in stored.items():
         if key not in wanted:
             job.status, job.updated_at, job.lease_owner, job.lease_until = "cancelled", now, None, None

@@ -122,14 +122,16 @@ class TimerStartOps:
                 for at in times:
                     try:
                         with self.transaction() as session:
-                            session.add(TimerStart(process_key=d.key, locality=locality, definition_id=d.id,
-                                                   fire_at=at, created_at=now))
-                            session.flush()
+                            fired = TimerStart(process_key=d.key, locality=locality, definition_id=d.id,
+                                               fire_at=at, created_at=now)
+                            if not self.writes_lock_database:  # PostgreSQL: a second worker waits here
+                                session.add(fired)
+                                session.flush()
                             instance_id = self.start(d.key, locality, f"{d.key}-{locality}-{at:%Y%m%d%H%M}",
                                                      {"fired_at": at.isoformat()}, actor="timer", session=session)
-                            session.execute(sa.update(TimerStart).where(
-                                TimerStart.process_key == d.key, TimerStart.locality == locality,
-                                TimerStart.fire_at == at).values(instance_id=instance_id))
+                            fired.instance_id = instance_id
+                            session.add(fired)  # SQLite: written after the case's handlers ran (see Engine.step)
+                            session.flush()
                             started.append(instance_id)
                     except IntegrityError:
                         log.info("timer start %s/%s at %s already fired by another worker", d.key, locality, at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from .decisions import decide_or
-from .months import add_months, as_date, month_of, months_inclusive
+from .months import months_after, as_date, month_of, months_inclusive
 from .personal import birth_date_from_id, mask_id
 from .variables import id_number, iso, local_today, reference, require
 
@@ -50,7 +50,7 @@ def register_acceptance(ctx) -> dict:
 
 def submit_monthly_batch(ctx) -> dict:
     group = ctx.inputs.get("batch_group") or require(ctx, "batch_group")
-    period = ctx.inputs.get("period") or ctx.variables.get("period") or add_months(local_today(ctx), -1)
+    period = ctx.inputs.get("period") or ctx.variables.get("period") or months_after(local_today(ctx), -1)
     period = month_of(period)
     batch = ctx.ports.hrss.submit_batch(group, period, ctx.now, ctx.idempotency_key)
     submitted_on = iso(batch["submitted_at"])

@@ -33,7 +33,9 @@ def month_of(value) -> str:
     return month_text(month_index(value))
 
 
-def add_months(month, count: int) -> str:
+def months_after(month, count: int) -> str:
+    """The year-month (YYYY-MM) `count` months after `month`'s (the day plays no part; diagrams and DMN use
+    add_months, which keeps it)."""
     return month_text(month_index(month) + count)
 
 

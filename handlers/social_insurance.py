@@ -7,7 +7,7 @@ from . import contribution_history as history
 from .context import BusinessRuleViolation, HandlerError
 from .decisions import CachedDecision, decide_or
 from .localities import subtree_prefix
-from .months import add_months, as_date, month_index, month_of, months_between, next_quarter, normalise_quarter, quarter_months
+from .months import months_after, as_date, month_index, month_of, months_between, next_quarter, normalise_quarter, quarter_months
 from .pension_math import account_pension, basic_pension, dec, divisor_for_age, to_fen, transitional_pension
 from .variables import effective_birth_date, id_number, local_today, reference, require, retirement_month, setting
 
@@ -106,7 +106,7 @@ def award_pension(ctx) -> dict:
     offset = int(setting(ctx, "pension", "first_payment_offset_months", 1))
     row = ctx.ports.pension.award({
         "award_no": reference("YL", ctx.locality, ctx.business_key), "business_key": ctx.business_key,
-        "id_number": id_number(ctx), "first_payment_month": add_months(retirement_month(ctx), offset),
+        "id_number": id_number(ctx), "first_payment_month": months_after(retirement_month(ctx), offset),
         "monthly_total": str(to_fen(dec(pension["monthly_total"]))), "details": pension,
         "awarded_on": local_today(ctx),
     }, ctx.idempotency_key)

@@ -9,7 +9,7 @@ from flask_smorest import abort
 
 from engine.errors import InvalidInput
 from handlers.localities import contains
-from handlers.months import add_months, as_date, month_index, month_of
+from handlers.months import months_after, as_date, month_index, month_of
 
 NORMAL = "normal"
 FLEXIBLE_CHOICES = ("early", "deferred")
@@ -81,7 +81,7 @@ def check_plausible(rules: dict, variables: dict, dates: dict, today: date) -> N
     (early retirement for special work, illness or 退职 has its own ages, judged in the case)."""
     before = rules.get("months_before_earliest_retirement")
     if before is not None and variables.get("retirement_type", NORMAL) == NORMAL:
-        first = add_months(dates["earliest"], -int(before))
+        first = months_after(dates["earliest"], -int(before))
         if month_index(month_of(today)) < month_index(first):
             _refuse("id_number", f"出生日期{dates['born'].isoformat()}的参保人法定退休时间为{dates['statutory']}，"
                                  f"最早可于{dates['earliest']}弹性提前退休，{first}前不受理退休申请; "
@@ -89,7 +89,7 @@ def check_plausible(rules: dict, variables: dict, dates: dict, today: date) -> N
     extra = rules.get("months_after_latest_retirement")
     if extra is None:
         return
-    last = add_months(dates["latest"], int(extra))
+    last = months_after(dates["latest"], int(extra))
     if month_index(month_of(today)) > month_index(last):
         _refuse("id_number", f"出生日期{dates['born'].isoformat()}的参保人法定退休时间为{dates['statutory']}，"
                              f"最晚可退休至{dates['latest']}，不是退休申请人; "
@@ -103,7 +103,7 @@ def check_window(rules: dict, variables: dict, dates: dict, today: date) -> None
         return
     flexible = variables.get("retirement_choice") in FLEXIBLE_CHOICES and variables.get("requested_retirement_month")
     target = month_of(variables["requested_retirement_month"]) if flexible else dates["statutory"]
-    opens = as_date(add_months(target, -int(before)) + "-01")
+    opens = as_date(months_after(target, -int(before)) + "-01")
     if today < opens:
         what = "申请的退休时间" if flexible else "法定退休时间"
         _refuse("requested_retirement_month" if flexible else "id_number",

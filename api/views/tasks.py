@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from engine import queries
-from engine.forms import validate_submission
 from engine.store.models import HumanTask
 from handlers.personal import masked
 
@@ -138,12 +137,6 @@ class Complete(MethodView):
         eng = engine()
         with eng.reading() as session:
             _load_task(session, task_id)
-
-        def validate(task_row, data):
-            with eng.reading() as s:
-                form = queries.form_for(eng, s, task_row.form_ref, task_row.locality)
-            return validate_submission(form, data) if form else data
-
-        instance_id = eng.complete_task(task_id, body["data"], current().username, validate=validate)
+        instance_id = eng.complete_task(task_id, body["data"], current().username, validate=True)
         with eng.reading() as session:
             return detail_out(session, queries.instance(session, instance_id), whole=False)

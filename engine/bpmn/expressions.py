@@ -127,8 +127,11 @@ def _to_date(value) -> date:
     return datetime.fromisoformat(text).date() if "T" in text else date.fromisoformat(text[:10])
 
 
-def add_months(value, months: int) -> str:
-    """``add_months("2025-03-31", -1)`` → "2025-02-28"; a "YYYY-MM" value gives "YYYY-MM"."""
+def add_months(value, months: int):
+    """The one month arithmetic of the project (diagrams, calendar, handlers, simulation).
+
+    ``add_months("2025-03-31", -1)`` → "2025-02-28" (the day is kept, or the month's last); a "YYYY-MM" value
+    gives "YYYY-MM"; a date gives a date."""
     text = str(value)
     d = _to_date(value)
     total = d.year * 12 + d.month - 1 + int(months)
@@ -136,8 +139,8 @@ def add_months(value, months: int) -> str:
     month += 1
     if len(text) == 7:
         return f"{year:04d}-{month:02d}"
-    day = min(d.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day).isoformat()
+    shifted = date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+    return shifted if isinstance(value, date) and not isinstance(value, datetime) else shifted.isoformat()
 
 
 def age_in_months(birth, on) -> int:

@@ -11,6 +11,7 @@ from typing import Iterable
 
 import chinese_calendar
 
+from ..bpmn.expressions import add_months
 from .errors import CalendarError, CalendarYearMissing
 from .holiday_files import HolidayFile, read_holiday_file
 
@@ -258,12 +259,6 @@ class WorkingCalendar:
 
     def _expected_file(self, year: int) -> Path | None:
         return self.holiday_dir / f"{year}.yaml" if self.holiday_dir else None
-
-
-def add_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    y, m = divmod(index, 12)
-    return date(y, m + 1, min(d.day, _stdlib_calendar.monthrange(y, m + 1)[1]))
 
 
 _COVERAGE: dict[int, bool] = {}

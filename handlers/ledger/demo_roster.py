@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ..months import add_months, first_day, month_index, month_of, month_text, next_quarter, quarter_months
+from ..months import months_after, first_day, month_index, month_of, month_text, next_quarter, quarter_months
 from ..personal import make_id_number
 from . import schema
 
@@ -40,7 +40,7 @@ def statutory_retirement_month(category: str, birth_month: str) -> str:
     age, first, step, cap = _REFORM[category]
     since = month_index(birth_month) - month_index(first)
     delay = 0 if since < 0 else min(since // step + 1, cap)
-    return add_months(birth_month, age * 12 + delay)
+    return months_after(birth_month, age * 12 + delay)
 
 
 def _candidates(first: str, last: str) -> dict[str, list[str]]:
@@ -59,7 +59,7 @@ def generate_roster(locality_code: str, n: int, *, today: date, seed: int) -> li
         raise ValueError(f"no demo counties known for {locality_code}; pass a county code")
     counties = COUNTIES.get(locality_code, [locality_code])
     first = quarter_months(next_quarter(today))[0]
-    candidates = _candidates(first, add_months(first, 17))
+    candidates = _candidates(first, months_after(first, 17))
     rng = random.Random(seed)
     maker = _PersonMaker(rng, today, counties, candidates)
     return [maker.person() for _ in range(n)]
@@ -80,7 +80,7 @@ class _PersonMaker:
         id_number = self._id(county, born, sex)
         file_birth = born if rng.random() < 0.6 else None
         if rng.random() < 0.04:
-            file_birth = first_day(add_months(born, -rng.randint(1, 18))).replace(day=min(born.day, 28))
+            file_birth = first_day(months_after(born, -rng.randint(1, 18))).replace(day=min(born.day, 28))
         phone, phone_valid = self._phone()
         flexible = rng.random() < 0.2
         special = rng.random() < 0.05
@@ -130,17 +130,17 @@ class _PersonMaker:
     def _records(self, person) -> dict:
         rng, county = self.rng, person["locality"]
         effective = person["birth_date_file"] or person["birth_date_id_card"]
-        start = add_months(month_of(effective), rng.randint(18, 24) * 12)
+        start = months_after(month_of(effective), rng.randint(18, 24) * 12)
         if rng.random() < 0.03:  # started late: too few years
-            start = add_months(month_of(self.today), -rng.randint(8, 13) * 12)
-        last = add_months(month_of(self.today), -1)
+            start = months_after(month_of(self.today), -rng.randint(8, 13) * 12)
+        last = months_after(month_of(self.today), -1)
         status = rng.choices(["active", "suspended", "stopped"], [96, 3, 1])[0]
         if status != "active":
-            last = add_months(last, -rng.randint(6, 30))
+            last = months_after(last, -rng.randint(6, 30))
         account_start = ACCOUNT_START.get(county[:2], "1996-01")
         periods = []
         if month_index(start) < month_index(account_start):
-            periods.append(self._period("deemed", county, start, add_months(account_start, -1)))
+            periods.append(self._period("deemed", county, start, months_after(account_start, -1)))
             start = account_start
         periods += self._actual_periods(county, start, last)
         actual = sum(month_index(p["end_month"]) - month_index(p["start_month"]) + 1 - p["arrears_months"]
@@ -169,16 +169,16 @@ class _PersonMaker:
     def _actual_periods(self, county, start, last) -> list[dict]:
         rng = self.rng
         if rng.random() < 0.05 and month_index(last) - month_index(start) > 60:  # began elsewhere
-            elsewhere_end = add_months(start, rng.randint(12, 48))
+            elsewhere_end = months_after(start, rng.randint(12, 48))
             periods = [self._period("actual", rng.choice(ELSEWHERE), start, elsewhere_end)]
-            start = add_months(elsewhere_end, 1)
+            start = months_after(elsewhere_end, 1)
         else:
             periods = []
         if rng.random() < 0.1 and month_index(last) - month_index(start) > 72:  # a gap of 6 to 36 months
-            gap_from = add_months(start, rng.randint(12, month_index(last) - month_index(start) - 48))
-            gap_to = add_months(gap_from, rng.randint(5, 35))
-            periods.append(self._period("actual", county, start, add_months(gap_from, -1)))
-            start = add_months(gap_to, 1)
+            gap_from = months_after(start, rng.randint(12, month_index(last) - month_index(start) - 48))
+            gap_to = months_after(gap_from, rng.randint(5, 35))
+            periods.append(self._period("actual", county, start, months_after(gap_from, -1)))
+            start = months_after(gap_to, 1)
         final = self._period("actual", county, start, last)
         if rng.random() < 0.05:
             final["arrears_months"] = rng.randint(1, 6)

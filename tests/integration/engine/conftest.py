@@ -12,9 +12,9 @@ APPROVE_THEN_WITHDRAW = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Task_approve" />
     <bpmn:userTask id="Task_approve" name="审批" camunda:candidateGroups="hrss" camunda:formRef="approval_form" />
     <bpmn:sequenceFlow id="f2" sourceRef="Task_approve" targetRef="Task_seal" />
-    <bpmn:serviceTask id="Task_seal" name="封存" camunda:type="external" camunda:topic="housing_fund.seal_account" />
+    <bpmn:serviceTask id="Task_seal" name="封存" camunda:asyncBefore="true" camunda:type="external" camunda:topic="housing_fund.seal_account" />
     <bpmn:sequenceFlow id="f3" sourceRef="Task_seal" targetRef="Task_withdraw" />
-    <bpmn:serviceTask id="Task_withdraw" name="提取" camunda:type="external" camunda:topic="housing_fund.withdraw">
+    <bpmn:serviceTask id="Task_withdraw" name="提取" camunda:asyncBefore="true" camunda:type="external" camunda:topic="housing_fund.withdraw">
       <bpmn:extensionElements><camunda:properties><camunda:property name="retries" value="3" /></camunda:properties></bpmn:extensionElements>
     </bpmn:serviceTask>
     <bpmn:sequenceFlow id="f4" sourceRef="Task_withdraw" targetRef="EndEvent_1" />

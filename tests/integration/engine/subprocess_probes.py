@@ -59,7 +59,7 @@ FLEX_V1 = bpmn("probe_flexible", """  <bpmn:process id="probe_flexible" name="�
     <bpmn:sequenceFlow id="g1" sourceRef="Flex_start" targetRef="Task_flex_review" />
     <bpmn:userTask id="Task_flex_review" name="审核" camunda:candidateGroups="hrss" />
     <bpmn:sequenceFlow id="g2" sourceRef="Task_flex_review" targetRef="Task_flex_seal" />
-    <bpmn:serviceTask id="Task_flex_seal" name="封存" camunda:type="external" camunda:topic="housing_fund.seal_account" />
+    <bpmn:serviceTask id="Task_flex_seal" name="封存" camunda:asyncBefore="true" camunda:type="external" camunda:topic="housing_fund.seal_account" />
     <bpmn:sequenceFlow id="g3" sourceRef="Task_flex_seal" targetRef="Flex_end" />
     <bpmn:endEvent id="Flex_end" />
   </bpmn:process>
@@ -70,7 +70,7 @@ FLEX_V2 = bpmn("probe_flexible", """  <bpmn:process id="probe_flexible" name="�
     <bpmn:sequenceFlow id="g1" sourceRef="Flex_start" targetRef="Task_flex_check" />
     <bpmn:userTask id="Task_flex_check" name="复核" camunda:candidateGroups="hrss" camunda:formRef="approval_form" />
     <bpmn:sequenceFlow id="g2" sourceRef="Task_flex_check" targetRef="Task_flex_seal" />
-    <bpmn:serviceTask id="Task_flex_seal" name="封存公积金账户" camunda:type="external" camunda:topic="housing_fund.seal_account" />
+    <bpmn:serviceTask id="Task_flex_seal" name="封存公积金账户" camunda:asyncBefore="true" camunda:type="external" camunda:topic="housing_fund.seal_account" />
     <bpmn:sequenceFlow id="g3" sourceRef="Task_flex_seal" targetRef="Task_flex_confirm" />
     <bpmn:userTask id="Task_flex_confirm" name="确认" camunda:candidateGroups="hrss" />
     <bpmn:sequenceFlow id="g4" sourceRef="Task_flex_confirm" targetRef="Flex_end" />

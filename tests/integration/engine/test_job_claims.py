@@ -120,7 +120,7 @@ PARALLEL = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:parallelGateway id="Fork" />
     <bpmn:sequenceFlow id="f2" sourceRef="Fork" targetRef="Task_seal" />
     <bpmn:sequenceFlow id="f3" sourceRef="Fork" targetRef="Task_approve" />
-    <bpmn:serviceTask id="Task_seal" name="封存" camunda:type="external" camunda:topic="housing_fund.seal_account" />
+    <bpmn:serviceTask id="Task_seal" name="封存" camunda:asyncBefore="true" camunda:type="external" camunda:topic="housing_fund.seal_account" />
     <bpmn:userTask id="Task_approve" name="审批" camunda:candidateGroups="hrss" camunda:formRef="approval_form" />
     <bpmn:sequenceFlow id="f4" sourceRef="Task_seal" targetRef="Join" />
     <bpmn:sequenceFlow id="f5" sourceRef="Task_approve" targetRef="Join" />

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from handlers.localities import contains, subtree_prefix
-from handlers.months import add_months, months_between, next_quarter, quarter_months, quarter_of
+from handlers.months import months_after, months_between, next_quarter, quarter_months, quarter_of
 
 
 def test_a_province_contains_its_cities_and_counties():
@@ -18,7 +18,7 @@ def test_quarter_arithmetic():
     assert quarter_months("2027Q1") == ("2027-01", "2027-03")
     assert quarter_of(date(2026, 11, 20)) == "2026Q4"
     assert next_quarter(date(2026, 11, 20)) == "2027Q1"
-    assert add_months("2026-11", 3) == "2027-02"
+    assert months_after("2026-11", 3) == "2027-02"
     assert months_between("1966-03", "2026-07") == 724
 
 

@@ -1,0 +1,158 @@
+"""Service-task handlers: called inside the transaction that reached the task, or later by a job.
+
+A handler runs inline unless the model asks for an asynchronous boundary (``camunda:asyncBefore="true"``),
+the handler is marked as calling a slow outside system (``fn.runs_as_job = True``, or every handler when
+the engine's ports are remote), or no handler is registered. A failed inline call leaves the task STARTED:
+the mirror makes it a job, which carries the failure (an attempt counted, back-off, or an incident), so a
+clerk's completion never fails because a department's system is down. Handlers must be idempotent for
+(instance, task), as they are for jobs.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from SpiffWorkflow import TaskState
+
+from handlers.context import BusinessRuleViolation, HandlerContext
+
+from ..bpmn.interpreter import ExpressionError
+from ..bpmn.task_specs import ExternalServiceTask
+from ..errors import Conflict, EngineError
+from ..jsonable import jsonable
+from ..store.models import HistoryEvent, Job
+
+log = logging.getLogger("retire.jobs")
+
+BACKOFF_SECONDS = (30, 120, 600, 1800)
+
+
+@dataclass
+class Failure:
+    """An inline handler call that failed: the job the mirror makes for the task starts from it."""
+    error: str
+    final: bool
+    trace: str = ""
+
+
+def call_handler(engine, session, row, task, script_engine, topic: str):
+    """Call the handler of ``topic`` for the STARTED ``task`` → (jsonable result, outgoing messages)."""
+    handler = engine.handlers.get(topic)
+    if handler is None:
+        raise EngineError(f"no handler is registered for topic '{topic}'")
+    ext = task.task_spec.extensions or {}
+    inputs = {name: _input_value(script_engine, task.data, name, text)
+              for name, text in (ext.get("inputs") or {}).items()}
+    ctx = HandlerContext(
+        topic=topic, instance_id=row.id, task_id=str(task.id), business_key=row.business_key,
+        locality=row.locality, variables=jsonable(task.data), settings=engine.settings(row.locality),
+        now=engine.now(), ports=engine.ports,
+        decide=lambda decision_id, values: engine.decide(decision_id, row.locality, values,
+                                                         seq=row.snapshot_seq, session=session),
+        idempotency_key=f"{row.id}:{task.id}", inputs=inputs)
+    result = handler(ctx) or {}
+    return jsonable(result), list(ctx.outgoing_messages)
+
+
+def runs_inline(engine, task) -> bool:
+    if not engine.inline_service_tasks:
+        return False
+    ext = task.task_spec.extensions or {}
+    if str(ext.get("asyncBefore", "")).lower() == "true":
+        return False
+    handler = engine.handlers.get(ext.get("topic"))
+    return handler is not None and not getattr(handler, "runs_as_job", False)
+
+
+def started_service_tasks(wf) -> list[str]:
+    """Ids of the service tasks waiting on a handler now (each has a job)."""
+    from ..sync import all_tasks
+
+    return [str(t.id) for t in all_tasks(wf)
+            if t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask)]
+
+
+@dataclass
+class Step:
+    """What running a case to its next wait produced besides the workflow: the failed inline calls
+    ({task id: Failure}) and the rows to write with the case (history, outgoing message jobs), in order."""
+    failures: dict
+    records: list
+
+
+def run_ready_service_tasks(engine, session, row, wf, script_engine, step: Step, actor) -> bool:
+    """Call the handler of every STARTED service task that runs inline → whether any task completed."""
+    from ..sync import all_tasks
+
+    ran = False
+    for task in [t for t in all_tasks(wf) if t.state == TaskState.STARTED
+                 and isinstance(t.task_spec, ExternalServiceTask)]:
+        key = str(task.id)
+        if key in step.failures or not runs_inline(engine, task):
+            continue
+        topic = task.task_spec.extensions.get("topic")
+        try:
+            result, messages = call_handler(engine, session, row, task, script_engine, topic)
+        except (BusinessRuleViolation,) as exc:
+            step.failures[key] = Failure(f"{exc.code}: {exc}", final=True)
+            continue
+        except ExpressionError as exc:
+            step.failures[key] = Failure(f"{type(exc).__name__}: {exc}", final=True)
+            continue
+        except Exception as exc:  # a department's system is down: the task becomes a job that retries
+            log.warning("service task %s (%s) of %s failed inline: %s", task.task_spec.bpmn_id, topic, row.id, exc)
+            step.failures[key] = Failure(f"{type(exc).__name__}: {exc}", final=False, trace=traceback.format_exc())
+            continue
+        task.data.update(result)
+        task.complete()
+        ran = True
+        now = engine.now()
+        step.records.append(HistoryEvent(
+            instance_id=row.id, at=now, kind="job_completed", activity_id=task.task_spec.bpmn_id,
+            activity_name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, actor=actor, details={"topic": topic}))
+        step.records.extend(message_jobs(engine, row, messages, task.task_spec.bpmn_id,
+                                         task.task_spec.bpmn_name or task.task_spec.bpmn_id, now))
+    return ran
+
+
+def message_jobs(engine, row, messages, activity_id, activity_name, now) -> list[Job]:
+    """Outgoing messages a handler asked for: each is a job, delivered after this transaction commits."""
+    out = []
+    for m in messages:
+        locality = m.get("locality") or row.locality
+        out.append(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message", topic=m["name"],
+                        activity_id=activity_id, activity_name=activity_name, locality=locality,
+                        locality_path=engine.locality_path(locality), due_at=now - timedelta(microseconds=1),
+                        status="ready", max_attempts=5, payload=m, created_at=now, updated_at=now))
+    return out
+
+
+def apply_failure(session, job: Job, failure: Failure, now) -> None:
+    """A new job for a task whose inline call failed: the failed call was its first attempt."""
+    job.attempts = 1
+    job.last_error = (failure.error + ("\n" + failure.trace if failure.trace else ""))[:4000]
+    if failure.final or job.attempts >= job.max_attempts:
+        job.status = "incident"
+        session.flush()  # the job's id, for the incident's history
+        session.add(HistoryEvent(instance_id=job.instance_id, at=now, kind="incident", activity_id=job.activity_id,
+                                 activity_name=job.activity_name,
+                                 details={"job_id": job.id, "error": failure.error[:500]}))
+    else:
+        job.due_at = now + timedelta(seconds=BACKOFF_SECONDS[0])
+
+
+def _input_value(se, data: dict, name: str, text: str):
+    stripped = (text or "").strip()
+    if stripped.startswith("${") and stripped.endswith("}"):
+        try:
+            return jsonable(se.evaluate_in(data, stripped))
+        except ExpressionError as exc:
+            raise type(exc)(f"the input parameter '{name}' {stripped}: {exc}") from exc
+    return stripped
+
+
+__all__ = ["Failure", "Step", "call_handler", "runs_inline", "run_ready_service_tasks", "message_jobs",
+           "apply_failure", "Conflict"]
