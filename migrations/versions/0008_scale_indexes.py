@@ -1,13 +1,13 @@
 """indexes that keep the lists fast at a million cases: the inbox order, newest cases, incidents, ended cases
 
-Revision ID: 0007_scale_indexes
+Revision ID: 0008_scale_indexes
 Revises: 0006_zongyang
 """
 from alembic import op
 
 
-revision = '0007_scale_indexes'
-down_revision = '0006_zongyang'
+revision = '0008_scale_indexes'
+down_revision = '0007_pagesapi_case_search'
 branch_labels = None
 depends_on = None
 
