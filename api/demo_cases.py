@@ -16,10 +16,11 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from engine.bpmn.expressions import add_months
 from engine.clock import SHANGHAI, FakeClock
 from engine.store.models import Application, Instance
 
-from .simulate import QUIET_LOGGERS, _add_months, _at, _Simulation
+from .simulate import QUIET_LOGGERS, _at, _Simulation
 
 LOCALITIES = ("340722", "220000")
 # people per locality: Zongyang's people apply a month before retiring, Jilin's employers declare six months ahead
@@ -51,7 +52,7 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
     try:
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
-            persons = generate_roster(county, people or PEOPLE[locality], today=_add_months(start, -3), seed=seed + i)
+            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i)
             for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
                 if p.get("housing_fund_account"):
                     p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"

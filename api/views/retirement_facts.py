@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.months import add_months, as_date, month_of
+from handlers.months import as_date, month_of, months_after
 
 from ..i18n import lang
 
@@ -51,12 +51,12 @@ def window(settings: dict, dates: dict, today: date) -> dict:
     english = lang() == "en"
     statutory_month = dates["statutory"]
     if before is not None:
-        opens = as_date(add_months(statutory_month, -int(before)) + "-01")
+        opens = as_date(months_after(statutory_month, -int(before)) + "-01")
     elif early is not None:   # no window: the plausibility rule still refuses years-early applications
-        opens = as_date(add_months(dates["earliest"], -int(early)) + "-01")
+        opens = as_date(months_after(dates["earliest"], -int(early)) + "-01")
     else:
         opens = None
-    closes = as_date(add_months(dates["latest"], int(extra) + 1) + "-01") if extra is not None else None
+    closes = as_date(months_after(dates["latest"], int(extra) + 1) + "-01") if extra is not None else None
     open_now = (opens is None or today >= opens) and (closes is None or today < closes)
     if open_now:
         message = "now open: the application may be filed" if english else "申请窗口已开启，可以受理申请"
