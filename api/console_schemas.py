@@ -13,7 +13,7 @@ class RunningRow(Ordered):
     running = fields.Integer()
 
 
-class OverdueRow(Ordered):
+class ConsoleOverdueRow(Ordered):
     department = fields.String()
     department_name = fields.String(metadata={"description": "the department's name from the locality settings"})
     overdue = fields.Integer()
@@ -39,7 +39,7 @@ class WorkerOut(Ordered):
 class Dashboard(Ordered):
     at = fields.DateTime()
     running = fields.List(fields.Nested(RunningRow))
-    overdue_tasks = fields.List(fields.Nested(OverdueRow))
+    overdue_tasks = fields.List(fields.Nested(ConsoleOverdueRow))
     open_incidents = fields.Integer()
     jobs = fields.Nested(JobQueue)
     workers = fields.List(fields.Nested(WorkerOut))
