@@ -293,8 +293,7 @@ class ApplicationFormPdf(MethodView):
 
         eng = engine()
         with eng.transaction() as session:
-            app = session.get(Application, application_id) or session.scalar(
-                sa.select(Application).where(Application.business_key == application_id))
+            app = queries.application_by_id_or_key(session, application_id)
             app = found_in_scope(app, app.locality if app else None, "申请", application_id)
             if not may_read_application(session, app):
                 abort(403, message="只有受理该申请的渠道和办理本案的部门可以打印申请表 (only the intake that filed it and "

@@ -241,7 +241,7 @@ class Summary(MethodView):
         with Accept-Language: en)"""
         eng = engine()
         with eng.transaction() as session:
-            row = session.get(Instance, instance_id)
+            row = queries.instance(session, instance_id)
             row = found_in_scope(row, row.locality if row else None, "case", instance_id)
             if args["whole"]:
                 if not may_read_whole(session, row):

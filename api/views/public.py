@@ -185,7 +185,7 @@ def _item_next(item: dict, tasks, words: CaseWords, running: bool) -> dict | Non
 
 
 def progress_view(session, eng, app, token_for_links: str) -> dict:
-    row = session.get(Instance, app.instance_id)
+    row = queries.instance(session, app.instance_id)
     if row is None:
         abort(404, message=NOT_FOUND)
     settings = eng.settings(row.locality)
@@ -266,7 +266,7 @@ class PublicCertificate(MethodView):
         eng = engine()
         with eng.transaction() as session:
             app = _by_token(session, eng, args["token"])
-            row = session.get(Instance, app.instance_id)
+            row = queries.instance(session, app.instance_id)
             variables = queries.variables_of(eng, session, row)
             case = {**{k: variables.get(k) for k in CASE_FIELDS}, "business_key": row.business_key,
                     "locality_name": eng.locality(row.locality).name}

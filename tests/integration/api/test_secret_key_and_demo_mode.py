@@ -94,6 +94,9 @@ def test_outside_demo_mode_the_server_refuses_demo_passwords_and_the_banner_show
         def send_signal(self, _sig):
             pass
 
+        def poll(self):
+            return None
+
         def wait(self, timeout=None):
             pass
 
