@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from .errors import FeelSyntaxError, FeelTextTooLarge
 from .lexer import Token, tokenize
@@ -57,14 +58,20 @@ class _Names:
         m = _WORD.match(name)
         if not m:
             return
-        parts = re.split(r"(\s+)", name.strip())
-        pattern = "".join(r"\s+" if p.isspace() else re.escape(p) for p in parts)
-        entry = (re.compile(pattern + r"(?![\w])"), name)
+        entry = _entry(name)
         bucket = self.by_first.setdefault(m.group(), [])
         if any(e[1] == name for e in bucket):
             return
         bucket.append(entry)
         bucket.sort(key=lambda e: -len(e[1]))
+
+
+@lru_cache(maxsize=4096)
+def _entry(name: str) -> tuple[re.Pattern, str]:
+    """The pattern that finds a multi-word name in a text (whitespace between its words may vary); made once."""
+    parts = re.split(r"(\s+)", name.strip())
+    pattern = "".join(r"\s+" if p.isspace() else re.escape(p) for p in parts)
+    return re.compile(pattern + r"(?![\w])"), name
 
 
 _SHARED: dict[tuple, _Names] = {}
