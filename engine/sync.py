@@ -14,7 +14,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .bpmn.task_specs import ExternalServiceTask
+from .bpmn.task_specs import ExternalServiceTask, waits_after
 from .clock import SHANGHAI
 from .errors import ProcessFailed
 from .jsonable import jsonable
@@ -73,11 +73,15 @@ def activity_label(task) -> str:
     return getattr(task.task_spec, "bpmn_name", None) or getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
 
 
-def waiting_states(wf):
-    """(human, external, timers, messages): the tasks the instance waits in."""
+def waiting_states(wf, continuations: list | None = None):
+    """(human, external, timers, messages): the tasks the instance waits in; the tasks completed at a
+    ``camunda:asyncAfter`` boundary, whose outgoing flows a job takes, are appended to ``continuations``."""
     human, external, timers, messages = [], [], [], []
     for t in all_tasks(wf):
-        if t.state == TaskState.READY and t.task_spec.manual:
+        if t.state == TaskState.COMPLETED:
+            if continuations is not None and waits_after(t):
+                continuations.append(t)
+        elif t.state == TaskState.READY and t.task_spec.manual:
             human.append(t)
         elif t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
             external.append(t)
@@ -129,13 +133,15 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
                   failures: dict | None = None):
     """Mirror ``wf``'s wait states into the tables. With ``stored`` (the Mirror of the state the case was
     restored from), a kind of row whose mirror has not changed is known to be right and is not queried."""
-    human, external, timers, messages = waiting_states(wf)
+    continuations: list = []
+    human, external, timers, messages = waiting_states(wf, continuations)
     new = stored is not None and stored.new
     current_items = observe_items(wf, pspec)
     current = _mirror(human, messages, current_items) if stored is not None else None
     if stored is None or stored.human is None or stored.human != current.human:
         _sync_human_tasks(engine, session, row, human, script_engine, now, nothing_stored=new)
-    _sync_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {})
+    _sync_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {},
+               continuations=continuations)
     if stored is None or stored.subscriptions != current.subscriptions:
         _sync_subscriptions(session, row, messages, now, nothing_stored=new)
     if stored is None or stored.items != current.items:
@@ -143,7 +149,7 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
     row.waiting_in = [
         {"activity_id": t.task_spec.bpmn_id, "name": activity_label(t),
          "type": kind} for kind, tasks in (("user_task", human), ("service_task", external), ("timer", timers),
-                                           ("message", messages)) for t in tasks]
+                                           ("message", messages), ("continuation", continuations)) for t in tasks]
     row.updated_at = now
     if wf.is_completed() and row.status == "running":
         row.status = "completed"
@@ -188,10 +194,12 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
             stale.completed_at = now
 
 
-def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None):
+def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None, continuations=()):
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
+    for t in continuations:  # camunda:asyncAfter: the worker takes the outgoing flows
+        wanted[(str(t.id), "continuation")] = (t, now - timedelta(microseconds=1), None)
     for t in timers:
         due = timer_due(t._get_internal_data("event_value"))
         if due is None:
