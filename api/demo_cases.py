@@ -20,7 +20,7 @@ from engine.bpmn.expressions import add_months
 from engine.clock import SHANGHAI, FakeClock
 from engine.store.models import Application, Instance
 
-from .simulate import QUIET_LOGGERS, _at, _Simulation
+from .simulate import QUIET_LOGGERS, _at, _Simulation, statutory_months
 
 LOCALITIES = ("340722", "220000")
 # people per locality: Zongyang's people apply a month before retiring, Jilin's employers declare six months ahead
@@ -52,7 +52,8 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
     try:
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
-            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i)
+            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i,
+                                      retirement_month=statutory_months(eng, county))
             for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
                 if p.get("housing_fund_account"):
                     p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"

@@ -26,6 +26,12 @@ def decide_national(decision_id: str, inputs: dict) -> dict:
     return national_decision(decision_id).evaluate(inputs).outputs
 
 
+def statutory_month(category: str, birth_month: str) -> str:
+    """The national statutory_retirement_age table's retirement month (the demo roster's ``retirement_month``)."""
+    return decide_national("statutory_retirement_age", {"category": category,
+                                                        "birth_month": birth_month})["retirement_month"]
+
+
 @functools.lru_cache(maxsize=None)
 def _tables(processes_dir: Path) -> dict[str, dict]:
     """{locality code: {decision id: Decision}} of every DMN file in the folders."""

@@ -13,7 +13,7 @@ import pytest
 from handler_builders import SETTINGS, WANG, person
 
 from engine.localities import deep_merge
-from handlers import health, hrss, medical_insurance, social_insurance
+from handlers import data_bureau, health, hrss, medical_insurance, social_insurance
 from handlers.context import HandlerError
 from handlers.fakes import FakeContributions, FakeHealth, FakeMedical, FakePension, FakeRoster, fake_ports
 from tests.support.decisions import decide_in, edited, settings_of
@@ -157,3 +157,15 @@ def test_the_only_child_reward_channel_is_the_localitys_setting(make_ctx):
     del settings["health"]["only_child_reward_channel"]
     with pytest.raises(HandlerError, match="only_child_reward_channel"):
         health.only_child_reward(make_ctx(ports=ports, settings=settings, variables={"id_number": WANG}, key="k2"))
+
+
+def test_a_locality_that_stops_sharing_the_bank_card_pushes_the_case_without_it(make_ctx):
+    variables = {"id_number": WANG, "name": "王建国", "bank_card": "6217001234567890123"}
+    shipped, narrower = fake_ports(), fake_ports()
+    data_bureau.push_case(make_ctx(ports=shipped, variables=variables, inputs={"departments": "housing_fund"}))
+    assert shipped.exchange.pushes[("CASE-1", "housing_fund")]["payload"]["bank_card"] == "6217001234567890123"
+    settings = deep_merge(SETTINGS, {})
+    settings["exchange"]["shared_variables"] = ["id_number", "name"]
+    data_bureau.push_case(make_ctx(ports=narrower, variables=variables, settings=settings,
+                                   inputs={"departments": "housing_fund"}))
+    assert narrower.exchange.pushes[("CASE-1", "housing_fund")]["payload"] == {"id_number": WANG, "name": "王建国"}
