@@ -19,6 +19,11 @@ from handlers.fakes import FakeContributions, FakeHealth, FakeMedical, FakePensi
 from tests.support.decisions import decide_in, edited, settings_of
 
 
+def _nothing_deployed(decision_id, inputs):
+    """A locality where no table of that id is in force."""
+    raise LookupError(decision_id)
+
+
 def _pension_ports(balance="139000"):
     contributions = FakeContributions()
     contributions.add(WANG, kind="actual", locality="340722", start_month="1996-01", end_month="2025-12",
@@ -42,10 +47,8 @@ def test_a_county_that_changes_the_divisor_for_sixty_changes_the_pension(make_ct
 
 
 def test_without_a_divisor_table_the_pension_is_not_computed_from_a_builtin_one(make_ctx):
-    def nothing_deployed(decision_id, inputs):
-        raise LookupError(decision_id)
     with pytest.raises(HandlerError, match="pension_divisor"):
-        social_insurance.compute_pension(make_ctx(ports=_pension_ports(), decide=nothing_deployed,
+        social_insurance.compute_pension(make_ctx(ports=_pension_ports(), decide=_nothing_deployed,
                                                   variables={"id_number": WANG, "retirement_date": "2026-03-01"}))
 
 
@@ -67,10 +70,8 @@ def test_a_raised_minimum_contribution_makes_the_same_history_fall_short(make_ct
 
 
 def test_without_the_minimum_table_the_check_fails_instead_of_assuming_fifteen_years(make_ctx):
-    def nothing_deployed(decision_id, inputs):
-        raise LookupError(decision_id)
     with pytest.raises(HandlerError, match="minimum_contribution_months"):
-        social_insurance.check_contributions(make_ctx(ports=_contribution_ports(), decide=nothing_deployed,
+        social_insurance.check_contributions(make_ctx(ports=_contribution_ports(), decide=_nothing_deployed,
                                                       variables={"id_number": WANG, "retirement_date": "2026-07-01"}))
 
 
