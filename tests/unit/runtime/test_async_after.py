@@ -155,3 +155,19 @@ def test_a_worker_killed_while_holding_the_continuation_leaves_it_to_the_next_wo
     assert survivor.run_due_jobs() == 1
     assert _open_tasks(survivor, iid) == ["归档"] and len(calls) == 1
     assert _jobs(survivor, iid) == [("continuation", "Task_rule", "done")]
+
+
+def test_a_service_task_with_both_boundaries_runs_its_handler_in_one_job_and_the_next_step_in_another():
+    calls = []
+    eng = _engine(_database(), calls)
+    content = PROBE.format(user="", script="", rule="",
+                           service='camunda:asyncBefore="true" camunda:asyncAfter="true" ')
+    eng.deploy("000000", [DefinitionFile("aa_probe.bpmn", content), DefinitionFile("aa_rule.dmn", RULE)], "test", "")
+    iid = _complete_check(eng)
+    assert _jobs(eng, iid) == [("service", "Task_first", "ready")] and calls == []
+    [job] = eng.claim_due_jobs()
+    assert eng.run_job(job) is None
+    assert _jobs(eng, iid) == [("service", "Task_first", "done"), ("continuation", "Task_first", "ready")]
+    assert len(calls) == 1 and _open_tasks(eng, iid) == []
+    assert eng.run_due_jobs() == 1
+    assert _open_tasks(eng, iid) == ["归档"] and len(calls) == 1
