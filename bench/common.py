@@ -36,8 +36,8 @@ class Schema:
         eng = bootstrap(self.url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                         db_engine=self.db(pool_size), worker_id=worker_id)
         if create:
-            Base.metadata.create_all(eng.db)
-            ledger_md.create_all(eng.db)
+            Base.metadata.create_all(eng.runtime.db)
+            ledger_md.create_all(eng.runtime.db)
             eng.sync_folders("bench")
         return eng
 

@@ -65,7 +65,7 @@ def eng(database_url, clock):
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     yield eng
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def roster(eng):
     from handlers.ledger.demo_roster import load_roster
 
     def _load(*persons):
-        load_roster(eng.db, list(persons))
+        load_roster(eng.runtime.db, list(persons))
         return persons[0] if len(persons) == 1 else persons
 
     return _load

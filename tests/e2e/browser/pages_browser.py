@@ -56,7 +56,7 @@ def site(tmp_path_factory):
     thread.start()
     yield Site(url=f"http://127.0.0.1:{server.server_port}", engine=eng, clock=clock)
     server.shutdown()
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 @dataclass

@@ -18,7 +18,7 @@ EDITED = "\n<!-- 枞阳县政策股：受理后3个工作日内推送 -->\n"
 
 
 def _latest(eng, locality="340722", key="retirement") -> Definition:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalars(sa.select(Definition).where(Definition.locality == locality, Definition.kind == "bpmn",
                                                      Definition.key == key)
                          .order_by(Definition.version.desc()).limit(1)).one()
@@ -58,7 +58,7 @@ def test_a_start_reports_a_file_changed_on_disk_and_only_retire_deploy_deploys_i
         edited.sync_folders("cli", deploy_changed=True)        # retire deploy
         assert _latest(eng).version == 2 and EDITED.strip() in _latest(eng).content
     finally:
-        edited.db.dispose()
+        edited.runtime.db.dispose()
 
 
 def test_retire_demo_if_empty_says_which_files_it_kept(eng, client, login, database_url, tmp_path):
