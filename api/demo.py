@@ -76,14 +76,14 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
 
     if not demo_mode():
         raise NotDemoMode(DEMO_ONLY)
-    synced = engine.sync_folders("demo")
+    folders = engine.load_folders("demo")
     users = sum(ensure_user(engine, *u) for u in DEMO_USERS)
     today = engine.runtime.now().date()
     loaded = {}
     for i, code in enumerate(ROSTER_LOCALITIES):
         persons = generate_roster(code, people, today=today, seed=seed + i)
         loaded[code] = load_roster(engine.runtime.db, persons)
-    return {"users": users, "roster": loaded, "synced": synced}
+    return {"users": users, "roster": loaded, "folders": folders}
 
 
 def demo_passwords_in_use(engine) -> list[str]:

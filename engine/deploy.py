@@ -1,4 +1,4 @@
-"""Deploying definitions: validated, numbered, unchanged content skipped; folder sync; county overrides."""
+"""Deploying definitions: validated, numbered, unchanged content skipped; the locality folders loaded; county overrides."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,7 +61,7 @@ class Deployments:
             result.deployment_id = None
         return result
 
-    def sync_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
+    def load_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
         """Load ``processes/`` and ``forms/`` into the database: localities, then each folder's files.
 
         A file with no version at its locality yet is deployed. A file whose content is what the folder last
