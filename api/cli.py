@@ -217,7 +217,7 @@ def demo(if_empty: bool, people: int, cases: bool):
         _fail(DEMO_ONLY)
     eng = _engine()
     if if_empty and not is_empty(eng):
-        _report_kept(eng.load_folders("demo"))
+        _report_kept(eng.deploy_folders("demo"))
         click.echo("demo data already loaded; new definition files loaded, deployed ones kept")
         return
     summary = load_demo(eng, people=people)
@@ -285,7 +285,7 @@ def deploy(paths, locality, note, check, author):
         if not paths:
             if check:
                 _fail("--check needs files or folders to check")
-            for r in eng.load_folders(author, deploy_changed=True):
+            for r in eng.deploy_folders(author, deploy_changed=True):
                 click.echo(f"deployment {r.deployment_id}: {len(r.deployed)} new, {len(r.unchanged)} unchanged")
             return
         groups: dict[str, list] = {}       # each folder goes to its own locality unless --locality says one

@@ -76,7 +76,7 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
 
     if not demo_mode():
         raise NotDemoMode(DEMO_ONLY)
-    folders = engine.load_folders("demo")
+    folders = engine.deploy_folders("demo")
     users = sum(ensure_user(engine, *u) for u in DEMO_USERS)
     today = engine.runtime.now().date()
     loaded = {}

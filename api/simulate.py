@@ -518,7 +518,7 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         clock = FakeClock(_at(start, 7))
         eng = bootstrap(database_url, processes_dir=Config.PROCESSES_DIR, forms_dir=Config.FORMS_DIR, clock=clock,
                         ports_kind="ledger", worker_id="simulate")
-        eng.load_folders("simulate")
+        eng.deploy_folders("simulate")
         eng.runtime.locality(locality)
         # the demo roster retires in the six quarters after its "today": one quarter back, so that windows
         # open from the first simulated day on

@@ -42,7 +42,7 @@ def build(url: str, n: int):
     ledger.create_all(db)
     db.dispose()
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="bench")
-    eng.load_folders("bench")
+    eng.deploy_folders("bench")
     path = eng.runtime.locality_path("340722")
     at = datetime(2027, 5, 20, 2, 0, tzinfo=timezone.utc)
     with eng.runtime.transaction() as s:

@@ -38,7 +38,7 @@ class Schema:
         if create:
             Base.metadata.create_all(eng.runtime.db)
             ledger_md.create_all(eng.runtime.db)
-            eng.load_folders("bench")
+            eng.deploy_folders("bench")
         return eng
 
     def close(self):

@@ -380,7 +380,7 @@ class Database:
                         db_engine=self.db, worker_id="bench")
         Base.metadata.create_all(eng.runtime.db)
         ledger_md.create_all(eng.runtime.db)
-        eng.load_folders("bench")
+        eng.deploy_folders("bench")
         load_roster(eng.runtime.db, roster)
         if handlers_wrap is not None:
             eng.runtime.handlers = handlers_wrap(eng.runtime.handlers)

@@ -22,7 +22,7 @@ class Engine:
 
     COMMANDS = ("start", "complete_task", "claim", "unclaim", "deliver_message", "cancel", "running_case_of",
                 "claim_due_jobs", "run_due_jobs", "run_job", "retry_incident", "fire_timer_starts",
-                "validate", "deploy", "load_folders", "adapt", "drop_override", "migrate_instances")
+                "validate", "deploy", "deploy_folders", "adapt", "drop_override", "migrate_instances")
 
     def __init__(self, database_url: str | None = None, **parts):
         #: the shared runtime context: sessions (``reading()`` / ``transaction()``), clock, localities, settings,
@@ -83,8 +83,8 @@ class Engine:
     def deploy(self, locality: str, files: list[DefinitionFile], author: str, note: str = "") -> DeployResult:
         return self._deployments.deploy(locality, files, author, note)
 
-    def load_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
-        return self._deployments.load_folders(author, deploy_changed=deploy_changed)
+    def deploy_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
+        return self._deployments.deploy_folders(author, deploy_changed=deploy_changed)
 
     def adapt(self, locality: str, definition_id: int, author: str) -> Definition:
         return self._deployments.adapt(locality, definition_id, author)

@@ -61,7 +61,7 @@ class Deployments:
             result.deployment_id = None
         return result
 
-    def load_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
+    def deploy_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
         """Load ``processes/`` and ``forms/`` into the database: localities, then each folder's files.
 
         A file with no version at its locality yet is deployed. A file whose content is what the folder last

@@ -61,7 +61,7 @@ def eng(database_url, clock):
     create_schema(database_url)
     eng = bootstrap(database_url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                     worker_id="test-worker")
-    eng.load_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     yield eng

@@ -102,7 +102,7 @@ def served(tmp_path_factory):
     create_schema(url)
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms",
                     clock=FakeClock(datetime(2026, 11, 22, 9, 0)), worker_id="contract-worker")
-    eng.load_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     app = create_app({"TESTING": True, "SECRET_KEY": "contract-secret-key-0123456789-abcdefghijkl",

@@ -48,7 +48,7 @@ def server(tmp_path_factory):
         url = f"sqlite:///{tmp / 'retire.db'}"
     create_schema(url)
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="gunicorn-test")
-    eng.load_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     eng.deploy("000000", [DefinitionFile("probe_withdrawal.bpmn", APPROVE_THEN_WITHDRAW)], "test", "probe")

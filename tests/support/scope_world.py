@@ -80,7 +80,7 @@ def build_world(tmp_path_factory) -> World:
     clock = FakeClock(datetime(2026, 11, 22, 9, 0))
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                     worker_id="test-worker")
-    eng.load_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     ensure_user(eng, "zy_auditor", "auditor", "340722", [], "枞阳县审计", "auditor123")

@@ -42,7 +42,7 @@ def world(tmp_path_factory):
     create_schema(url)
     clock = FakeClock(datetime(2027, 5, 1, 9, 0))
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock, worker_id="reports")
-    eng.load_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret-0123456789-abcdefghij"}, engine=eng)
