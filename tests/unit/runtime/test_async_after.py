@@ -72,20 +72,20 @@ def _deploy(eng, marked: str) -> None:
 
 
 def _open_tasks(eng, iid) -> list[str]:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return list(s.scalars(sa.select(HumanTask.name).where(HumanTask.instance_id == iid,
                                                               HumanTask.status == "open")))
 
 
 def _jobs(eng, iid) -> list[tuple]:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return [(j.kind, j.activity_id, j.status) for j in s.scalars(
             sa.select(Job).where(Job.instance_id == iid).order_by(Job.id))]
 
 
 def _complete_check(eng) -> str:
     iid = eng.start("aa_probe", "000000", "bk-1", {}, "test")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
     assert eng.complete_task(task_id, {"checked": True}, "clerk") == iid
     return iid
@@ -109,7 +109,7 @@ def test_the_command_returns_after_the_marked_task_and_the_worker_runs_the_next_
     activity = MARKED[marked]
     assert _jobs(eng, iid) == [("continuation", activity, "ready")]
     assert _open_tasks(eng, iid) == [], "the clerk's task is done and the case has not gone on"
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         row = s.get(Instance, iid)
         assert [w["type"] for w in row.waiting_in] == ["continuation"]
         assert row.status == "running"
@@ -121,7 +121,7 @@ def test_the_command_returns_after_the_marked_task_and_the_worker_runs_the_next_
     assert _jobs(eng, iid) == [("continuation", activity, "done")]
     [variables] = calls
     assert variables["checked"] is True and variables["scripted"] is True and variables["rule"] == {"route": "push"}
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         kinds = list(s.scalars(sa.select(HistoryEvent.kind).where(HistoryEvent.instance_id == iid)
                                .order_by(HistoryEvent.id)))
     # the service task's call and the continuation each leave their line, whichever command ran them

@@ -67,8 +67,8 @@ def _engine() -> Engine:
 def _pension(eng, locality: str) -> dict:
     iid = eng.start("pd_probe", locality, f"bk-{locality}", {"id_number": WANG, "retirement_date": "2026-03-01"},
                     "test")
-    with eng.reading() as session:
-        _row, wf, _pspec, _se = eng.load(session, iid)
+    with eng.runtime.reading() as session:
+        _row, wf, _pspec, _se = eng.runtime.load(session, iid)
         [task] = wf.get_tasks(state=TaskState.READY)
         return task.data["pension"]
 
