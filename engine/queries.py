@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from .errors import InvalidInput, NotFound
 from .progress_next import next_steps
 from .store.models import UTCDateTime
-from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance,
-                           Item, Job, Subscription)
+from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, InboxEntry,
+                           Instance, Item, Job, Subscription)
 
 
 def page(session, query, page_no: int, size: int):
@@ -149,6 +149,75 @@ def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, pr
 # due first (undated last), then oldest: the ix_human_tasks_inbox index (status, due_at, created_at, id)
 TASK_ORDER = Order(("due_at", HumanTask.due_at, False), ("created_at", HumanTask.created_at, False),
                    ("id", HumanTask.id, False))
+
+
+# the same order on the inbox table (ix_inbox_order: group, locality_path, then these): a cursor of one is one of both
+INBOX_ORDER = Order(("due_at", InboxEntry.due_at, False), ("created_at", InboxEntry.created_at, False),
+                    ("task_id", InboxEntry.task_id, False))
+
+
+def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: str | None = None, groups=None,
+              assignee=None, process=None, due_before=None, business_key=None, leaf=None) -> dict:
+    """The task list (GET /api/tasks): open tasks of the subtree ``scope_like``, of ``groups`` when given, as
+    ``seek_page`` returns them (rows in TASK_ORDER, a total bounded at COUNT_CAP, the next page's cursor).
+
+    With groups (a clerk's list, or anyone's filtered by group) the page and its count come from the inbox table:
+    for each group, the head of its index range — one locality (``leaf``: ``locality_path`` equal to the county's
+    path, whose index order is the list's order) or a subtree — merged, a task of two of the groups once. Without
+    groups (an administrator's whole list) or by business key (one case's few tasks), from ``human_tasks``."""
+    if groups is None or business_key:
+        return seek_page(session, task_query(scope_like, groups=groups, assignee=assignee, process=process,
+                                             due_before=due_before, business_key=business_key, leaf=leaf),
+                         TASK_ORDER, size=size, page_no=page_no, after=after)
+    groups = sorted(set(groups))
+    cursor = INBOX_ORDER.decode(after) if after else None
+    leaf_path = scope_like[:-1] if leaf and scope_like.endswith("%") else None
+
+    def heads(columns, limit, seek=None, ordered=True):
+        """Per group: its first ``limit`` inbox rows (``columns``) in the scope, after ``seek`` when given (any
+        ``limit`` of them when not ``ordered``: a count)."""
+        out = []
+        for g in groups:
+            q = sa.select(*columns).where(InboxEntry.group == g, InboxEntry.locality_path.like(scope_like))
+            if leaf_path is not None:
+                q = q.where(InboxEntry.locality_path == leaf_path)
+            if due_before:
+                q = q.where(InboxEntry.due_at < due_before)
+            if assignee or process:
+                q = q.join(HumanTask, HumanTask.id == InboxEntry.task_id)
+                if assignee:
+                    q = q.where(HumanTask.assignee == assignee)
+                if process:
+                    q = q.where(HumanTask.process_key == process)
+            if seek is not None:
+                q = q.where(INBOX_ORDER.after(seek))
+            out.append((q.order_by(*INBOX_ORDER.clauses()) if ordered else q).limit(limit))
+        return out
+
+    keys = (InboxEntry.due_at, InboxEntry.created_at, InboxEntry.task_id)
+    offset = 0 if cursor else (page_no - 1) * size
+    firsts = heads(keys, offset + size + 1, cursor)
+    if len(firsts) == 1:
+        merged = firsts[0].offset(offset)
+    else:  # UNION: a task in two of the groups has the same (due, created, id) in both
+        u = sa.union(*(sa.select(q.subquery()) for q in firsts)).subquery()
+        merged = sa.select(u).order_by(u.c.due_at.asc().nulls_last(), u.c.created_at, u.c.task_id) \
+            .limit(offset + size + 1).offset(offset)
+    ids = [r.task_id for r in session.execute(merged)]
+    more_rows, ids = len(ids) > size, ids[:size]
+    found = {t.id: t for t in session.scalars(sa.select(HumanTask).where(
+        HumanTask.id.in_(ids), HumanTask.status == "open", HumanTask.locality_path.like(scope_like)))} if ids else {}
+    rows = [found[i] for i in ids if i in found]
+
+    cap = max(COUNT_CAP, page_no * size + 1)
+    counted = heads((InboxEntry.task_id,), cap + 1, ordered=False)
+    if len(counted) == 1:
+        n = session.scalar(sa.select(sa.func.count()).select_from(counted[0].subquery()))
+    else:  # every group's rows up to the cap: more than ``cap`` distinct tasks only if one group has them
+        u = sa.union_all(*(sa.select(q.subquery()) for q in counted)).subquery()
+        n = session.scalar(sa.select(sa.func.count(sa.distinct(u.c.task_id))))
+    return {"rows": rows, "total": min(n, cap), "total_capped": n > cap,
+            "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
 def instance_detail(session, row: Instance) -> dict:

@@ -141,6 +141,8 @@ class HumanTask(Base):
         sa.Index("ix_human_tasks_inbox", "status", "due_at", "created_at", "id"),
         # a county clerk's inbox: the county's own tasks in inbox order
         sa.Index("ix_human_tasks_locality_inbox", "status", "locality", "due_at", "created_at", "id"),
+        # one case's tasks (the task list filtered by business key)
+        sa.Index("ix_human_tasks_business_key", "business_key"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
@@ -167,6 +169,25 @@ class HumanTaskGroup(Base):
     __tablename__ = "human_task_groups"
     task_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True)
     group: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True, index=True)
+
+
+class InboxEntry(Base):
+    """The clerks' inbox: one row per (open human task, candidate group), written with the task by the mirror of
+    the case's wait states (``engine/inbox.py``) and gone when the task is no longer open. A clerk's list walks
+    ``ix_inbox_order`` for each of their groups: a county's tasks of one group, due first (undated last), oldest
+    first, so the first page and a bounded count read only index entries, however many tasks the county has."""
+    __tablename__ = "inbox"
+    __table_args__ = (
+        sa.Index("ix_inbox_order", "group", "locality_path", "due_at", "created_at", "task_id",
+                 postgresql_ops=PREFIX_OPS),
+        sa.Index("ix_inbox_instance", "instance_id"),
+    )
+    task_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True)
+    group: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.String(36))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    due_at: so.Mapped[Optional[datetime]]
+    created_at: so.Mapped[datetime]
 
 
 class Job(Base):
