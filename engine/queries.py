@@ -100,9 +100,22 @@ def seek_page(session, query, order: Order, *, size: int, page_no: int = 1, afte
         rows = session.scalars(q.limit(size + 1).offset((page_no - 1) * size)).all()
     more_rows = len(rows) > size
     rows = rows[:size]
-    total, capped = bounded_count(session, query, max(COUNT_CAP, page_no * size + 1)) if count else (None, False)
+    if not count:
+        total, capped = None, False
+    elif (known := _total_from_page(rows, more_rows, size, page_no, after)) is not None:
+        total, capped = known, False
+    else:
+        total, capped = bounded_count(session, query, max(COUNT_CAP, page_no * size + 1))
     return {"rows": rows, "total": total, "total_capped": capped,
             "next": order.encode(rows[-1]) if more_rows and rows else None}
+
+
+def _total_from_page(rows, more_rows: bool, size: int, page_no: int, after) -> int | None:
+    """The total when the page itself tells it (the last page by number, not empty, or an empty first page): a
+    lookup by business key or ID number then costs one query, not two."""
+    if after or more_rows or (not rows and page_no > 1):
+        return None
+    return (page_no - 1) * size + len(rows)
 
 
 def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None, leaf=None):
@@ -209,6 +222,10 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
         HumanTask.id.in_(ids), HumanTask.status == "open", HumanTask.locality_path.like(scope_like)))} if ids else {}
     rows = [found[i] for i in ids if i in found]
 
+    known = _total_from_page(rows, more_rows, size, page_no, after)
+    next_cursor = TASK_ORDER.encode(rows[-1]) if more_rows and rows else None
+    if known is not None:
+        return {"rows": rows, "total": known, "total_capped": False, "next": next_cursor}
     cap = max(COUNT_CAP, page_no * size + 1)
     counted = heads((InboxEntry.task_id,), cap + 1, ordered=False)
     if len(counted) == 1:
@@ -216,8 +233,7 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
     else:  # every group's rows up to the cap: more than ``cap`` distinct tasks only if one group has them
         u = sa.union_all(*(sa.select(q.subquery()) for q in counted)).subquery()
         n = session.scalar(sa.select(sa.func.count(sa.distinct(u.c.task_id))))
-    return {"rows": rows, "total": min(n, cap), "total_capped": n > cap,
-            "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
+    return {"rows": rows, "total": min(n, cap), "total_capped": n > cap, "next": next_cursor}
 
 
 def instance_detail(session, row: Instance) -> dict:

@@ -97,7 +97,9 @@ class Instance(Base):
         sa.Index("ix_instances_scope", "locality_path", "status", postgresql_ops=PREFIX_OPS),
         sa.Index("ix_instances_key", "process_key", "status"),
         # one running case per person and locality: person_key is set while the case runs and freed when it ends
-        sa.Index("uq_instances_running_person", "locality", "person_key", unique=True),
+        # (on PostgreSQL it carries the business key: "whose running case is this ID number's" reads the index only)
+        sa.Index("uq_instances_running_person", "locality", "person_key", unique=True,
+                 postgresql_include=["business_key"]),
         # the newest cases first (keyset paging on started_at, id), all of them or of one status
         sa.Index("ix_instances_recent", "started_at", "id"),
         sa.Index("ix_instances_status_recent", "status", "started_at", "id"),
