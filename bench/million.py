@@ -29,6 +29,7 @@ from common import DEFAULT_PG, Schema, clone_sql, pct  # noqa: E402 - sets sys.p
 from engine import queries
 from engine.definitions import DefinitionFile
 from engine.store.models import HistoryEvent, HumanTask, HumanTaskGroup, Instance, Job
+from engine.store.migrate import alembic_config
 
 PROBE = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d_bench_inbox" targetNamespace="http://retire.gov.cn/bpmn">
@@ -73,6 +74,10 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
                              "WHERE h.instance_id = :tid"), {"tid": template, "now": now})
         conn.execute(sa.text(f"INSERT INTO human_task_groups (task_id, \"group\") SELECT src.tid, "
                              f"(ARRAY{list(GROUPS)})[1 + (src.g / {COUNTIES}) % {len(GROUPS)}] FROM src"))
+        conn.execute(sa.text(  # the clerks' inbox, as the mirror writes it with each task
+            'INSERT INTO inbox (task_id, "group", instance_id, locality_path, due_at, created_at) '
+            'SELECT h.id, g."group", h.instance_id, h.locality_path, h.due_at, h.created_at '
+            "FROM src JOIN human_tasks h ON h.id = src.tid JOIN human_task_groups g ON g.task_id = h.id"))
         conn.execute(sa.text(f"INSERT INTO history ({hist_cols}) SELECT {hist_sel} FROM src, history e "
                              "WHERE e.instance_id = :tid"), {"tid": template})
         # one in a hundred cases has a failed service call (an incident) in its county
@@ -88,7 +93,7 @@ def settle(eng) -> None:
     """VACUUM ANALYZE the filled tables, as autovacuum leaves a table that stopped growing (once per measure, not
     per chunk: vacuuming a growing million after every chunk costs more than the filling)."""
     with eng.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("instances", "human_tasks", "human_task_groups", "history", "jobs"):
+        for table in ("instances", "human_tasks", "human_task_groups", "inbox", "history", "jobs"):
             conn.execute(sa.text(f"VACUUM ANALYZE {table}"))
 
 
@@ -115,20 +120,19 @@ def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float
     old_order = [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id]
     out = []
     with eng.reading() as s:
+        def tasks(groups, **kw):  # as GET /api/tasks calls it for a county clerk
+            return queries.task_page(s, zy, groups=groups, leaf="340722", size=50, **kw)
+
         def page(q, order):
             return queries.seek_page(s, q, order, size=50)
 
-        out.append(("clerk first page (2 groups, county)", timed(
-            lambda: page(queries.task_query(zy, groups=clerk_groups, leaf="340722"), queries.TASK_ORDER), reps)))
-        out.append(("  filtered by one group", timed(
-            lambda: page(queries.task_query(zy, groups=[rnd.choice(clerk_groups)], leaf="340722"), queries.TASK_ORDER), reps)))
+        out.append(("reference: SELECT 1 (a round trip)", timed(lambda: s.execute(sa.text("SELECT 1")).scalar(), reps)))
+        out.append(("clerk first page (2 groups, county)", timed(lambda: tasks(clerk_groups), reps)))
+        out.append(("  filtered by one group", timed(lambda: tasks([rnd.choice(clerk_groups)]), reps)))
         out.append(("  filtered by due date (next 7 days)", timed(
-            lambda: page(queries.task_query(zy, groups=clerk_groups, due_before=now + timedelta(days=7), leaf="340722"),
-                         queries.TASK_ORDER), reps)))
-        first = page(queries.task_query(zy, groups=clerk_groups, leaf="340722"), queries.TASK_ORDER)
-        out.append(("  second page by cursor", timed(
-            lambda: queries.seek_page(s, queries.task_query(zy, groups=clerk_groups, leaf="340722"), queries.TASK_ORDER, size=50,
-                                      after=first["next"]), reps)))
+            lambda: tasks(clerk_groups, due_before=now + timedelta(days=7)), reps)))
+        first = tasks(clerk_groups)
+        out.append(("  second page by cursor", timed(lambda: tasks(clerk_groups, after=first["next"]), reps)))
 
         def by_key():
             g = rnd.randrange(1, n + 1)
@@ -147,37 +151,61 @@ def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float
         out.append(("newest running cases (county)", timed(
             lambda: page(queries.instance_query(zy, status="running", leaf="340722"), queries.INSTANCE_ORDER), max(20, reps // 4))))
 
-        # the reference: the same lists in their earlier shape
+        # the references: the same lists in their earlier shapes, measured in this run
+        def tasks_by_group_check(groups, **kw):  # main before the inbox: human_tasks, a group probe per task
+            return page(queries.task_query(zy, groups=groups, leaf="340722", **kw), queries.TASK_ORDER)
+        out.append(("before inbox: clerk first page", timed(lambda: tasks_by_group_check(clerk_groups), max(20, reps // 4))))
+        out.append(("before inbox: by one group", timed(
+            lambda: tasks_by_group_check([rnd.choice(clerk_groups)]), max(20, reps // 4))))
+        out.append(("before inbox: by due date", timed(
+            lambda: tasks_by_group_check(clerk_groups, due_before=now + timedelta(days=7)), max(20, reps // 4))))
+
         def legacy_clerk():
             q = sa.select(HumanTask).where(HumanTask.locality_path.like(zy), HumanTask.status == "open",
                                            HumanTask.id.in_(sa.select(HumanTaskGroup.task_id)
                                                             .where(HumanTaskGroup.group.in_(clerk_groups))))
             return legacy_page(s, q, old_order)
-        out.append(("before: clerk first page (OFFSET + count)", timed(legacy_clerk, max(10, reps // 10))))
-
-        def legacy_group():
-            q = sa.select(HumanTask).where(HumanTask.locality_path.like(zy), HumanTask.status == "open",
-                                           HumanTask.id.in_(sa.select(HumanTaskGroup.task_id)
-                                                            .where(HumanTaskGroup.group.in_(["hrss"]))))
-            return legacy_page(s, q, old_order)
-        out.append(("before: by one group", timed(legacy_group, max(10, reps // 10))))
-        out.append(("before: incidents list", timed(
-            lambda: legacy_page(s, queries.incidents(s, "/000000/340000/%"), [Job.updated_at.desc(), Job.id]),
-            max(10, reps // 10))))
+        out.append(("before keyset: clerk first page (OFFSET+count)", timed(legacy_clerk, max(10, reps // 20))))
     return out
 
 
 def explain(eng, now: datetime) -> None:
-    """The plans of the clerk's first page and its bounded count: buffers read do not depend on the machine's load."""
+    """The plans of the clerk's first page and its bounded count from the inbox (one group's head; the page merges
+    one per group): buffers read do not depend on the machine's load."""
+    from engine.store.models import InboxEntry
     zy = CITY + "340722/%"
-    q = queries.task_query(zy, groups=["hrss", "social_insurance"], leaf="340722")
-    page = q.order_by(*queries.TASK_ORDER.clauses()).limit(51)
-    count = sa.select(sa.func.count()).select_from(q.order_by(None).limit(queries.COUNT_CAP + 1).subquery())
+    head = (sa.select(InboxEntry.due_at, InboxEntry.created_at, InboxEntry.task_id)
+            .where(InboxEntry.group == "hrss", InboxEntry.locality_path.like(zy),
+                   InboxEntry.locality_path == zy[:-1]).order_by(*queries.INBOX_ORDER.clauses()).limit(51))
+    count = sa.select(sa.func.count()).select_from(
+        sa.select(InboxEntry.task_id).where(InboxEntry.group == "hrss", InboxEntry.locality_path.like(zy),
+                                            InboxEntry.locality_path == zy[:-1]).limit(queries.COUNT_CAP + 1).subquery())
+    key = sa.select(Instance.business_key).where(Instance.locality == "340712", Instance.person_key == f"3407{11:014d}")
     with eng.db.connect() as conn:
-        for name, stmt in (("first page", page), ("bounded count", count)):
+        for name, stmt in (("first page, one group's head", head), ("bounded count, one group", count),
+                           ("ID number", key)):
             sql = str(stmt.compile(dialect=eng.db.dialect, compile_kwargs={"literal_binds": True}))
-            plan = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)).scalars().all()
+            plan = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql.replace("%%", "%"))).scalars().all()
             print(f"-- {name}:\n   " + "\n   ".join(plan))
+
+
+def migrate_kept(schema) -> None:
+    """A schema filled by an earlier version (no inbox yet): stamp it at 0008 and upgrade it to 0009_inbox through
+    Alembic, timed, as a deploy would."""
+    from alembic import command
+
+    db = schema.db()
+    with db.begin() as conn:
+        names = set(sa.inspect(conn).get_table_names())
+        if "instances" in names and "inbox" not in names:
+            cfg = alembic_config(schema.url)
+            cfg.attributes["connection"] = conn
+            command.stamp(cfg, "0008_scale_indexes")
+            t = time.perf_counter()
+            command.upgrade(cfg, "0009_inbox")
+            rows = conn.execute(sa.text("SELECT count(*) FROM inbox")).scalar()
+            print(f"migration 0009_inbox on the kept cases: {rows:,} inbox rows in {time.perf_counter() - t:.0f}s")
+    db.dispose()
 
 
 class KeptSchema(Schema):
@@ -205,6 +233,7 @@ def main(argv=None) -> None:
 
     schema = KeptSchema(args.pg, args.schema) if args.schema else Schema(args.pg, "bench_million")
     try:
+        migrate_kept(schema)
         eng = schema.engine(create=True)
         with eng.reading() as s:
             kept = s.execute(sa.select(Instance.id, Instance.started_at).where(Instance.business_key == "BENCH-M")).first()
