@@ -211,29 +211,31 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
     offset = 0 if cursor else (page_no - 1) * size
     firsts = heads(keys, offset + size + 1, cursor)
     if len(firsts) == 1:
-        merged = firsts[0].offset(offset)
-    else:  # UNION: a task in two of the groups has the same (due, created, id) in both
+        head = firsts[0].subquery()
+    else:  # UNION: a task in two of the groups has the same (due, created, id) in both; the merged head only is joined
         u = sa.union(*(sa.select(q.subquery()) for q in firsts)).subquery()
-        merged = sa.select(u).order_by(u.c.due_at.asc().nulls_last(), u.c.created_at, u.c.task_id) \
-            .limit(offset + size + 1).offset(offset)
-    ids = [r.task_id for r in session.execute(merged)]
-    more_rows, ids = len(ids) > size, ids[:size]
-    found = {t.id: t for t in session.scalars(sa.select(HumanTask).where(
-        HumanTask.id.in_(ids), HumanTask.status == "open", HumanTask.locality_path.like(scope_like)))} if ids else {}
-    rows = [found[i] for i in ids if i in found]
-
-    known = _total_from_page(rows, more_rows, size, page_no, after)
-    next_cursor = TASK_ORDER.encode(rows[-1]) if more_rows and rows else None
-    if known is not None:
-        return {"rows": rows, "total": known, "total_capped": False, "next": next_cursor}
+        head = sa.select(u).order_by(u.c.due_at.asc().nulls_last(), u.c.created_at, u.c.task_id) \
+            .limit(offset + size + 1).subquery()
     cap = max(COUNT_CAP, page_no * size + 1)
     counted = heads((InboxEntry.task_id,), cap + 1, ordered=False)
     if len(counted) == 1:
-        n = session.scalar(sa.select(sa.func.count()).select_from(counted[0].subquery()))
+        count = sa.select(sa.func.count()).select_from(counted[0].subquery())
     else:  # every group's rows up to the cap: more than ``cap`` distinct tasks only if one group has them
         u = sa.union_all(*(sa.select(q.subquery()) for q in counted)).subquery()
-        n = session.scalar(sa.select(sa.func.count(sa.distinct(u.c.task_id))))
-    return {"rows": rows, "total": min(n, cap), "total_capped": n > cap, "next": next_cursor}
+        count = sa.select(sa.func.count(sa.distinct(u.c.task_id)))
+    # one statement: the page's task rows in order, and the bounded count beside them
+    got = session.execute(
+        sa.select(HumanTask, count.scalar_subquery().label("n"))
+        .join(head, HumanTask.id == head.c.task_id)
+        .where(HumanTask.status == "open", HumanTask.locality_path.like(scope_like))
+        .order_by(head.c.due_at.asc().nulls_last(), head.c.created_at, head.c.task_id)
+        .limit(size + 1).offset(offset)).all()
+    more_rows, rows = len(got) > size, [r[0] for r in got[:size]]
+    n = got[0].n if got else _total_from_page(rows, more_rows, size, page_no, after)
+    if n is None:  # an empty page past the end, or after a cursor: count on its own
+        n = session.scalar(count)
+    return {"rows": rows, "total": min(n, cap), "total_capped": n > cap,
+            "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
 def instance_detail(session, row: Instance) -> dict:
