@@ -118,11 +118,20 @@ def _total_from_page(rows, more_rows: bool, size: int, page_no: int, after) -> i
     return (page_no - 1) * size + len(rows)
 
 
+def in_scope(path_column, scope_like: str, leaf: str | None = None, code_column=None):
+    """The scope rule on a row's locality path: within the subtree ``scope_like`` (its path and ``%``). When the
+    subtree is one locality (``leaf``, a county) its rows have that path itself: the equality implies the prefix
+    and, unlike a LIKE, PostgreSQL estimates it right (with the statistics object that ties a locality to its path),
+    so a county's list walks the index on (locality, …) in order instead of sorting all of the county's rows."""
+    leaf_path = scope_like[:-1] if leaf and scope_like.endswith("%") and "%" not in scope_like[:-1] else None
+    if leaf_path is None:
+        return path_column.like(scope_like)
+    return sa.and_(path_column == leaf_path, *([code_column == leaf] if code_column is not None else []))
+
+
 def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None, leaf=None):
     """Cases of a subtree; ``leaf``: the subtree is this one locality (its own index keeps the order)."""
-    q = sa.select(Instance).where(Instance.locality_path.like(scope_like))
-    if leaf:
-        q = q.where(Instance.locality == leaf)
+    q = sa.select(Instance).where(in_scope(Instance.locality_path, scope_like, leaf, Instance.locality))
     if business_key:
         q = q.where(Instance.business_key == business_key)
     if locality:
@@ -141,9 +150,8 @@ def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, pr
                status="open", business_key=None, leaf=None):
     """Tasks of a subtree; ``leaf``: the subtree is this one locality (a county: the index on (status, locality,
     due_at, created_at, id) then hands the first page over in order, however many other counties there are)."""
-    q = sa.select(HumanTask).where(HumanTask.locality_path.like(scope_like), HumanTask.status == status)
-    if leaf:
-        q = q.where(HumanTask.locality == leaf)
+    q = sa.select(HumanTask).where(in_scope(HumanTask.locality_path, scope_like, leaf, HumanTask.locality),
+                                   HumanTask.status == status)
     if groups is not None:  # a probe of the (task_id, group) key per task, walking the inbox index in order
         q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group.in_(groups)))
     if assignee:
@@ -184,16 +192,13 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
                          TASK_ORDER, size=size, page_no=page_no, after=after)
     groups = sorted(set(groups))
     cursor = INBOX_ORDER.decode(after) if after else None
-    leaf_path = scope_like[:-1] if leaf and scope_like.endswith("%") else None
 
     def heads(columns, limit, seek=None, ordered=True):
         """Per group: its first ``limit`` inbox rows (``columns``) in the scope, after ``seek`` when given (any
         ``limit`` of them when not ``ordered``: a count)."""
         out = []
         for g in groups:
-            q = sa.select(*columns).where(InboxEntry.group == g, InboxEntry.locality_path.like(scope_like))
-            if leaf_path is not None:
-                q = q.where(InboxEntry.locality_path == leaf_path)
+            q = sa.select(*columns).where(InboxEntry.group == g, in_scope(InboxEntry.locality_path, scope_like, leaf))
             if due_before:
                 q = q.where(InboxEntry.due_at < due_before)
             if assignee or process:
@@ -227,7 +232,7 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
     got = session.execute(
         sa.select(HumanTask, count.scalar_subquery().label("n"))
         .join(head, HumanTask.id == head.c.task_id)
-        .where(HumanTask.status == "open", HumanTask.locality_path.like(scope_like))
+        .where(HumanTask.status == "open", in_scope(HumanTask.locality_path, scope_like))
         .order_by(head.c.due_at.asc().nulls_last(), head.c.created_at, head.c.task_id)
         .limit(size + 1).offset(offset)).all()
     more_rows, rows = len(got) > size, [r[0] for r in got[:size]]
