@@ -1,7 +1,7 @@
 """the clerks' inbox: one row per (open human task, candidate group), in the task list's order
 
 Filled from the open tasks and their groups (human_task_groups), then indexed (building the index after the
-rows is faster than growing it row by row: about a million rows a minute on PostgreSQL). Tasks are looked up by
+rows is faster than growing it row by row; the whole upgrade took 56 s for a million open tasks on PostgreSQL). Tasks are looked up by
 business key through their own index; on PostgreSQL the unique (locality, ID number) index of running cases
 is rebuilt carrying the business key (an index-only lookup; a few seconds at a million cases, writes to instances
 wait meanwhile), and a statistics object per table tells the planner that a locality determines its path (a
