@@ -170,22 +170,26 @@ def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float
 
 
 def explain(eng, now: datetime) -> None:
-    """The plans of the clerk's first page and its bounded count from the inbox (one group's head; the page merges
-    one per group): buffers read do not depend on the machine's load."""
-    from engine.store.models import InboxEntry
+    """The plans of the statements the clerk's first page and the ID number lookup send (caught as they are sent,
+    then explained with their parameters): buffers read do not depend on the machine's load."""
+    sent = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
     zy = CITY + "340722/%"
-    head = (sa.select(InboxEntry.due_at, InboxEntry.created_at, InboxEntry.task_id)
-            .where(InboxEntry.group == "hrss", InboxEntry.locality_path.like(zy),
-                   InboxEntry.locality_path == zy[:-1]).order_by(*queries.INBOX_ORDER.clauses()).limit(51))
-    count = sa.select(sa.func.count()).select_from(
-        sa.select(InboxEntry.task_id).where(InboxEntry.group == "hrss", InboxEntry.locality_path.like(zy),
-                                            InboxEntry.locality_path == zy[:-1]).limit(queries.COUNT_CAP + 1).subquery())
-    key = sa.select(Instance.business_key).where(Instance.locality == "340712", Instance.person_key == f"3407{11:014d}")
+    sa.event.listen(eng.db, "before_cursor_execute", catch)
+    try:
+        with eng.reading() as s:
+            queries.task_page(s, zy, groups=["hrss", "social_insurance"], leaf="340722", size=50)
+            s.scalar(sa.select(Instance.business_key).where(Instance.locality == "340712",
+                                                            Instance.person_key == f"3407{11:014d}"))
+    finally:
+        sa.event.remove(eng.db, "before_cursor_execute", catch)
     with eng.db.connect() as conn:
-        for name, stmt in (("first page, one group's head", head), ("bounded count, one group", count),
-                           ("ID number", key)):
-            sql = str(stmt.compile(dialect=eng.db.dialect, compile_kwargs={"literal_binds": True}))
-            plan = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql.replace("%%", "%"))).scalars().all()
+        for name, (statement, parameters) in zip(("clerk's first page (page and bounded count, one statement)",
+                                                  "ID number"), sent[-2:]):
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters).scalars().all()
             print(f"-- {name}:\n   " + "\n   ".join(plan))
 
 
