@@ -65,7 +65,7 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
         "created_at": ":now - (src.g % 7200) * interval '1 minute'"})
     hist_cols, hist_sel = clone_sql(HistoryEvent.__table__, "e", {"instance_id": "src.iid"})
     job_cols, job_sel = clone_sql(Job.__table__, "j", {})
-    with eng.db.begin() as conn:
+    with eng.runtime.db.begin() as conn:
         conn.execute(sa.text("CREATE TEMP TABLE src ON COMMIT DROP AS SELECT g, gen_random_uuid()::text AS iid, "
                              "gen_random_uuid()::text AS tid FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"), {"a": first, "b": last})
         conn.execute(sa.text(f"INSERT INTO instances ({inst_cols}) SELECT {inst_sel} FROM src, instances t "
@@ -92,7 +92,7 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
 def settle(eng) -> None:
     """VACUUM ANALYZE the filled tables, as autovacuum leaves a table that stopped growing (once per measure, not
     per chunk: vacuuming a growing million after every chunk costs more than the filling)."""
-    with eng.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with eng.runtime.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("instances", "human_tasks", "human_task_groups", "inbox", "history", "jobs"):
             conn.execute(sa.text(f"VACUUM ANALYZE {table}"))
 
@@ -119,7 +119,7 @@ def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float
     clerk_groups = ["hrss", "social_insurance"]
     old_order = [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id]
     out = []
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         def tasks(groups, **kw):  # as GET /api/tasks calls it for a county clerk
             return queries.task_page(s, zy, groups=groups, leaf="340722", size=50, **kw)
 
@@ -178,15 +178,15 @@ def explain(eng, now: datetime) -> None:
         sent.append((statement, parameters))
 
     zy = CITY + "340722/%"
-    sa.event.listen(eng.db, "before_cursor_execute", catch)
+    sa.event.listen(eng.runtime.db, "before_cursor_execute", catch)
     try:
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             queries.task_page(s, zy, groups=["hrss", "social_insurance"], leaf="340722", size=50)
             s.scalar(sa.select(Instance.business_key).where(Instance.locality == "340712",
                                                             Instance.person_key == f"3407{11:014d}"))
     finally:
-        sa.event.remove(eng.db, "before_cursor_execute", catch)
-    with eng.db.connect() as conn:
+        sa.event.remove(eng.runtime.db, "before_cursor_execute", catch)
+    with eng.runtime.db.connect() as conn:
         for name, (statement, parameters) in zip(("clerk's first page (page and bounded count, one statement)",
                                                   "ID number"), sent[-2:]):
             plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters).scalars().all()
@@ -239,7 +239,7 @@ def main(argv=None) -> None:
     try:
         migrate_kept(schema)
         eng = schema.engine(create=True)
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             kept = s.execute(sa.select(Instance.id, Instance.started_at).where(Instance.business_key == "BENCH-M")).first()
             done = (s.scalar(sa.select(sa.func.count()).select_from(Instance)) - 1) if kept else 0
         if kept:
@@ -248,7 +248,7 @@ def main(argv=None) -> None:
         else:
             eng.deploy("000000", [DefinitionFile("bench_inbox.bpmn", PROBE)], "bench", "bench")
             template = eng.start("bench_inbox", "340722", "BENCH-M", {}, "bench")
-            now = eng.now()
+            now = eng.runtime.now()
         chunk = 100_000
         if done >= args.n:
             print(f"\n== {done:,} running cases ==")
@@ -265,7 +265,7 @@ def main(argv=None) -> None:
             for name, ms in measure(eng, done, args.reps, now):
                 print(f"{name:<44} p50 {pct(ms, 50):8.1f} ms   p95 {pct(ms, 95):8.1f} ms   (n={len(ms)})", flush=True)
         explain(eng, now)
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     finally:
         schema.close()
 

@@ -38,7 +38,7 @@ def _deploy(eng):
 
 
 def _case(eng, key: str, locality: str = ZONGYANG, due_days: int | None = None) -> str:
-    due = None if due_days is None else (eng.now() + timedelta(days=due_days)).date().isoformat()
+    due = None if due_days is None else (eng.runtime.now() + timedelta(days=due_days)).date().isoformat()
     return eng.start("inbox_probe", locality, key, {"due": due}, "test")
 
 
@@ -62,7 +62,7 @@ def _keys(items) -> list[str]:
 
 def _inbox_matches_open_tasks(eng) -> None:
     """The table itself: exactly one row per (open task, candidate group), none of a closed task."""
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         inbox = set(s.execute(sa.select(InboxEntry.task_id, InboxEntry.group)).all())
         open_pairs = set(s.execute(sa.select(HumanTaskGroup.task_id, HumanTaskGroup.group)
                                    .join(HumanTask, HumanTask.id == HumanTaskGroup.task_id)
@@ -95,7 +95,7 @@ def test_filtering_by_one_group_or_a_due_date_pages_the_same_inbox(eng, client, 
     headers = login("zy_hrss")
     by_group, _ = _walk(client, headers, 2, group="social_insurance")
     assert len(by_group) == 6
-    due_before = (eng.now() + timedelta(days=5)).isoformat()
+    due_before = (eng.runtime.now() + timedelta(days=5)).isoformat()
     soon, pages = _walk(client, headers, 2, due_before=due_before)
     assert _keys(soon) == ["ZY-0", "ZY-3", "ZY-5"] and pages[0]["total"] == 3
     assert _walk(client, login("zy_medical"), 2)[0] == [], "no step of these cases is the medical office's yet"
@@ -154,5 +154,5 @@ def test_a_completed_task_or_one_whose_case_moved_to_another_group_leaves_the_in
         assert client.post(f"/api/tasks/{t['id']}/complete", headers=medical, json={"data": {}}).status_code == 200
     assert _walk(client, medical, 5)[0] == []
     _inbox_matches_open_tasks(eng)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(InboxEntry)) == 1  # ZY-1's refund, still open
