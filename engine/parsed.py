@@ -23,7 +23,7 @@ from lxml import etree
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_BYTES = 5_000_000           # bytes of one definition file (as engine.dmn allows for a DMN file)
-MEMO_SIZE = 512                 # parsed files kept per process
+MEMO_SIZE = 128                 # parsed files kept per process (the folders hold about 40; ~0.3 MB each)
 
 _DIFF_SKIP = {"BPMNDiagram", "BPMNPlane", "BPMNShape", "BPMNEdge", "Bounds", "waypoint", "BPMNLabel", "DMNDI",
               "DMNDiagram", "DMNShape", "DMNEdge", "incoming", "outgoing"}
