@@ -122,12 +122,19 @@ class ParsedDefinition:
         return [p for p in self.processes if p.get("isExecutable") == "true"]
 
     @cached_property
+    def calls(self) -> tuple[tuple[str, str], ...]:
+        """(called process key, id of the first call activity naming it), sorted by key."""
+        first: dict[str, str] = {}
+        if self.kind == "bpmn" and self.root is not None:
+            for el in self.root.iter(f"{{{BPMN_NS}}}callActivity"):
+                if el.get("calledElement"):
+                    first.setdefault(el.get("calledElement"), el.get("id"))
+        return tuple(sorted(first.items()))
+
+    @cached_property
     def called(self) -> tuple[str, ...]:
         """The process keys the file's call activities name, sorted."""
-        if self.kind != "bpmn" or self.root is None:
-            return ()
-        return tuple(sorted({el.get("calledElement") for el in self.root.iter(f"{{{BPMN_NS}}}callActivity")
-                             if el.get("calledElement")}))
+        return tuple(key for key, _ in self.calls)
 
     @cached_property
     def start_timer_texts(self) -> tuple[tuple[str, str], ...]:

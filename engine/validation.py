@@ -89,7 +89,7 @@ def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict
         return out
     files = [(f.name, parsed)]
     own = {p.get("id") for p in parsed.processes}
-    for called, call_id in _calls(parsed):
+    for called, call_id in parsed.calls:
         if called in own:
             continue
         other = batch["bpmn"].get(called)
@@ -138,18 +138,6 @@ def _read_bpmn_checks(root, processes, executable) -> list:
                 continue
             out.extend(_check_element(None, qn.localname, el))
     return out
-
-
-def _calls(parsed) -> list[tuple[str, str]]:
-    """(called process key, id of the first call activity naming it), sorted by key."""
-    def read():
-        first = {}
-        for el in parsed.root.iter(f"{{{BPMN_NS}}}callActivity"):
-            if el.get("calledElement"):
-                first.setdefault(el.get("calledElement"), el.get("id"))
-        return sorted(first.items())
-
-    return parsed.derived("calls", read)
 
 
 RESERVED_IDS = {"Start", "End", "Root"}
