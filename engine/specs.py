@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
@@ -20,8 +21,8 @@ class ProcessSpec:
     item_specs: dict = field(default_factory=dict)   # task spec name → item properties
 
 
-def called_elements(xml: str, digest: str | None = None) -> list[str]:
-    return list(parsed("bpmn", xml, digest).called)
+def called_elements(xml: str) -> list[str]:
+    return list(parsed("bpmn", xml).called)
 
 
 def parse_process(key: str, files: list[tuple[str, str | ParsedDefinition]]) -> ProcessSpec:
