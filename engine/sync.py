@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from .bpmn.task_specs import ExternalServiceTask
 from .clock import SHANGHAI
 from .errors import ProcessFailed
+from .inbox import mirror_inbox
 from .jsonable import jsonable
 from .runtime.service_tasks import apply_failure
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
@@ -155,6 +156,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
     stored = {} if nothing_stored else {t.id: t for t in session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == row.id, HumanTask.status == "open"))}
     wanted = {str(t.id): t for t in ready}
+    opened = []
     for task_id, t in wanted.items():
         if task_id in stored:
             continue
@@ -172,13 +174,14 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
                                     f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
             provisional = bool(getattr(value, "provisional", False)) or (
                 due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
-        session.add(HumanTask(
+        opened.append(HumanTask(
             id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
             name=activity_label(t), business_key=row.business_key, locality=row.locality,
             locality_path=row.locality_path, candidate_groups=groups, form_ref=ext.get("formRef"), due_at=due,
             due_provisional=provisional,
             status="open", item=(ext.get("properties") or {}).get("item"), created_at=now,
             summary=jsonable({k: t.data[k] for k in SUMMARY_FIELDS if k in t.data})))
+        session.add(opened[-1])
         session.flush()
         for g in groups:
             session.add(HumanTaskGroup(task_id=task_id, group=g))
@@ -186,6 +189,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
         if task_id not in wanted:
             stale.status = "cancelled"
             stale.completed_at = now
+    mirror_inbox(session, row.id, wanted, opened, nothing_stored=nothing_stored)
 
 
 def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None):
