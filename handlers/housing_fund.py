@@ -36,6 +36,22 @@ def registered_card(ctx, number: str, account: dict) -> str:
     return str(card).replace(" ", "")
 
 
+def card_on_file(ctx) -> dict:
+    """For the clerk who receives the person at the window (an offline appointment): the card the withdrawal will
+    be paid to, masked, and whose register it comes from. Only shown: the withdrawal reads the card again."""
+    number = id_number(ctx)
+    account = ctx.ports.housing_fund.account(number) or {}
+    card, source = account.get("bank_card"), "公积金中心登记的本人银行卡"
+    if not card:
+        card, source = (ctx.ports.roster.get(number) or {}).get("bank_card"), "社保登记的本人银行卡（公积金中心未登记）"
+    if not card:
+        source = "未登记本人银行卡：须本人持身份证到中心登记本人名下银行卡后方可提取"
+    if not account:
+        source = "未查到本人公积金账户（封存时将确认，无账户的按不适用办结）" + ("；" + source if card else "")
+    return {"card_on_file": mask_card(str(card).replace(" ", "")) if card else "（未登记）",
+            "card_on_file_source": source}
+
+
 def withdraw(ctx) -> dict:
     number = id_number(ctx)
     account = ctx.ports.housing_fund.account(number)
@@ -58,6 +74,7 @@ def withdraw(ctx) -> dict:
 
 
 HANDLERS = {
+    "housing_fund.card_on_file": card_on_file,
     "housing_fund.seal_account": seal_account,
     "housing_fund.withdraw": withdraw,
 }

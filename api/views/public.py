@@ -166,8 +166,10 @@ def _result_text(item: dict, words: CaseWords) -> str | None:
     if item["state"] == "done":
         return (f"done on {when}" if english else f"已于{when}办结") if when else item["state_label"]
     if item["state"] == "rejected":
-        note = (item.get("result") or {}).get("approval_note")
-        reason = note if isinstance(note, str) and note else None
+        result = item.get("result") or {}
+        note = result.get("approval_note")   # or the reason a department ended its item with (a no-show's, …)
+        reasons = [v.get("reason") for v in result.values() if isinstance(v, dict)]
+        reason = next((r for r in [note, *reasons] if isinstance(r, str) and r), None)
         return (f"refused: {reason}" if english else f"未通过：{reason}") if reason else item["state_label"]
     if item["state"] in ("not_requested", "not_applicable"):
         return item["state_label"]

@@ -43,3 +43,11 @@ def test_withdrawal_pays_the_centres_card_not_the_one_the_application_names(make
                                                                     "requested_card": "6222020000000000999"}))
     assert [p["bank_card"] for p in ports.housing_fund.payments] == ["6217001234567890123"]
     assert result["housing_fund_withdrawal"]["requested_card_differs"] is True
+
+
+def test_the_window_clerk_sees_only_the_masked_card_the_centre_holds(make_ctx):
+    shown = housing_fund.card_on_file(make_ctx(ports=_ports(), variables={"id_number": WANG,
+                                                                          "requested_card": "6222020000000000999"}))
+    assert shown["card_on_file"] == "***************0123"
+    assert shown["card_on_file_source"] == "公积金中心登记的本人银行卡"
+    assert "0999" not in str(shown), "a card typed in the application is never shown as the payee"
