@@ -76,6 +76,8 @@ def clerk_form_data(form_ref: str | None, data: dict, *, rng: random.Random | No
     if form_ref == "offline_notice_form":
         return {"told_how": rng.choice(["in_person", "visit", "employer"]), "told_on": data.get("today") or
                 data.get("started_at", "2025-01-01")[:10]}
+    if form_ref == "housing_fund_reception_form":   # the simulated person keeps the appointment
+        return {"reception_outcome": "came", "identity_checked": True, "pay_to_card_on_file": True}
     if form_ref == "prereview_form":
         return {"file_reviewed": True, "prereview_result": "pass", "prereview_note": "档案审核通过"}
     if form_ref == "prereview_fix_form":

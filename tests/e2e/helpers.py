@@ -54,3 +54,10 @@ def item_states(prog: dict) -> dict:
 def beijing_day(instant: str) -> str:
     """The civil date in China of an ISO instant the API returns (stored in UTC)."""
     return datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(SHANGHAI).date().isoformat()
+
+
+def receive_at_the_housing_window(client, headers, business_key: str) -> dict:
+    """The housing-fund centre's clerk receives a person booked offline: came, identity checked, paid to the card
+    on file (processes/*/retirement.bpmn Task_hf_reception)."""
+    return complete(client, headers, the_task(client, headers, "Task_hf_reception", business_key),
+                    {"reception_outcome": "came", "identity_checked": True, "pay_to_card_on_file": True})

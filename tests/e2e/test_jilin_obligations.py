@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tests.support.people import application_data, person
 
-from .helpers import at, complete, item_states, progress, tasks, the_task, tick
+from .helpers import at, complete, item_states, progress, receive_at_the_housing_window, tasks, the_task, tick
 
 BORN = date(1967, 3, 15)  # male: 60 years 7 months → retires 2027-10-01
 
@@ -197,6 +197,7 @@ def test_a_person_declared_by_an_archive_agency_is_booked_offline_with_a_date_an
     at(clock, eng, "2027-10-15T08:00:00")
     complete(client, login("jl_health"), the_task(client, login("jl_health"), "Task_oc_claim", bk),
              {"only_child_claim": "not_eligible", "only_child_claim_note": "光荣证信息不符"})
+    receive_at_the_housing_window(client, login("jl_housing"), bk)   # booked offline: received at the window
     tick(eng)
     results = {i["code"]: i["result"] for i in progress(client, channel, app_id)["items"]}
     booked = results["housing_fund_withdrawal"]["contact_housing_fund_withdrawal"]

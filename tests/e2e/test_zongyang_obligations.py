@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from engine.clock import SHANGHAI
 from tests.support.people import application_data, person
 
-from .helpers import at, beijing_day, complete, item_states, progress, tasks, the_task, tick
+from .helpers import (at, beijing_day, complete, item_states, progress, receive_at_the_housing_window, tasks,
+                      the_task, tick)
 
 ALL_ITEMS = ["pension_claim", "retiree_medical", "housing_fund_withdrawal"]
 
@@ -76,6 +77,9 @@ def test_every_channel_of_the_application_form_reaches_acceptance_the_monthly_ba
     approve = the_task(client, hrss, "Task_approve", bk)
     complete(client, hrss, approve, {"decision": "approve", "approval_note": "符合条件"})
     at(clock, eng, "2027-06-04T08:00:00")
+    if channel not in ("online", "individual"):   # booked offline: the centre receives the person at its window
+        receive_at_the_housing_window(client, login("zy_housing"), bk)
+        tick(eng)
     prog = progress(client, login(acceptor), app_id)
     assert prog["status"] == "completed", prog["next"]
     assert set(item_states(prog).values()) == {"done"}
@@ -139,6 +143,9 @@ def test_the_housing_fund_is_sealed_and_the_medical_switch_made_on_the_retiremen
     at(clock, eng, "2027-06-19T23:00:00")
     assert progress(client, employer, app_id)["status"] == "running"
     at(clock, eng, "2027-06-20T08:00:00")
+    assert item_states(progress(client, employer, app_id))["retiree_medical"] == "done"
+    receive_at_the_housing_window(client, login("zy_housing"), bk)   # booked offline: received on the day
+    tick(eng)
     prog = progress(client, employer, app_id)
     assert prog["status"] == "completed"
     results = {i["code"]: i["result"] for i in prog["items"]}

@@ -5,7 +5,8 @@ from datetime import date
 
 from tests.support.people import application_data, person
 
-from .helpers import at, beijing_day, complete, item_states, progress, tasks, the_task, tick
+from .helpers import (at, beijing_day, complete, item_states, progress, receive_at_the_housing_window, tasks,
+                      the_task, tick)
 
 
 def test_a_community_application_runs_from_the_quarterly_sms_to_three_counted_joint_items(
@@ -80,6 +81,7 @@ def test_a_community_application_runs_from_the_quarterly_sms_to_three_counted_jo
     outbox = client.get("/api/notifications", headers=admin, query_string={"page_size": 500}).json["items"]
     assert {n["template"] for n in outbox if n.get("business_key") == bk} >= {"contact_offline"}
     at(clock, eng, "2027-06-04T08:00:00")
+    receive_at_the_housing_window(client, login("zy_housing"), bk)   # booked offline: received at the window
     tick(eng)
     prog = progress(client, community, app_id)
     assert prog["status"] == "completed", prog["next"]
