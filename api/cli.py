@@ -220,10 +220,7 @@ def demo(if_empty: bool, people: int, cases: bool):
         _report_kept(eng.sync_folders("demo"))
         click.echo("demo data already loaded; new definition files loaded, deployed ones kept")
         return
-    summary = load_demo(eng, people=people)
-    _report_kept(summary.get("synced") or [])
-    click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
-    if cases:
+    if cases:   # first: it deploys the folders on the demo clock's first morning, so timer starts fire in it
         from .demo_cases import prerun
 
         click.echo("running the last weeks on a demo clock (cases at every stage)…")
@@ -232,6 +229,9 @@ def demo(if_empty: bool, people: int, cases: bool):
             c = ran[code]
             click.echo(f"  {code}: {c['cases']} cases, {c['completed']} finished, {c['open_tasks']} tasks waiting")
         click.echo(f"  ({ran['seconds']} s)")
+    summary = load_demo(eng, people=people)
+    _report_kept(summary.get("synced") or [])
+    click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
 
 
 def _banner_cases(key: str, url: str) -> None:

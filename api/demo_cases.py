@@ -1,18 +1,19 @@
 """Demo cases at every stage: before the demo server starts, each locality's recent weeks are run on a fake clock
 (the simulator's people and clerks, api/simulate.py), so every demo inbox has work, some cases are finished and the
-applicant's page has cases to show. Each task waits up to a week before its clerk takes it up, so on the demo's
-first morning the last days' tasks of every stage wait in the departments' inboxes.
+applicant's page has cases to show. The definitions are deployed on that clock's first morning, so the monthly
+batches and the quarterly notification fire during the run. In the last ``keep_days`` the clerks leave the first
+``KEEP_PER_STEP`` tasks of every step waiting (and complete the rest), so on the demo's first morning every step
+that the weeks reached has work in its department's inbox, and the cases behind them stand at every stage.
 
 Each simulated case gets its application row (申请表) as if filed by its channel, so the clerks' search, the case
 summary and the applicant's page find it like any other."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import time as _time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -24,18 +25,36 @@ from .simulate import QUIET_LOGGERS, _at, _Simulation
 
 LOCALITIES = ("340722", "220000")
 # people per locality: Zongyang's people apply a month before retiring, Jilin's employers declare six months ahead
-PEOPLE = {"340722": 120, "220000": 40}
+PEOPLE = {"340722": 120, "220000": 80}
 
 
-def _lag(task) -> timedelta:
-    """How long a task waits for its clerk: 0 to 7 days, fixed per task."""
-    return timedelta(days=int(hashlib.sha256(task.id.encode()).hexdigest(), 16) % 8)
+KEEP_PER_STEP = 2
 
 
-def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_days: int = 0,
+class _LeaveWaiting:
+    """Which open tasks the simulated clerks of ``locality`` take up: none of another locality's (run before), and
+    from ``since`` on not the first ``KEEP_PER_STEP`` tasks of each step (activity), left for the demo's users."""
+
+    def __init__(self, clock, locality: str, since: datetime):
+        self.clock, self.locality, self.since = clock, locality, since
+        self.kept: set[str] = set()
+        self.per_step: dict[str, int] = {}
+
+    def ready(self, task) -> bool:
+        if task.id in self.kept or not task.locality.startswith(self.locality):
+            return False
+        if self.clock.now() < self.since or self.per_step.get(task.activity_id, 0) >= KEEP_PER_STEP:
+            return True
+        self.kept.add(task.id)
+        self.per_step[task.activity_id] = self.per_step.get(task.activity_id, 0) + 1
+        return False
+
+
+def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, keep_days: int = 30,
            people: int | None = None, seed: int = 11, today=None, echo=print) -> dict:
-    """Run ``days`` days before ``today`` (default: the real date) on the demo database; clerks idle the last
-    ``idle_days``. → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
+    """Run ``days`` days before ``today`` (default: the real date) on the demo database, deploying the folders on
+    its first morning; in the last ``keep_days`` clerks leave some tasks of every step waiting (see
+    ``_LeaveWaiting``). → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
     from engine.bootstrap import bootstrap
     from handlers.ledger.demo_roster import generate_roster, load_roster
 
@@ -48,24 +67,23 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
         logging.getLogger(name).setLevel(logging.WARNING)
     eng = bootstrap(database_url, processes_dir=processes_dir, forms_dir=forms_dir, clock=clock,
                     ports_kind="ledger", worker_id="demo-prerun")
+    eng.sync_folders("demo")   # deployed on the first simulated morning: timer starts fire from then on
     out: dict = {}
     try:
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
             persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i)
-            for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
-                if p.get("housing_fund_account"):
+            for j, p in enumerate(persons):
+                if p.get("housing_fund_account"):   # account numbers count from 1 in every roster: keep them apart
                     p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"
+                _make_work(p, j)
             load_roster(eng.db, persons)
             sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed + i),
                               lambda *_a, **_k: None)
             sim.schedule()
-            sim.task_ready = lambda t: clock.now() - _as_utc(t.created_at) >= _lag(t)
-            working = sim.clerks
+            sim.task_ready = _LeaveWaiting(clock, locality, _at(today - timedelta(days=keep_days), 0)).ready
             for d in range(days):
-                day = start + timedelta(days=d)
-                sim.clerks = working if d < days - idle_days else (lambda _day: None)
-                sim.day(day)
+                sim.day(start + timedelta(days=d))
             _file_applications(eng, sim, locality)
             out[locality] = _counts(eng, locality)
     finally:
@@ -76,8 +94,20 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
     return out
 
 
-def _as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+def _make_work(person: dict, j: int) -> None:
+    """More of the persons whose cases need a department's hand than a random roster has, so that the weeks give
+    every department's step some cases: phones out of service (the phone correction and the offline notice), too
+    too few medical months (the medical top-up), an earlier birth date in the file (the birth-date check), the
+    only-child certificate (the reward's claim)."""
+    if j % 6 == 1:
+        person["phone_valid"] = False
+    if j % 5 == 2 and person.get("medical_account"):
+        person["medical_account"].update(actual_months=100, deemed_months=60, local_months=100)
+    if j % 7 == 3 and person.get("birth_date_file") in (None, person["birth_date_id_card"]):
+        born = person["birth_date_id_card"]
+        person["birth_date_file"] = born.replace(year=born.year - 1, day=min(born.day, 28))
+    if j % 3 == 0 and not person.get("only_child_certificate"):
+        person["only_child_certificate"] = f"独{person['locality']}{j:06d}"
 
 
 def _file_applications(eng, sim, locality: str) -> None:
