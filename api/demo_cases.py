@@ -29,11 +29,15 @@ PEOPLE = {"340722": 120, "220000": 80}
 
 
 KEEP_PER_STEP = 2
+# the monthly batch carries every case of its month: its tasks are left waiting only in the last weeks, the other
+# steps' from the start (each holds up only its own cases)
+HOLD_CASES = ("monthly_batch",)
 
 
 class _LeaveWaiting:
     """Which open tasks the simulated clerks of ``locality`` take up: none of another locality's (run before), and
-    from ``since`` on not the first ``KEEP_PER_STEP`` tasks of each step (activity), left for the demo's users."""
+    not the first ``KEEP_PER_STEP`` tasks of each step (activity), left for the demo's users — from ``since`` on
+    for the steps that hold cases up (``HOLD_CASES``), from the start for the others."""
 
     def __init__(self, clock, locality: str, since: datetime):
         self.clock, self.locality, self.since = clock, locality, since
@@ -43,14 +47,15 @@ class _LeaveWaiting:
     def ready(self, task) -> bool:
         if task.id in self.kept or not task.locality.startswith(self.locality):
             return False
-        if self.clock.now() < self.since or self.per_step.get(task.activity_id, 0) >= KEEP_PER_STEP:
+        since = self.since if task.process_key in HOLD_CASES else None   # the others hold no case up: from the start
+        if (since and self.clock.now() < since) or self.per_step.get(task.activity_id, 0) >= KEEP_PER_STEP:
             return True
         self.kept.add(task.id)
         self.per_step[task.activity_id] = self.per_step.get(task.activity_id, 0) + 1
         return False
 
 
-def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, keep_days: int = 30,
+def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 92, keep_days: int = 30,
            people: int | None = None, seed: int = 11, today=None, echo=print) -> dict:
     """Run ``days`` days before ``today`` (default: the real date) on the demo database, deploying the folders on
     its first morning; in the last ``keep_days`` clerks leave some tasks of every step waiting (see
@@ -101,7 +106,7 @@ def _make_work(person: dict, j: int) -> None:
     only-child certificate (the reward's claim)."""
     if j % 6 == 1:
         person["phone_valid"] = False
-    if j % 5 == 2 and person.get("medical_account"):
+    if j % 3 == 2 and person.get("medical_account"):
         person["medical_account"].update(actual_months=100, deemed_months=60, local_months=100)
     if j % 7 == 3 and person.get("birth_date_file") in (None, person["birth_date_id_card"]):
         born = person["birth_date_id_card"]
