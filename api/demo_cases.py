@@ -1,9 +1,10 @@
 """Demo cases at every stage: before the demo server starts, each locality's recent weeks are run on a fake clock
 (the simulator's people and clerks, api/simulate.py), so every demo inbox has work, some cases are finished and the
 applicant's page has cases to show. The definitions are deployed on that clock's first morning, so the monthly
-batches and the quarterly notification fire during the run. In the last ``keep_days`` the clerks leave the first
-``KEEP_PER_STEP`` tasks of every step waiting (and complete the rest), so on the demo's first morning every step
-that the weeks reached has work in its department's inbox, and the cases behind them stand at every stage.
+batches and the quarterly notification fire during the run (92 days: one quarterly notification always falls in).
+The clerks complete every task but a few of each step (``_LeaveWaiting``), so on the demo's first morning every step
+that the weeks reached has work in its department's inbox — some overdue, some due soon — and the cases behind them
+stand at every stage.
 
 Each simulated case gets its application row (申请表) as if filed by its channel, so the clerks' search, the case
 summary and the applicant's page find it like any other."""
@@ -35,31 +36,33 @@ HOLD_CASES = ("monthly_batch",)
 
 
 class _LeaveWaiting:
-    """Which open tasks the simulated clerks of ``locality`` take up: none of another locality's (run before), and
-    not the first ``KEEP_PER_STEP`` tasks of each step (activity), left for the demo's users — from ``since`` on
-    for the steps that hold cases up (``HOLD_CASES``), from the start for the others."""
+    """Which open tasks the simulated clerks of ``locality`` take up. Not another locality's (run before). Of each
+    step (activity), the first task is left for the demo's users whenever it comes (an overdue one, likely), and
+    one more that comes in the last weeks (from ``recent`` on); the monthly batch's (``HOLD_CASES``: it carries
+    every case of its month) only from ``recent`` on."""
 
-    def __init__(self, clock, locality: str, since: datetime):
-        self.clock, self.locality, self.since = clock, locality, since
+    def __init__(self, clock, locality: str, recent: datetime):
+        self.clock, self.locality, self.recent = clock, locality, recent
         self.kept: set[str] = set()
         self.per_step: dict[str, int] = {}
 
     def ready(self, task) -> bool:
         if task.id in self.kept or not task.locality.startswith(self.locality):
             return False
-        since = self.since if task.process_key in HOLD_CASES else None   # the others hold no case up: from the start
-        if (since and self.clock.now() < since) or self.per_step.get(task.activity_id, 0) >= KEEP_PER_STEP:
+        n = self.per_step.get(task.activity_id, 0)
+        recent = self.clock.now() >= self.recent
+        if n >= KEEP_PER_STEP or not (recent or (n == 0 and task.process_key not in HOLD_CASES)):
             return True
         self.kept.add(task.id)
-        self.per_step[task.activity_id] = self.per_step.get(task.activity_id, 0) + 1
+        self.per_step[task.activity_id] = n + 1
         return False
 
 
-def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 92, keep_days: int = 30,
+def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 92, keep_days: int = 14,
            people: int | None = None, seed: int = 11, today=None, echo=print) -> dict:
     """Run ``days`` days before ``today`` (default: the real date) on the demo database, deploying the folders on
-    its first morning; in the last ``keep_days`` clerks leave some tasks of every step waiting (see
-    ``_LeaveWaiting``). → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
+    its first morning; clerks leave a few tasks of every step waiting, more of those of the last ``keep_days``
+    (``_LeaveWaiting``). → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
     from engine.bootstrap import bootstrap
     from handlers.ledger.demo_roster import generate_roster, load_roster
 
@@ -109,8 +112,7 @@ def _make_work(person: dict, j: int) -> None:
     if j % 3 == 2 and person.get("medical_account"):
         person["medical_account"].update(actual_months=100, deemed_months=60, local_months=100)
     if j % 7 == 3 and person.get("birth_date_file") in (None, person["birth_date_id_card"]):
-        born = person["birth_date_id_card"]
-        person["birth_date_file"] = born.replace(year=born.year - 1, day=min(born.day, 28))
+        person["birth_date_file"] = add_months(person["birth_date_id_card"], -2)
     if j % 3 == 0 and not person.get("only_child_certificate"):
         person["only_child_certificate"] = f"独{person['locality']}{j:06d}"
 
