@@ -240,7 +240,7 @@ def _banner_cases(key: str, url: str) -> None:
 
     from handlers import progress_link
 
-    from .demo_cases import sample_cases
+    from .demo_cases import sample_cases, window_open_person
 
     try:
         cases = sample_cases(_engine(), limit=2)
@@ -254,6 +254,13 @@ def _banner_cases(key: str, url: str) -> None:
     first = cases[0]
     token = progress_link.issue(first["business_key"], first["instance_id"], datetime.now(timezone.utc), secret=key)
     click.echo(f"  the applicant's page of {first['business_key']}: {url}/progress?t={token}")
+    try:
+        person = window_open_person(_engine())
+    except Exception:  # noqa: BLE001 — the banner never stops the server
+        person = None
+    if person:
+        click.echo(f"  to file one at the window: {url}/apply as zy_community, ID number {person['id_number']} "
+                   f"({person['name']}, window open, no case yet)")
 
 
 def _report_kept(results) -> None:

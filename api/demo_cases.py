@@ -164,3 +164,27 @@ def sample_cases(engine, limit: int = 3) -> list[dict]:
                 out.extend({"locality": locality, "business_key": r.business_key, "instance_id": r.instance_id,
                             "status": r.status} for r in rows)
     return out
+
+
+def window_open_person(engine, locality: str = "340722", scan: int = 400) -> dict | None:
+    """A roster person of ``locality`` whose application window is open today and who has no case yet: an ID
+    number a new user can try at /apply (the demo's roster is synthetic)."""
+    from engine import case_queries
+    from handlers.variables import iso
+
+    from .views import application_checks as checks
+    from .views.retirement_facts import window
+
+    today = engine.now().astimezone(SHANGHAI).date()
+    settings = engine.settings(locality)
+    for i, person in enumerate(engine.ports.roster.in_locality(locality)):
+        if i >= scan:
+            return None
+        variables = {"category": person["category"], "sex": person["sex"],
+                     "birth_date_id_card": iso(person["birth_date_id_card"])}
+        if not window(settings, checks.retirement_dates(engine, locality, variables, person), today)["open_now"]:
+            continue
+        with engine.reading() as s:
+            if case_queries.running_case(s, locality, person["id_number"]) is None:
+                return {"id_number": person["id_number"], "name": person["name"]}
+    return None

@@ -98,5 +98,15 @@ def test_every_demo_clerk_account_finds_work_in_its_inbox_after_the_demo_is_buil
             finished = s.scalar(sa.select(sa.func.count()).select_from(Instance).where(
                 Instance.process_key == "retirement", Instance.status == "completed"))
         assert finished > 0, "some cases are finished"
+        # the banner's ID number to try at /apply: the window is open and nobody filed for the person yet
+        from api.demo_cases import window_open_person
+
+        person = window_open_person(eng)
+        assert person, "the banner names a person to file for"
+        token = client.post("/api/auth/token", json={"username": "zy_community", "password": "clerk123"}).json["token"]
+        found = client.post("/api/persons/lookup", json={"id_number": person["id_number"]},
+                            headers={"Authorization": f"Bearer {token}"})
+        assert found.status_code == 200, found.json
+        assert found.json["window"]["open_now"] and found.json["running_case"] is None
     finally:
         eng.db.dispose()
