@@ -61,3 +61,27 @@ def receive_at_the_housing_window(client, headers, business_key: str) -> dict:
     on file (processes/*/retirement.bpmn Task_hf_reception)."""
     return complete(client, headers, the_task(client, headers, "Task_hf_reception", business_key),
                     {"reception_outcome": "came", "identity_checked": True, "pay_to_card_on_file": True})
+
+
+def file_application(client, headers, locality: str, data: dict) -> tuple[str, str]:
+    """File the one application (申请表) → (application id, business key)."""
+    rv = client.post("/api/applications", headers=headers, json={"locality": locality, "data": data})
+    assert rv.status_code == 201, rv.json
+    return rv.json["id"], rv.json["business_key"]
+
+
+def jilin_to_launch(client, login, eng, clock, business_key: str) -> None:
+    """Jilin after the declaration: pre-review, contribution check and the employer's look at the findings; then
+    the 吉事办 launch on 1 September 2027."""
+    hrss, employer = login("jl_hrss"), login("jl_employer")
+    complete(client, hrss, the_task(client, hrss, "Task_prereview", business_key),
+             {"file_reviewed": True, "prereview_result": "pass"})
+    tick(eng)
+    complete(client, employer, the_task(client, employer, "Task_employer_ack", business_key),
+             {"contribution_findings_read": True})
+    tick(eng)
+    at(clock, eng, "2027-09-01T08:30:00")
+    rv = client.post("/api/messages", headers=login("jishiban"),
+                     json={"name": "formal_launch", "business_key": business_key, "locality": "220000", "payload": {}})
+    assert rv.status_code == 200, rv.json
+    tick(eng)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from tests.support.people import application_data, person
 
-from .helpers import at, complete, item_states, progress, receive_at_the_housing_window, tasks, the_task, tick
+from .helpers import (at, complete, item_states, jilin_to_launch, progress, receive_at_the_housing_window, tasks,
+                      the_task, tick)
 
 BORN = date(1967, 3, 15)  # male: 60 years 7 months → retires 2027-10-01
 
@@ -28,22 +29,6 @@ def _set_household(eng, id_number: str, **values) -> None:
     from handlers.ledger.schema import persons
     with eng.runtime.db.begin() as conn:
         conn.execute(sa.update(persons).where(persons.c.id_number == id_number).values(**values))
-
-
-def _to_launch(client, login, eng, clock, bk):
-    """Pre-review, contribution check and the employer's look at the findings; then the 吉事办 launch."""
-    hrss, employer = login("jl_hrss"), login("jl_employer")
-    complete(client, hrss, the_task(client, hrss, "Task_prereview", bk), {"file_reviewed": True,
-                                                                          "prereview_result": "pass"})
-    tick(eng)
-    ack = the_task(client, employer, "Task_employer_ack", bk)
-    complete(client, employer, ack, {"contribution_findings_read": True})
-    tick(eng)
-    at(clock, eng, "2027-09-01T08:30:00")
-    rv = client.post("/api/messages", headers=login("jishiban"),
-                     json={"name": "formal_launch", "business_key": bk, "locality": "220000", "payload": {}})
-    assert rv.status_code == 200, rv.json
-    tick(eng)
 
 
 def test_a_person_without_a_household_record_stops_at_public_security_with_the_reason_until_it_is_corrected(
@@ -138,7 +123,7 @@ def test_the_only_child_reward_is_not_applicable_without_a_certificate_and_not_c
     zheng = roster(person(county="220102", born=BORN, name="郑华", only_child_certificate=None))
     channel, hrss = login("jishiban"), login("jl_hrss")
     app_id, bk = _declare(client, login, eng, clock, zheng)
-    _to_launch(client, login, eng, clock, bk)
+    jilin_to_launch(client, login, eng, clock, bk)
     complete(client, hrss, the_task(client, hrss, "Task_formal_approval", bk),
              {"decision": "approve", "approval_note": "正常退休"})
     tick(eng)
@@ -184,7 +169,7 @@ def test_a_person_declared_by_an_archive_agency_is_booked_offline_with_a_date_an
     assert rv.status_code == 201, rv.json
     app_id, bk = rv.json["id"], rv.json["business_key"]
     tick(eng)
-    _to_launch(client, login, eng, clock, bk)
+    jilin_to_launch(client, login, eng, clock, bk)
     complete(client, hrss, the_task(client, hrss, "Task_formal_approval", bk),
              {"decision": "approve", "approval_note": "正常退休"})
     tick(eng)

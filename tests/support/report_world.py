@@ -1,12 +1,13 @@
 """A month of Zongyang work for the report tests: two community applications accepted in May 2027 (the 采集表 filled),
-the June batch submitted by the 5th, approval, and the three joint items done on 4 June; one Jilin case beside it."""
+the June batch submitted by the 5th, approval, the three joint items done by 20 June (the housing fund after
+its window visit); one Jilin case beside it."""
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
 
-from tests.e2e.helpers import at, complete, the_task, tick
+from tests.e2e.helpers import at, complete, receive_at_the_housing_window, the_task, tick
 from tests.support.people import application_data, person
 
 ITEMS = ["pension_claim", "retiree_medical", "housing_fund_withdrawal"]
@@ -47,6 +48,9 @@ def zongyang_month(eng, clock, client, login, roster) -> dict:
     at(clock, eng, "2027-06-04T08:00:00")
     tick(eng)
     at(clock, eng, "2027-06-20T09:00:00")
+    for key in keys.values():   # booked offline (community): the housing-fund centre receives each at its window
+        receive_at_the_housing_window(client, login("zy_housing"), key)
+    tick(eng)
     return {"keys": keys, "persons": {p["id_number"]: p for p in (wang, li)}, "jl_key": jl_key, "jl_person": jl}
 
 

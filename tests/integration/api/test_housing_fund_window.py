@@ -9,7 +9,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.e2e.helpers import at, beijing_day, complete, item_states, progress, tasks, the_task, tick
+from tests.e2e.helpers import (at, beijing_day, complete, file_application, item_states, jilin_to_launch, progress,
+                               tasks, the_task, tick)
 from tests.support.people import application_data, person
 
 CARD_ON_FILE = "6217001234567890123"          # tests.support.people: the centre's and the roster's card
@@ -43,10 +44,7 @@ def _zongyang_employer_case(client, login, eng, clock, roster, *, name="李明",
     li = roster(person(county="340722", born=date(1966, 12, 20), name=name, seq=seq))
     employer, hrss = login("zy_employer"), login("zy_hrss")
     at(clock, eng, "2027-05-25T10:00:00")
-    rv = client.post("/api/applications", headers=employer,
-                     json={"locality": "340722", "data": application_data(li, channel="employer")})
-    assert rv.status_code == 201, rv.json
-    app_id, bk = rv.json["id"], rv.json["business_key"]
+    app_id, bk = file_application(client, employer, "340722", application_data(li, channel="employer"))
     tick(eng)
     complete(client, hrss, the_task(client, hrss, "Task_accept_employer", bk),
              {"application_form_received": True, "personnel_file_received": True, "joint_items": ALL_ZY_ITEMS})
@@ -59,23 +57,11 @@ def _zongyang_employer_case(client, login, eng, clock, roster, *, name="李明",
 
 def _jilin_case(client, login, eng, clock, roster, *, channel, declarer="jl_employer"):
     p = roster(person(county="220102", born=JILIN_BORN, name="冯军"))
-    hrss, employer = login("jl_hrss"), login("jl_employer")
+    hrss = login("jl_hrss")
     at(clock, eng, "2027-04-01T09:00:00")
-    rv = client.post("/api/applications", headers=login(declarer),
-                     json={"locality": "220000", "data": application_data(p, channel=channel)})
-    assert rv.status_code == 201, rv.json
-    app_id, bk = rv.json["id"], rv.json["business_key"]
+    app_id, bk = file_application(client, login(declarer), "220000", application_data(p, channel=channel))
     tick(eng)
-    complete(client, hrss, the_task(client, hrss, "Task_prereview", bk), {"file_reviewed": True,
-                                                                          "prereview_result": "pass"})
-    tick(eng)
-    complete(client, employer, the_task(client, employer, "Task_employer_ack", bk), {"contribution_findings_read": True})
-    tick(eng)
-    at(clock, eng, "2027-09-01T08:30:00")
-    rv = client.post("/api/messages", headers=login("jishiban"),
-                     json={"name": "formal_launch", "business_key": bk, "locality": "220000", "payload": {}})
-    assert rv.status_code == 200, rv.json
-    tick(eng)
+    jilin_to_launch(client, login, eng, clock, bk)
     complete(client, hrss, the_task(client, hrss, "Task_formal_approval", bk),
              {"decision": "approve", "approval_note": "正常退休"})
     tick(eng)
