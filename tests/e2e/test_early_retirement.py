@@ -7,7 +7,7 @@ from datetime import date
 
 from tests.support.people import application_data, person
 
-from .helpers import at, complete, item_states, progress, tasks, the_task, tick
+from .helpers import at, complete, item_states, progress, receive_at_the_housing_window, tasks, the_task, tick
 
 
 def _apply(client, headers, p, retirement_type, locality="340722", channel="employer"):
@@ -47,6 +47,8 @@ def test_a_miner_with_twelve_years_underground_retires_early_on_the_first_of_nex
     tick(eng)
     assert progress(client, hrss, app_id)["status"] == "running", "the seal and the medical switch wait for 1 December"
     at(clock, eng, "2026-12-01T08:00:00")
+    receive_at_the_housing_window(client, login("zy_housing"), bk)   # booked offline (employer channel)
+    tick(eng)
     prog = progress(client, hrss, app_id)
     assert prog["status"] == "completed"
     pension = {i["code"]: i["result"] for i in prog["items"]}["pension_claim"]["pension"]

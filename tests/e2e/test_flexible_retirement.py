@@ -7,7 +7,7 @@ from datetime import date
 
 from tests.support.people import application_data, person
 
-from .helpers import at, complete, progress, tasks, the_task, tick
+from .helpers import at, complete, progress, receive_at_the_housing_window, tasks, the_task, tick
 
 # A man born 1966-12 reaches 60y6m in 2027-06; he may retire early from 2026-12 (age 60).
 BORN = date(1966, 12, 4)
@@ -89,6 +89,8 @@ def test_an_early_retirement_with_three_months_notice_runs_the_whole_case_on_the
     complete(client, hrss, the_task(client, hrss, "Task_approve", bk), {"decision": "approve"})
     tick(eng)
     at(clock, eng, "2027-03-01T08:00:00")   # the seal and the medical switch wait for the chosen month
+    receive_at_the_housing_window(client, login("zy_housing"), bk)   # booked offline (employer channel)
+    tick(eng)
     prog = progress(client, hrss, rv.json["id"])
     assert prog["status"] == "completed", prog
     pension = {i["code"]: i["result"] for i in prog["items"]}["pension_claim"]["pension"]
