@@ -11,11 +11,11 @@ import sqlalchemy as sa
 
 from tests.e2e.helpers import (at, beijing_day, complete, file_application, item_states, jilin_to_launch, progress,
                                tasks, the_task, tick)
+from tests.support.housing_window import zongyang_employer_case
 from tests.support.people import application_data, person
 
 CARD_ON_FILE = "6217001234567890123"          # tests.support.people: the centre's and the roster's card
 TYPED_CARD = "6222020000000000999"
-ALL_ZY_ITEMS = ["pension_claim", "retiree_medical", "housing_fund_withdrawal"]
 JILIN_BORN = date(1967, 3, 15)               # male: 60 years 7 months → retires 2027-10-15
 
 
@@ -38,23 +38,6 @@ def _outbox(client, admin, bk):
                       query_string={"business_key": bk, "page_size": 500}).json["items"]
 
 
-def _zongyang_employer_case(client, login, eng, clock, roster, *, name="李明", seq=7):
-    """An employer files (an offline channel in Zongyang); HRSS approves on 2 June; he retires on 20 June 2027 (a
-    Sunday), so the centre books him for Monday 21 June."""
-    li = roster(person(county="340722", born=date(1966, 12, 20), name=name, seq=seq))
-    employer, hrss = login("zy_employer"), login("zy_hrss")
-    at(clock, eng, "2027-05-25T10:00:00")
-    app_id, bk = file_application(client, employer, "340722", application_data(li, channel="employer"))
-    tick(eng)
-    complete(client, hrss, the_task(client, hrss, "Task_accept_employer", bk),
-             {"application_form_received": True, "personnel_file_received": True, "joint_items": ALL_ZY_ITEMS})
-    tick(eng)
-    at(clock, eng, "2027-06-02T10:00:00")
-    complete(client, hrss, the_task(client, hrss, "Task_approve", bk), {"decision": "approve", "approval_note": "可"})
-    tick(eng)
-    return li, app_id, bk
-
-
 def _jilin_case(client, login, eng, clock, roster, *, channel, declarer="jl_employer"):
     p = roster(person(county="220102", born=JILIN_BORN, name="冯军"))
     hrss = login("jl_hrss")
@@ -74,7 +57,7 @@ def _came(**hostile):
 
 def test_a_zongyang_offline_applicant_is_received_at_the_centres_window_on_the_appointment_day_and_paid_to_the_card_on_file(
         eng, clock, client, login, roster):
-    li, app_id, bk = _zongyang_employer_case(client, login, eng, clock, roster)
+    li, app_id, bk = zongyang_employer_case(client, login, eng, clock, roster)
     housing, employer = login("zy_housing"), login("zy_employer")
     booked = [n for n in _outbox(client, login("admin"), bk)
               if n["template"] == "contact_offline" and "公积金" in n["text"]]
@@ -112,7 +95,7 @@ def test_a_zongyang_offline_applicant_is_received_at_the_centres_window_on_the_a
 
 def test_a_no_show_is_rebooked_with_a_new_sms_and_then_ended_as_not_done_with_the_reason(
         eng, clock, client, login, roster):
-    li, app_id, bk = _zongyang_employer_case(client, login, eng, clock, roster)
+    li, app_id, bk = zongyang_employer_case(client, login, eng, clock, roster)
     housing, admin = login("zy_housing"), login("admin")
     at(clock, eng, "2027-06-21T17:00:00")
     first = the_task(client, housing, "Task_hf_reception", bk)
