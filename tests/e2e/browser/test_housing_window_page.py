@@ -58,6 +58,7 @@ def test_the_centres_clerk_receives_the_booked_person_and_the_card_on_file_is_pa
     assert card.get_attribute("readonly") is not None, "the clerk cannot type a card here"
     assert person["bank_card"] not in page.inner_text("body")
     tab.shot("housing-1-window")
+    tab.axe("housing-window")
     assert tab.fits_the_screen()
 
     page.get_by_label("本人已按预约到窗口").check()
