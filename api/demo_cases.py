@@ -90,6 +90,8 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 92, keep_
             sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed + i),
                               lambda *_a, **_k: None)
             sim.schedule()
+            if locality == "220000":
+                _some_declared_by_the_file_agency(sim, today)
             sim.task_ready = _LeaveWaiting(clock, locality, _at(today - timedelta(days=keep_days), 0)).ready
             for d in range(days):
                 sim.day(start + timedelta(days=d))
@@ -101,6 +103,21 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 92, keep_
             logging.getLogger(name).setLevel(level)
     out["seconds"] = round(_time.perf_counter() - began, 1)
     return out
+
+
+def _some_declared_by_the_file_agency(sim, today) -> None:
+    """Jilin's employers go on online (吉事办), so only a file-keeping agency's people (档案托管机构, 吉人社联〔2024〕56号
+    二(八)) are booked offline after the push. Of the people who retire before the demo's today, every second is
+    declared by such an agency and asks for the housing-fund withdrawal: the housing-fund centre's clerks then have
+    people to receive at the window (Task_hf_reception) whatever day the demo is built."""
+    month, n = today.isoformat()[:7], 0
+    for day in sorted(sim.plan):
+        for entry in sim.plan[day]:
+            if str(entry["retirement_month"])[:7] <= month and entry["channel"] == "employer":
+                n += 1
+                if n % 2:
+                    entry["channel"] = "archive_agency"
+                    entry["requested_items"] = sorted({*entry["requested_items"], "housing_fund_withdrawal"})
 
 
 def _make_work(person: dict, j: int) -> None:
