@@ -21,7 +21,7 @@ from .specs import SpecCache, called_elements, parse_process
 from .store.db import make_db_engine, make_session_factory
 from .runtime.service_tasks import Step, run_ready_service_tasks, started_service_tasks
 from .store.models import Definition, HistoryEvent, Instance, Locality
-from .sync import Mirror, sync_instance
+from .mirror import Mirror, mirror_instance
 
 _HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
 
@@ -232,8 +232,8 @@ class EngineBase:
                 stored: Mirror | None = None) -> None:
         """Run the workflow to its next wait states, mirror them in the tables, store the state.
 
-        ``stored``: the Mirror of the state ``wf`` was restored from (sync then skips the kinds of row that
-        did not change); None makes sync read every kind."""
+        ``stored``: the Mirror of the state ``wf`` was restored from (the mirror then skips the kinds of row that
+        did not change); None makes the mirror read every kind."""
         step = self.step(session, row, wf, se, actor)
         self.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
 
@@ -273,7 +273,7 @@ class EngineBase:
         session.add_all([r for r in records if not isinstance(r, HistoryEvent)])
         if events:  # one executemany after the command's own rows (execute flushes them first)
             session.execute(sa.insert(HistoryEvent), [{c: getattr(e, c) for c in _HISTORY_COLUMNS} for e in events])
-        sync_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
+        mirror_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
                       failures=step.failures if step else None)
         row.state = self.serializer.dumps(wf)
 

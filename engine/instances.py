@@ -19,7 +19,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .forms import defaults_of
 from .jsonable import jsonable
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
-from .sync import RECORDED_FIELDS, Mirror, mirror_of
+from .mirror import RECORDED_FIELDS, Mirror, mirror_of
 
 
 class PersonHasRunningCase(Conflict):

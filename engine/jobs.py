@@ -30,7 +30,7 @@ from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
 from .runtime.service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
-from .sync import mirror_of
+from .mirror import mirror_of
 
 log = logging.getLogger("retire.jobs")
 

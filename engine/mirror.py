@@ -1,4 +1,4 @@
-"""After every engine step: mirror the workflow's wait states into the indexed tables.
+"""After every engine step: mirror the workflow's wait states into the indexed tables (the mirror).
 
 Open human tasks, jobs (external service tasks and timers), message subscriptions and joint items
 are derived from the workflow and diffed against what is stored, so queries never deserialize
@@ -94,7 +94,7 @@ def waiting_states(wf):
 class Mirror:
     """What the indexed tables hold for one case, as implied by a stored state (see ``mirror_of``).
 
-    Every write of a case's state runs ``sync_instance`` in the same transaction, so the open human tasks,
+    Every write of a case's state runs ``mirror_instance`` in the same transaction, so the open human tasks,
     the message subscriptions and the joint items stored for it are a function of that state; the other
     writers of those tables keep to it (claim and unclaim change only the assignee; cancel ends the case).
     ``human`` is None when the transaction itself changed an open human task (completing it).
@@ -125,7 +125,7 @@ def _subscription_keys(waiting) -> frozenset:
     return frozenset((str(t.id), _event_definition(t).name) for t in waiting)
 
 
-def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=None, stored: Mirror | None = None,
+def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=None, stored: Mirror | None = None,
                   failures: dict | None = None):
     """Mirror ``wf``'s wait states into the tables. With ``stored`` (the Mirror of the state the case was
     restored from), a kind of row whose mirror has not changed is known to be right and is not queried."""
@@ -134,12 +134,12 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
     current_items = observe_items(wf, pspec)
     current = _mirror(human, messages, current_items) if stored is not None else None
     if stored is None or stored.human is None or stored.human != current.human:
-        _sync_human_tasks(engine, session, row, human, script_engine, now, nothing_stored=new)
-    _sync_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {})
+        _mirror_human_tasks(engine, session, row, human, script_engine, now, nothing_stored=new)
+    _mirror_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {})
     if stored is None or stored.subscriptions != current.subscriptions:
-        _sync_subscriptions(session, row, messages, now, nothing_stored=new)
+        _mirror_subscriptions(session, row, messages, now, nothing_stored=new)
     if stored is None or stored.items != current.items:
-        _sync_items(engine, session, row, wf, pspec, now, nothing_stored=new, observed=current_items)
+        _mirror_items(engine, session, row, wf, pspec, now, nothing_stored=new, observed=current_items)
     row.waiting_in = [
         {"activity_id": t.task_spec.bpmn_id, "name": activity_label(t),
          "type": kind} for kind, tasks in (("user_task", human), ("service_task", external), ("timer", timers),
@@ -151,7 +151,7 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="completed", actor=actor, details={}))
 
 
-def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_stored=False):
+def _mirror_human_tasks(engine, session, row, ready, script_engine, now, nothing_stored=False):
     stored = {} if nothing_stored else {t.id: t for t in session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == row.id, HumanTask.status == "open"))}
     wanted = {str(t.id): t for t in ready}
@@ -188,7 +188,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
             stale.completed_at = now
 
 
-def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None):
+def _mirror_jobs(session, row, external, timers, now, nothing_stored=False, failures=None):
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
@@ -223,7 +223,7 @@ def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failur
             job.status, job.updated_at, job.lease_owner, job.lease_until = "cancelled", now, None, None
 
 
-def _sync_subscriptions(session, row, waiting, now, nothing_stored=False):
+def _mirror_subscriptions(session, row, waiting, now, nothing_stored=False):
     stored = {} if nothing_stored else {(s.task_id, s.message_name): s for s in session.scalars(
         sa.select(Subscription).where(Subscription.instance_id == row.id))}
     wanted = set(_subscription_keys(waiting))
@@ -259,7 +259,7 @@ def observe_items(wf, pspec) -> dict[str, tuple[str, object]]:
     return observed
 
 
-def _sync_items(engine, session, row, wf, pspec, now, nothing_stored=False, observed=None):
+def _mirror_items(engine, session, row, wf, pspec, now, nothing_stored=False, observed=None):
     observed = observe_items(wf, pspec) if observed is None else observed
     if not observed:
         return
