@@ -64,7 +64,7 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
         "created_at": ":now - (src.g % 7200) * interval '1 minute'"})
     hist_cols, hist_sel = clone_sql(HistoryEvent.__table__, "e", {"instance_id": "src.iid"})
     job_cols, job_sel = clone_sql(Job.__table__, "j", {})
-    with eng.db.begin() as conn:
+    with eng.runtime.db.begin() as conn:
         conn.execute(sa.text("CREATE TEMP TABLE src ON COMMIT DROP AS SELECT g, gen_random_uuid()::text AS iid, "
                              "gen_random_uuid()::text AS tid FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"), {"a": first, "b": last})
         conn.execute(sa.text(f"INSERT INTO instances ({inst_cols}) SELECT {inst_sel} FROM src, instances t "
@@ -82,7 +82,7 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
             f"SELECT src.iid, src.tid, 'service', 'hrss.check', 'Task_check', '核验', {county}, "
             f"'{CITY}' || {county} || '/', :now, 'incident', 3, 3, 'TimeoutError', '{{}}', :now, "
             ":now - (src.g % 5000) * interval '1 minute' FROM src WHERE src.g % 100 = 0"), {"now": now})
-    with eng.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with eng.runtime.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("instances", "human_tasks", "human_task_groups", "history", "jobs"):
             conn.execute(sa.text(f"VACUUM ANALYZE {table}"))  # as autovacuum leaves a table that stopped growing
 
@@ -108,7 +108,7 @@ def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float
     clerk_groups = ["hrss", "social_insurance"]
     old_order = [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id]
     out = []
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         def page(q, order):
             return queries.seek_page(s, q, order, size=50)
 
@@ -167,9 +167,9 @@ def explain(eng, now: datetime) -> None:
     q = queries.task_query(zy, groups=["hrss", "social_insurance"], leaf="340722")
     page = q.order_by(*queries.TASK_ORDER.clauses()).limit(51)
     count = sa.select(sa.func.count()).select_from(q.order_by(None).limit(queries.COUNT_CAP + 1).subquery())
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         for name, stmt in (("first page", page), ("bounded count", count)):
-            sql = str(stmt.compile(dialect=eng.db.dialect, compile_kwargs={"literal_binds": True}))
+            sql = str(stmt.compile(dialect=eng.runtime.db.dialect, compile_kwargs={"literal_binds": True}))
             plan = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)).scalars().all()
             print(f"-- {name}:\n   " + "\n   ".join(plan))
 
@@ -187,7 +187,7 @@ def main(argv=None) -> None:
         eng = schema.engine(create=True)
         eng.deploy("000000", [DefinitionFile("bench_inbox.bpmn", PROBE)], "bench", "bench")
         template = eng.start("bench_inbox", "340722", "BENCH-M", {}, "bench")
-        now = eng.now()
+        now = eng.runtime.now()
         done, chunk = 0, 100_000
         while done < args.n:
             target = min(args.n, done + args.step)
@@ -200,7 +200,7 @@ def main(argv=None) -> None:
             for name, ms in measure(eng, done, args.reps, now):
                 print(f"{name:<44} p50 {pct(ms, 50):8.1f} ms   p95 {pct(ms, 95):8.1f} ms   (n={len(ms)})", flush=True)
         explain(eng, now)
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     finally:
         schema.close()
 

@@ -61,11 +61,11 @@ def eng(database_url, clock):
     create_schema(database_url)
     eng = bootstrap(database_url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                     worker_id="test-worker")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     yield eng
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def roster(eng):
     from handlers.ledger.demo_roster import load_roster
 
     def _load(*persons):
-        load_roster(eng.db, list(persons))
+        load_roster(eng.runtime.db, list(persons))
         return persons[0] if len(persons) == 1 else persons
 
     return _load

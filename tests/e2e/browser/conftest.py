@@ -32,7 +32,7 @@ def live_server(tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'retire.db'}"
     create_schema(url)
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="live")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret-0123456789-abcdefghij"}, engine=eng)
@@ -41,4 +41,4 @@ def live_server(tmp_path_factory):
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", engine=eng)
     server.shutdown()
-    eng.db.dispose()
+    eng.runtime.db.dispose()

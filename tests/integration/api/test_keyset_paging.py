@@ -26,9 +26,9 @@ def _case(s, now) -> str:
 
 def _tasks(eng, n: int, *, group: str = "hrss", start: int = 0) -> list[str]:
     """n open tasks of Zongyang for ``group``: some share a due date, some have none (they come last)."""
-    now = eng.now()
+    now = eng.runtime.now()
     ids = []
-    with eng.transaction() as s:
+    with eng.runtime.transaction() as s:
         case = _case(s, now)
         for i in range(start, start + n):
             tid = str(uuid.UUID(int=i + 1))
@@ -104,8 +104,8 @@ def test_totals_stop_counting_at_the_cap_and_say_there_are_more(eng, client, log
 
 
 def test_incidents_page_by_cursor_newest_first(eng, client, login):
-    now = eng.now()
-    with eng.transaction() as s:
+    now = eng.runtime.now()
+    with eng.runtime.transaction() as s:
         case = _case(s, now)
         for i in range(9):
             s.add(Job(instance_id=case, task_id=str(uuid.uuid4()), kind="service", topic="probe", activity_id="x",

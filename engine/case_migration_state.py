@@ -1,4 +1,4 @@
-"""A case's stored state, rewritten element by element onto the target version's specs (see engine.migration).
+"""A case's stored state, rewritten element by element onto the target version's specs (see engine.case_migration).
 
 The state holds one task tree for the main process and one per started sub-process or call activity
 (``state["subprocesses"]``, keyed by the id of the task that started it). Each tree is checked against the
