@@ -268,16 +268,20 @@ class Runtime:
         return step
 
     def save(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
-             stored: Mirror | None = None, step: Step | None = None) -> None:
-        """Write the step's rows, mirror ``wf``'s wait states in the tables and store its state."""
+             stored: Mirror | None = None, step: Step | None = None, history: list | None = None) -> None:
+        """Write the step's rows, mirror ``wf``'s wait states in the tables and store its state.
+
+        The case's history rows of this save (the step's, the mirror's) go in one executemany at the end, or
+        into ``history`` when given (a caller saving several cases in one transaction inserts them once)."""
         records = step.records if step else []
-        events = [r for r in records if isinstance(r, HistoryEvent)]
         session.add_all([r for r in records if not isinstance(r, HistoryEvent)])
-        if events:  # one executemany after the command's own rows (execute flushes them first)
-            session.execute(sa.insert(HistoryEvent), [{c: getattr(e, c) for c in _HISTORY_COLUMNS} for e in events])
+        rows = history if history is not None else []
+        rows.extend({c: getattr(e, c) for c in _HISTORY_COLUMNS} for e in records if isinstance(e, HistoryEvent))
         mirror_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
-                      failures=step.failures if step else None)
+                        failures=step.failures if step else None, history=rows)
         row.state = self.serializer.dumps(wf)
+        if history is None and rows:
+            session.execute(HistoryEvent.__table__.insert(), rows)
 
 
 def _process_failed(exc) -> ProcessFailed:

@@ -133,6 +133,15 @@ class Jobs:
                     self._release([job.id] + [j.id for j in queue])
                     queue = []
                     continue
+                timers = self._same_batch_timers(job, queue)
+                if len(timers) > 1:
+                    fired, leased = self._fire_timers(timers, claim_next=0 if queue else batch)
+                    if fired:
+                        nothing_due = leased == []
+                        queue.extend(leased or [])
+                        ran += len(timers)
+                        continue
+                    queue[:0] = timers[1:]  # a case of the batch failed or moved: one by one, as always
                 leased = self.run_job(job, claim_next=0 if queue else batch)
                 nothing_due = leased == []
                 queue.extend(leased or [])
@@ -141,6 +150,58 @@ class Jobs:
             if queue:
                 self._release([j.id for j in queue])
         return ran
+
+    def _same_batch_timers(self, job: ClaimedJob, queue: list[ClaimedJob]) -> list[ClaimedJob]:
+        """``job`` and, when it is a timer on PostgreSQL, the other leased timers of other cases (taken out of
+        ``queue``): they fire in one transaction. On SQLite a transaction's first write locks the database, and
+        a step may call handlers that write, so each case keeps its own transaction there."""
+        if job.kind != "timer" or self._rt.writes_lock_database:
+            return [job]
+        timers, seen = [job], {job.instance_id}
+        for other in list(queue):
+            if other.kind == "timer" and other.instance_id not in seen:
+                timers.append(other)
+                seen.add(other.instance_id)
+                queue.remove(other)
+        return timers
+
+    def _fire_timers(self, jobs: list[ClaimedJob], *, claim_next: int = 0) -> tuple[bool, list[ClaimedJob] | None]:
+        """Fire leased timer jobs of different cases in one transaction: one UPDATE marks done those whose lease
+        this worker still holds, one SELECT reads their cases, each case is restored, stepped and saved, and the
+        history rows and the cases' UPDATEs are one executemany each. → (fired, the next batch leased, as
+        run_job); fired False: nothing was written (a case failed, or changed meanwhile) and the caller runs the
+        jobs one by one, each with its own failure handling."""
+        actor = f"worker:{self._rt.worker_id}"
+        try:
+            with self._rt.transaction() as session, session.no_autoflush:
+                now = self._rt.now()
+                mine = set(session.execute(
+                    sa.update(Job).where(Job.id.in_([j.id for j in jobs]), Job.status == "running",
+                                         Job.lease_owner == self._rt.worker_id)
+                    .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
+                    .returning(Job.id).execution_options(synchronize_session=False)).scalars())
+                ours = [j for j in jobs if j.id in mine]
+                rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
+                    Instance.id.in_([j.instance_id for j in ours])))}
+                history: list[dict] = []
+                for job in ours:
+                    row = rows.get(job.instance_id)
+                    if row is None:
+                        continue
+                    row, wf, pspec, se = self._rt.load(session, row.id, row=row)
+                    stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
+                    step = self._rt.step(session, row, wf, se, actor)
+                    history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
+                                    "activity_id": job.activity_id, "activity_name": job.activity_name,
+                                    "actor": actor, "details": {}})
+                    self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+                if history:
+                    session.execute(HistoryEvent.__table__.insert(), history)
+                session.flush()
+                return True, (self._claim(session, claim_next) if claim_next else None)
+        except Exception as exc:  # noqa: BLE001 - each job is run again on its own, with its own failure handling
+            log.info("%d timers could not fire together (%s); firing them one by one", len(jobs), _one_line(exc))
+            return False, None
 
     def _release(self, job_ids: list[int]) -> None:
         """Hand back jobs this worker leased and will not run: due again at once, no attempt counted."""
@@ -202,7 +263,7 @@ class Jobs:
                         return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
-                    stored = mirror_of(wf, pspec)
+                    stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)  # it is marked done here
                     apply(session, row, wf)
                     step = self._rt.step(session, row, wf, se, f"worker:{self._rt.worker_id}")
                     if self._rt.writes_lock_database and not self._mark_finished(session, job):

@@ -142,10 +142,11 @@ def _subscription_keys(waiting) -> frozenset:
 
 
 def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=None, stored: Mirror | None = None,
-                    failures: dict | None = None):
+                    failures: dict | None = None, history: list | None = None):
     """Mirror ``wf``'s wait states into the tables. With ``stored`` (the Mirror of the state the case was
     restored from), only the difference is written, with nothing read; without it, the stored rows are read
-    and compared (a migration)."""
+    and compared (a migration). ``history``: where the case's "completed" row goes (the caller inserts it);
+    None inserts it here."""
     human, external, timers, messages = waiting_states(wf)
     new = stored is not None and stored.new
     current_items = observe_items(wf, pspec)
@@ -171,8 +172,12 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     if wf.is_completed() and row.status == "running":
         row.status = "completed"
         row.ended_at = now
-        session.execute(sa.insert(HistoryEvent), [{"instance_id": row.id, "at": now, "kind": "completed",
-                                                   "actor": actor, "details": {}}])
+        done = {"instance_id": row.id, "at": now, "kind": "completed", "activity_id": None, "activity_name": None,
+                "actor": actor, "details": {}}
+        if history is None:
+            session.execute(HistoryEvent.__table__.insert(), [done])
+        else:
+            history.append(done)
 
 
 def _stored_subscriptions(session, instance_id) -> frozenset:
@@ -196,10 +201,10 @@ def _mirror_human_tasks(engine, session, row, ready, script_engine, now, stored:
     opened = [_human_task(engine, row, t, task_id, script_engine, now)
               for task_id, t in wanted.items() if task_id not in stored]
     if opened:
-        session.execute(sa.insert(HumanTask), [_columns(HumanTask, t) for t in opened])
+        session.execute(HumanTask.__table__.insert(), [_columns(HumanTask, t) for t in opened])
         groups = [{"task_id": t.id, "group": g} for t in opened for g in t.candidate_groups]
         if groups:
-            session.execute(sa.insert(HumanTaskGroup), groups)
+            session.execute(HumanTaskGroup.__table__.insert(), groups)
     gone = sorted(stored - set(wanted))
     if gone:
         session.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.status == "open")
@@ -277,7 +282,7 @@ def _mirror_jobs(session, row, wanted: dict, stored: frozenset | None, now, fail
         for r in failed:  # an incident's history names the job: one row at a time, with its id
             job_id = _upsert_jobs(session, [r], returning=True)
             if r["status"] == "incident":
-                session.execute(sa.insert(HistoryEvent), [incident_event(r, job_id, failures[r["task_id"]], now)])
+                session.execute(HistoryEvent.__table__.insert(), [incident_event(r, job_id, failures[r["task_id"]], now)])
     gone = [key for key in stored_keys if key not in wanted]
     if gone:
         session.execute(sa.update(Job).where(
@@ -293,7 +298,7 @@ def _upsert_jobs(session, rows: list[dict], returning: bool = False):
     if not rows:
         return None
     dialect = session.get_bind().dialect.name
-    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Job)
+    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Job.__table__)
     closed = sa.not_(_one_of(Job.status, OPEN_JOB_STATES))
     stmt = insert.on_conflict_do_update(
         index_elements=["instance_id", "task_id", "kind"],
@@ -322,7 +327,7 @@ def _mirror_subscriptions(session, row, waiting, stored: frozenset, now):
     wanted = set(_subscription_keys(waiting))
     added = wanted - stored
     if added:
-        session.execute(sa.insert(Subscription), [
+        session.execute(Subscription.__table__.insert(), [
             {"instance_id": row.id, "task_id": task_id, "message_name": name, "business_key": row.business_key,
              "locality_path": row.locality_path, "created_at": now} for task_id, name in sorted(added)])
     for task_id, name in sorted(stored - wanted):
@@ -377,7 +382,7 @@ def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Item)
+    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Item.__table__)
     new = insert.excluded
     keep_final = sa.and_(_one_of(Item.state, FINAL_ITEM_STATES), new.state == _constant("in_progress"))
     final = _one_of(new.state, FINAL_ITEM_STATES)
