@@ -206,11 +206,11 @@ _ROWS_OF_INSTANCE = (  # every row a case keeps, by table: how its rows name the
 def stored_bytes(eng, instance_id: str) -> int | None:
     """PostgreSQL: the bytes of every row the case keeps (pg_column_size of each row, TOAST-compressed as
     stored; indexes not included); None on SQLite."""
-    if eng.db.dialect.name != "postgresql":
+    if eng.runtime.db.dialect.name != "postgresql":
         return None
     sql = " + ".join(f"(SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {table} t WHERE {where})"
                      for table, where in _ROWS_OF_INSTANCE)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return int(s.scalar(sa.text(f"SELECT {sql}"), {"i": instance_id}))
 
 

@@ -82,7 +82,7 @@ def worker(index: int, url: str, schema: str, persons: list[dict], warm: list[di
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                     db_engine=_db(url, schema, app), worker_id=f"bench-{index}")
     runner = SharedRunner(eng, clock)
-    runner.counter = R.SqlCounter(eng.db)
+    runner.counter = R.SqlCounter(eng.runtime.db)
     runner.probe = lambda *_a: None  # no state-size probes here
     for p in warm:
         runner.run(p, t0)
@@ -97,7 +97,7 @@ def worker(index: int, url: str, schema: str, persons: list[dict], warm: list[di
     results.put({"index": index, "n": len(persons), "wall": wall, "cpu": cpu, "pg_cpu": pg_cpu,
                  "backends": len(backends1), "finished_at": time.time()})
     admin.dispose()
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 def main(argv=None) -> None:
@@ -125,7 +125,7 @@ def main(argv=None) -> None:
         ref_clock = FakeClock(t0)
         ref_eng = ref_db.engine(ref_clock, roster, lambda h: R.recording(h, canned))
         ref_runner = R.EngineRunner(ref_eng, ref_clock)
-        ref_runner.counter = R.SqlCounter(ref_eng.db)
+        ref_runner.counter = R.SqlCounter(ref_eng.runtime.db)
         for p in sample:
             ref_runner.run(p, t0)
     finally:
@@ -142,11 +142,11 @@ def main(argv=None) -> None:
     try:
         setup = bootstrap(args.pg, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms",
                           clock=FakeClock(t0), db_engine=_db(args.pg, schema, "bench-throughput-setup"))
-        Base.metadata.create_all(setup.db)
-        ledger_md.create_all(setup.db)
-        setup.sync_folders("bench")
-        load_roster(setup.db, roster)
-        setup.db.dispose()
+        Base.metadata.create_all(setup.runtime.db)
+        ledger_md.create_all(setup.runtime.db)
+        setup.deploy_folders("bench")
+        load_roster(setup.runtime.db, roster)
+        setup.runtime.db.dispose()
 
         ctx = mp.get_context("spawn")
         barrier, results = ctx.Barrier(args.workers + 1), ctx.Queue()

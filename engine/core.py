@@ -1,7 +1,7 @@
 """The runtime context the Engine's collaborators share (see engine/__init__.py for the façade)."""
 from __future__ import annotations
 
-import copy
+import pickle
 import logging
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +54,7 @@ class Runtime:
         self._decision_cache: dict[int, dict] = {}
         self._calendars: dict[str, object] = {}
         self._settings: dict[str, dict] = {}
+        self._settings_pickled: dict[str, bytes] = {}
         self._called: dict[tuple, dict[str, int]] = {}
 
     # ---- time and transactions ----------------------------------------------------------
@@ -88,6 +89,7 @@ class Runtime:
         self._localities = None
         self._calendars.clear()
         self._settings.clear()
+        self._settings_pickled.clear()
 
     def locality(self, code: str) -> LocalityInfo:
         found = self.localities().get(str(code))
@@ -103,7 +105,11 @@ class Runtime:
 
     def settings(self, code: str) -> dict:
         """The locality's parameters merged along its chain: a fresh copy the caller may change."""
-        return copy.deepcopy(self._merged_settings(code))
+        # every handler call gets its own copy: unpickling the cached bytes is several times cheaper than deepcopy
+        blob = self._settings_pickled.get(code)
+        if blob is None:
+            blob = self._settings_pickled[code] = pickle.dumps(self._merged_settings(code), pickle.HIGHEST_PROTOCOL)
+        return pickle.loads(blob)
 
     def _merged_settings(self, code: str) -> dict:
         # merging deep-copies every level of the chain (about 0.5 ms); the result only changes on a deploy,
