@@ -184,6 +184,7 @@ class Jobs:
                 rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
                     Instance.id.in_([j.instance_id for j in ours])))}
                 history: list[dict] = []
+                saved = []
                 for job in ours:
                     row = rows.get(job.instance_id)
                     if row is None:
@@ -195,9 +196,11 @@ class Jobs:
                                     "activity_id": job.activity_id, "activity_name": job.activity_name,
                                     "actor": actor, "details": {}})
                     self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+                    saved.append(row)
                 if history:
                     session.execute(HistoryEvent.__table__.insert(), history)
-                session.flush()
+                _write_cases(session, saved)
+                session.flush()  # rows the steps added through the session (outgoing message jobs)
                 return True, (self._claim(session, claim_next) if claim_next else None)
         except Exception as exc:  # noqa: BLE001 - each job is run again on its own, with its own failure handling
             log.info("%d timers could not fire together (%s); firing them one by one", len(jobs), _one_line(exc))
@@ -387,6 +390,28 @@ def _expire_statement(postgresql: bool):
             .returning(Job.id, Job.instance_id, Job.status, Job.attempts, Job.max_attempts, Job.activity_id,
                        Job.activity_name, Job.last_error)
             .execution_options(synchronize_session=False))
+
+
+_CASE_COLUMNS = ("state", "waiting_in", "status", "ended_at", "updated_at", "person_key")
+
+
+@functools.cache
+def _write_cases_statement():
+    t = Instance.__table__
+    return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.version == sa.bindparam("b_version"))
+            .values(**{c: sa.bindparam(c) for c in _CASE_COLUMNS}, version=t.c.version + 1))
+
+
+def _write_cases(session, rows: list[Instance]) -> None:
+    """The cases of a batch in one executemany, each compare-and-set on its version (as the ORM's own UPDATE);
+    the rows leave the session, so it writes them no second time. A case changed meanwhile: Conflict."""
+    if not rows:
+        return
+    values = [{"b_id": r.id, "b_version": r.version, **{c: getattr(r, c) for c in _CASE_COLUMNS}} for r in rows]
+    for r in rows:
+        session.expunge(r)
+    if session.execute(_write_cases_statement(), values).rowcount != len(values):
+        raise Conflict("a case of the batch was changed by someone else at the same time")
 
 
 def _one_line(exc: BaseException) -> str:
