@@ -35,7 +35,7 @@ from .mirror import mirror_of
 log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
-CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "10")))  # jobs leased per claim statement
+CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "25")))  # jobs leased per claim statement
 
 
 @dataclass
