@@ -6,6 +6,7 @@ workflows.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -297,10 +298,19 @@ def _upsert_jobs(session, rows: list[dict], returning: bool = False):
     due time set again), or, when open, keeps its state and takes the timer's due time."""
     if not rows:
         return None
-    dialect = session.get_bind().dialect.name
+    stmt = _job_upsert(session.get_bind().dialect.name)
+    if returning:
+        return session.execute(stmt.returning(Job.__table__.c.id), rows[0]).scalar_one()
+    session.execute(stmt, rows)
+    return None
+
+
+@functools.cache
+def _job_upsert(dialect: str):
+    """Built once per dialect (building an upsert costs more than running it on SQLite)."""
     insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Job.__table__)
     closed = sa.not_(_one_of(Job.status, OPEN_JOB_STATES))
-    stmt = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["instance_id", "task_id", "kind"],
         set_={"status": sa.case((closed, _constant("ready")), else_=Job.status),
               "due_at": sa.case((sa.or_(closed, Job.kind == _constant("timer")), insert.excluded.due_at),
@@ -308,10 +318,6 @@ def _upsert_jobs(session, rows: list[dict], returning: bool = False):
               "updated_at": insert.excluded.updated_at,
               "lease_owner": sa.case((closed, None), else_=Job.lease_owner),
               "lease_until": sa.case((closed, None), else_=Job.lease_until)})
-    if returning:
-        return session.execute(stmt.returning(Job.id), rows[0]).scalar_one()
-    session.execute(stmt, rows)
-    return None
 
 
 def _constant(text: str):
@@ -379,18 +385,21 @@ def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now
         rows.append({"instance_id": row.id, "item": code, "department": dept, "locality": row.locality,
                      "locality_path": row.locality_path, "state": state, "result": result, "started_at": now,
                      "completed_at": now if final else None})
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
+    if rows:
+        session.execute(_item_upsert(session.get_bind().dialect.name), rows)
+
+
+@functools.cache
+def _item_upsert(dialect: str):
     insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Item.__table__)
     new = insert.excluded
     keep_final = sa.and_(_one_of(Item.state, FINAL_ITEM_STATES), new.state == _constant("in_progress"))
     final = _one_of(new.state, FINAL_ITEM_STATES)
-    session.execute(insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["instance_id", "item"],
         set_={"state": new.state, "completed_at": sa.case((final, new.completed_at), else_=Item.completed_at),
               "result": sa.case((final, new.result), else_=Item.result)},
-        where=sa.and_(Item.state != new.state, sa.not_(keep_final))), rows)
+        where=sa.and_(Item.state != new.state, sa.not_(keep_final)))
 
 
 # not_requested: the person did not ask for the item (采集表 / application), so no department acts on it
