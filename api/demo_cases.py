@@ -176,16 +176,16 @@ def window_open_person(engine, locality: str = "340722", scan: int = 400) -> dic
     from .views import application_checks as checks
     from .views.retirement_facts import window
 
-    today = engine.now().astimezone(SHANGHAI).date()
-    settings = engine.settings(locality)
-    for i, person in enumerate(engine.ports.roster.in_locality(locality)):
+    today = engine.runtime.now().astimezone(SHANGHAI).date()
+    settings = engine.runtime.settings(locality)
+    for i, person in enumerate(engine.runtime.ports.roster.in_locality(locality)):
         if i >= scan:
             return None
         variables = {"category": person["category"], "sex": person["sex"],
                      "birth_date_id_card": iso(person["birth_date_id_card"])}
         if not window(settings, checks.retirement_dates(engine, locality, variables, person), today)["open_now"]:
             continue
-        with engine.reading() as s:
+        with engine.runtime.reading() as s:
             if case_queries.running_case(s, locality, person["id_number"]) is None:
                 return {"id_number": person["id_number"], "name": person["name"]}
     return None

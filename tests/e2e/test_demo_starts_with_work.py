@@ -43,10 +43,10 @@ def _groups_with_user_tasks(eng, locality: str) -> set[str]:
     import re
 
     with eng.runtime.reading() as s:
-        seq = eng.definitions.latest_seq(s)
+        seq = eng.runtime.definitions.latest_seq(s)
         found = set()
-        for code in eng.chain(locality):
-            for d in eng.definitions.current_at(s, code, seq):
+        for code in eng.runtime.chain(locality):
+            for d in eng.runtime.definitions.current_at(s, code, seq):
                 if d.kind == "bpmn":
                     for groups in re.findall(r'<bpmn:userTask[^>]*candidateGroups="([^"]*)"', d.content):
                         found |= {g.strip() for g in groups.split(",")}
