@@ -220,10 +220,7 @@ def demo(if_empty: bool, people: int, cases: bool):
         _report_kept(eng.deploy_folders("demo"))
         click.echo("demo data already loaded; new definition files loaded, deployed ones kept")
         return
-    summary = load_demo(eng, people=people)
-    _report_kept(summary.get("folders") or [])
-    click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
-    if cases:
+    if cases:   # first: it deploys the folders on the demo clock's first morning, so timer starts fire in it
         from .demo_cases import prerun
 
         click.echo("running the last weeks on a demo clock (cases at every stage)…")
@@ -232,6 +229,9 @@ def demo(if_empty: bool, people: int, cases: bool):
             c = ran[code]
             click.echo(f"  {code}: {c['cases']} cases, {c['completed']} finished, {c['open_tasks']} tasks waiting")
         click.echo(f"  ({ran['seconds']} s)")
+    summary = load_demo(eng, people=people)
+    _report_kept(summary.get("folders") or [])
+    click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
 
 
 def _banner_cases(key: str, url: str) -> None:
@@ -240,7 +240,7 @@ def _banner_cases(key: str, url: str) -> None:
 
     from handlers import progress_link
 
-    from .demo_cases import sample_cases
+    from .demo_cases import sample_cases, window_open_person
 
     try:
         cases = sample_cases(_engine(), limit=2)
@@ -254,6 +254,13 @@ def _banner_cases(key: str, url: str) -> None:
     first = cases[0]
     token = progress_link.issue(first["business_key"], first["instance_id"], datetime.now(timezone.utc), secret=key)
     click.echo(f"  the applicant's page of {first['business_key']}: {url}/progress?t={token}")
+    try:
+        person = window_open_person(_engine())
+    except Exception:  # noqa: BLE001 — the banner never stops the server
+        person = None
+    if person:
+        click.echo(f"  to file one at the window: {url}/apply as zy_community, ID number {person['id_number']} "
+                   f"({person['name']}, window open, no case yet)")
 
 
 def _report_kept(results) -> None:

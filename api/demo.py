@@ -73,6 +73,7 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
     from handlers.ledger.demo_roster import generate_roster, load_roster
 
     from .config import demo_mode
+    from .simulate import statutory_months
 
     if not demo_mode():
         raise NotDemoMode(DEMO_ONLY)
@@ -81,7 +82,8 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
     today = engine.runtime.now().date()
     loaded = {}
     for i, code in enumerate(ROSTER_LOCALITIES):
-        persons = generate_roster(code, people, today=today, seed=seed + i)
+        persons = generate_roster(code, people, today=today, seed=seed + i,
+                                  retirement_month=statutory_months(engine, code))
         loaded[code] = load_roster(engine.runtime.db, persons)
     return {"users": users, "roster": loaded, "folders": folders}
 

@@ -1,18 +1,20 @@
 """Demo cases at every stage: before the demo server starts, each locality's recent weeks are run on a fake clock
 (the simulator's people and clerks, api/simulate.py), so every demo inbox has work, some cases are finished and the
-applicant's page has cases to show. Each task waits up to a week before its clerk takes it up, so on the demo's
-first morning the last days' tasks of every stage wait in the departments' inboxes.
+applicant's page has cases to show. The definitions are deployed on that clock's first morning, so the monthly
+batches and the quarterly notification fire during the run (92 days: one quarterly notification always falls in).
+The clerks complete every task but a few of each step (``_LeaveWaiting``), so on the demo's first morning every step
+that the weeks reached has work in its department's inbox — some overdue, some due soon — and the cases behind them
+stand at every stage.
 
 Each simulated case gets its application row (申请表) as if filed by its channel, so the clerks' search, the case
 summary and the applicant's page find it like any other."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import time as _time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -20,22 +22,47 @@ from engine.bpmn.expressions import add_months
 from engine.clock import SHANGHAI, FakeClock
 from engine.store.models import Application, Instance
 
-from .simulate import QUIET_LOGGERS, _at, _Simulation
+from .simulate import QUIET_LOGGERS, _at, _Simulation, statutory_months
 
 LOCALITIES = ("340722", "220000")
 # people per locality: Zongyang's people apply a month before retiring, Jilin's employers declare six months ahead
-PEOPLE = {"340722": 120, "220000": 40}
+PEOPLE = {"340722": 120, "220000": 80}
 
 
-def _lag(task) -> timedelta:
-    """How long a task waits for its clerk: 0 to 7 days, fixed per task."""
-    return timedelta(days=int(hashlib.sha256(task.id.encode()).hexdigest(), 16) % 8)
+KEEP_PER_STEP = 2
+# the monthly batch carries every case of its month: its tasks are left waiting only in the last weeks, the other
+# steps' from the start (each holds up only its own cases)
+HOLD_CASES = ("monthly_batch",)
 
 
-def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_days: int = 0,
+class _LeaveWaiting:
+    """Which open tasks the simulated clerks of ``locality`` take up. Not another locality's (run before). Of each
+    step (activity), the first task is left for the demo's users whenever it comes (an overdue one, likely), and
+    one more that comes in the last weeks (from ``recent`` on); the monthly batch's (``HOLD_CASES``: it carries
+    every case of its month) only from ``recent`` on."""
+
+    def __init__(self, clock, locality: str, recent: datetime):
+        self.clock, self.locality, self.recent = clock, locality, recent
+        self.kept: set[str] = set()
+        self.per_step: dict[str, int] = {}
+
+    def ready(self, task) -> bool:
+        if task.id in self.kept or not task.locality.startswith(self.locality):
+            return False
+        n = self.per_step.get(task.activity_id, 0)
+        recent = self.clock.now() >= self.recent
+        if n >= KEEP_PER_STEP or not (recent or (n == 0 and task.process_key not in HOLD_CASES)):
+            return True
+        self.kept.add(task.id)
+        self.per_step[task.activity_id] = n + 1
+        return False
+
+
+def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 92, keep_days: int = 14,
            people: int | None = None, seed: int = 11, today=None, echo=print) -> dict:
-    """Run ``days`` days before ``today`` (default: the real date) on the demo database; clerks idle the last
-    ``idle_days``. → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
+    """Run ``days`` days before ``today`` (default: the real date) on the demo database, deploying the folders on
+    its first morning; clerks leave a few tasks of every step waiting, more of those of the last ``keep_days``
+    (``_LeaveWaiting``). → {locality: {"cases", "completed", "open_tasks"}, "seconds"}."""
     from engine.bootstrap import bootstrap
     from handlers.ledger.demo_roster import generate_roster, load_roster
 
@@ -48,24 +75,24 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
         logging.getLogger(name).setLevel(logging.WARNING)
     eng = bootstrap(database_url, processes_dir=processes_dir, forms_dir=forms_dir, clock=clock,
                     ports_kind="ledger", worker_id="demo-prerun")
+    eng.deploy_folders("demo")   # deployed on the first simulated morning: timer starts fire from then on
     out: dict = {}
     try:
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
-            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i)
-            for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
-                if p.get("housing_fund_account"):
+            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i,
+                                      retirement_month=statutory_months(eng, county))
+            for j, p in enumerate(persons):
+                if p.get("housing_fund_account"):   # account numbers count from 1 in every roster: keep them apart
                     p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"
+                _make_work(p, j)
             load_roster(eng.runtime.db, persons)
             sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed + i),
                               lambda *_a, **_k: None)
             sim.schedule()
-            sim.task_ready = lambda t: clock.now() - _as_utc(t.created_at) >= _lag(t)
-            working = sim.clerks
+            sim.task_ready = _LeaveWaiting(clock, locality, _at(today - timedelta(days=keep_days), 0)).ready
             for d in range(days):
-                day = start + timedelta(days=d)
-                sim.clerks = working if d < days - idle_days else (lambda _day: None)
-                sim.day(day)
+                sim.day(start + timedelta(days=d))
             _file_applications(eng, sim, locality)
             out[locality] = _counts(eng, locality)
     finally:
@@ -76,8 +103,19 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
     return out
 
 
-def _as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+def _make_work(person: dict, j: int) -> None:
+    """More of the persons whose cases need a department's hand than a random roster has, so that the weeks give
+    every department's step some cases: phones out of service (the phone correction and the offline notice), too
+    too few medical months (the medical top-up), an earlier birth date in the file (the birth-date check), the
+    only-child certificate (the reward's claim)."""
+    if j % 6 == 1:
+        person["phone_valid"] = False
+    if j % 3 == 2 and person.get("medical_account"):
+        person["medical_account"].update(actual_months=100, deemed_months=60, local_months=100)
+    if j % 7 == 3 and person.get("birth_date_file") in (None, person["birth_date_id_card"]):
+        person["birth_date_file"] = add_months(person["birth_date_id_card"], -2)
+    if j % 3 == 0 and not person.get("only_child_certificate"):
+        person["only_child_certificate"] = f"独{person['locality']}{j:06d}"
 
 
 def _file_applications(eng, sim, locality: str) -> None:
@@ -127,3 +165,27 @@ def sample_cases(engine, limit: int = 3) -> list[dict]:
                 out.extend({"locality": locality, "business_key": r.business_key, "instance_id": r.instance_id,
                             "status": r.status} for r in rows)
     return out
+
+
+def window_open_person(engine, locality: str = "340722", scan: int = 400) -> dict | None:
+    """A roster person of ``locality`` whose application window is open today and who has no case yet: an ID
+    number a new user can try at /apply (the demo's roster is synthetic)."""
+    from engine import case_queries
+    from handlers.variables import iso
+
+    from .views import application_checks as checks
+    from .views.retirement_facts import window
+
+    today = engine.runtime.now().astimezone(SHANGHAI).date()
+    settings = engine.runtime.settings(locality)
+    for i, person in enumerate(engine.runtime.ports.roster.in_locality(locality)):
+        if i >= scan:
+            return None
+        variables = {"category": person["category"], "sex": person["sex"],
+                     "birth_date_id_card": iso(person["birth_date_id_card"])}
+        if not window(settings, checks.retirement_dates(engine, locality, variables, person), today)["open_now"]:
+            continue
+        with engine.runtime.reading() as s:
+            if case_queries.running_case(s, locality, person["id_number"]) is None:
+                return {"id_number": person["id_number"], "name": person["name"]}
+    return None

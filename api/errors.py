@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from engine.dmn.errors import DecisionInputError, NoMatchingRule
 from engine.errors import EngineError, InvalidDefinition, InvalidInput, ProcessFailed
 
-from .i18n import localise
+from .i18n import localise, message_language
 
 log = logging.getLogger("retire.api")
 
@@ -107,7 +107,12 @@ def field_map(errors, location: str = "json") -> dict[str, dict[str, list[str]]]
 
 def error_body(code: int, message: str, errors: dict | None = None, **extra) -> dict:
     """The one error shape, its messages in the request's language (api/i18n.py: Chinese first by default)."""
-    body = {"code": code, "status": HTTPStatus(code).phrase, "message": localise(chinese_first(message, code))}
+    text = chinese_first(message, code)
+    if text != str(message or "") and message and message_language() != "en":
+        shown = text   # an English-only message: its Chinese heading, and the English detail kept after it
+    else:
+        shown = localise(text)
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": shown}
     errors = field_map(errors)
     if errors:
         body["errors"] = {loc: {f: [localise(m) for m in msgs] for f, msgs in fields.items()}

@@ -1,8 +1,8 @@
 """The language of what a person reads: zh-CN unless the request asks for English (``Accept-Language: en``).
 
 Server messages are written Chinese first with the English after them — ``中文 (English)`` or ``中文; English`` —
-so one text serves both: a request that names a language (a browser always does) gets that part only; a request
-that names none (scripts, the API's own tests) gets both, Chinese first. Labels default to Chinese.
+so one text serves both: a request gets the Chinese part, or the English part when it prefers English
+(``Accept-Language: en``). A request that names no language gets Chinese. Labels default to Chinese.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def lang() -> str:
 
 
 def message_language() -> str | None:
-    """``zh`` or ``en`` when the request names a language (English only when it prefers English), else None."""
-    if not has_request_context() or not request.headers.get("Accept-Language"):
+    """``zh``, or ``en`` when the request prefers English; None outside a request (the CLI: both, Chinese first)."""
+    if not has_request_context():
         return None
     return lang()
 
@@ -61,8 +61,8 @@ def english_part(text: str) -> str | None:
 
 
 def localise(text, language: str | None = None):
-    """A bilingual message for the request: its English or its Chinese part when the request names a language,
-    the whole text otherwise (and whenever the text has no such part)."""
+    """A bilingual message for the request: its Chinese part, or its English part when the request prefers English;
+    outside a request (and whenever the text has no such part) the whole text."""
     if not isinstance(text, str):
         return text
     language = language or message_language()

@@ -59,11 +59,25 @@ class TokenRequest(Ordered):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
+def _locality_name(user) -> str | None:
+    """The name of the account's locality (枞阳县, 吉林省 …), for the pages' header."""
+    from engine.errors import NotFound
+
+    from .views.common import engine
+
+    code = user.get("locality") if isinstance(user, dict) else getattr(user, "locality", None)
+    try:
+        return engine().runtime.locality(code).name if code else None
+    except NotFound:  # a locality removed since the account was made: the header shows the code
+        return None
+
+
 class UserOut(Ordered):
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
     locality = fields.String()
+    locality_name = fields.Function(_locality_name, metadata={"description": "the locality's name, e.g. 枞阳县"})
     groups = fields.List(fields.String())
     active = fields.Boolean()
 

@@ -9,6 +9,7 @@ every open task on working days with valid data for the task's form (``clerk_for
 """
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import shutil
@@ -488,6 +489,15 @@ class _Simulation:
         return out
 
 
+def statutory_months(eng, locality: str):
+    """The demo roster's ``retirement_month``: the locality's statutory_retirement_age table, once per input."""
+    @functools.lru_cache(maxsize=None)
+    def month(category: str, birth_month: str) -> str:
+        return eng.runtime.decide("statutory_retirement_age", locality,
+                          {"category": category, "birth_month": birth_month})["retirement_month"]
+    return month
+
+
 def run_simulation(*, locality: str = "340722", start: str | date | None = None, days: int = 92,
                    people: int = 2000, database_url: str | None = None, echo=print, seed: int = 7) -> dict:
     """Simulate ``days`` days of ``locality`` from ``start`` (default today) → a summary dict (see module doc)."""
@@ -522,7 +532,8 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         eng.runtime.locality(locality)
         # the demo roster retires in the six quarters after its "today": one quarter back, so that windows
         # open from the first simulated day on
-        persons = generate_roster(locality, people, today=_month_start_after(start, -3), seed=seed)
+        persons = generate_roster(locality, people, today=_month_start_after(start, -3), seed=seed,
+                                  retirement_month=statutory_months(eng, locality))
         load_roster(eng.runtime.db, persons)
         sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed), echo)
         sim.schedule()

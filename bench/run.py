@@ -26,6 +26,7 @@ the driver's own reads; the state-size probes are left out. Baseline before the 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import re
 import logging
@@ -72,9 +73,25 @@ FORMLESS: dict[str, int] = {}        # activity id -> count of human tasks witho
 
 # ---- persons ---------------------------------------------------------------------------------
 
+@functools.cache
+def local_decisions() -> dict:
+    """{decision id: Decision} in force for LOCALITY: the nearest locality's table wins, as in the engine."""
+    decisions = {}
+    for folder in DMN_DIRS:
+        for f in sorted(folder.glob("*.dmn")):
+            for d in load_decisions(f.read_bytes(), f.name):
+                decisions[d.id] = d
+    return decisions
+
+
+def statutory_month(category: str, birth_month: str) -> str:
+    return local_decisions()["statutory_retirement_age"].evaluate(
+        {"category": category, "birth_month": birth_month}).outputs["retirement_month"]
+
+
 def pick_persons(n: int, today: date, seed: int) -> list[dict]:
     """n persons from a generated roster whose phone passes the application form (11 digits)."""
-    roster = generate_roster(LOCALITY, int(n * 1.1) + 20, today=today, seed=seed)
+    roster = generate_roster(LOCALITY, int(n * 1.1) + 20, today=today, seed=seed, retirement_month=statutory_month)
     good = [p for p in roster if len(p["phone"]) == 11]
     if len(good) < n:
         raise SystemExit(f"the roster has only {len(good)} usable persons for n={n}")
@@ -108,11 +125,7 @@ class PlainRunner:
         parser.add_bpmn_files([str(f) for f in sorted((ROOT / "processes" / "000000").glob("*.bpmn"))])  # called
         self.spec = parser.get_spec("retirement")
         self.subs = parser.get_subprocess_specs("retirement")
-        decisions = {}
-        for folder in DMN_DIRS:        # nearest locality wins, as in the engine
-            for f in sorted(folder.glob("*.dmn")):
-                for d in load_decisions(f.read_bytes(), f.name):
-                    decisions[d.id] = d
+        decisions = local_decisions()
         self.script_engine = CaseScriptEngine(decide=lambda ref, variables: decisions[ref].evaluate(variables).outputs,
                                               functions=calendar_functions(_PlainCalendars(decisions), None,
                                                                            LOCALITY, 0))

@@ -166,12 +166,12 @@ class Runtime:
         return d, self._parsed_decision(session, d.id, decision_id)
 
     def _parsed_decision(self, session, definition_id: int, decision_id: str):
-        from .dmn import load_decisions
+        from .parsed import decisions, parsed as parsed_form
 
         parsed = self._decision_cache.get(definition_id)
         if parsed is None:
             d = session.get(Definition, definition_id)
-            parsed = {dec.id: dec for dec in load_decisions(d.content, d.file_name)}
+            parsed = decisions(parsed_form("dmn", d.content, d.content_hash), d.file_name)
             self._decision_cache[definition_id] = parsed
         return parsed[decision_id]
 

@@ -16,6 +16,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from .clock import SHANGHAI
 from .errors import Conflict, InvalidInput, NotFound
 from .forms import defaults_of
+from .inbox import mirror_inbox
 from .jsonable import jsonable
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
 from .mirror import RECORDED_FIELDS, Mirror, mirror_of
@@ -245,6 +246,7 @@ class Cases:
             row.waiting_in = []
             session.execute(sa.update(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
                             .values(status="cancelled", completed_at=now))
+            mirror_inbox(session, row.id, ())
             session.execute(sa.update(Job).where(Job.instance_id == row.id,
                                                  Job.status.in_(("ready", "running", "incident")))
                             .values(status="cancelled", updated_at=now))

@@ -26,6 +26,7 @@ from SpiffWorkflow import TaskState
 from handlers.context import BusinessRuleViolation, HandlerContext
 
 from .bpmn.interpreter import ExpressionError
+from .bpmn.task_specs import continue_after, waits_after
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
@@ -228,6 +229,8 @@ class Jobs:
                                     loaded, claim_next=claim_next)
             elif kind == "timer":
                 return self._finish(job, lambda s, row, wf: None, [], claim_next=claim_next)
+            elif kind == "continuation":  # camunda:asyncAfter: take the outgoing flows of the completed task
+                return self._finish(job, lambda s, row, wf: _continue_after(wf, task_id), [], claim_next=claim_next)
             elif kind == "message":
                 self._cases.deliver_message(payload["name"], payload["business_key"], payload.get("payload"),
                                      locality=payload.get("locality"), actor=f"job:{job.id}")
@@ -273,7 +276,7 @@ class Jobs:
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
                     now = self._rt.now()
                     session.add(HistoryEvent(
-                        instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
+                        instance_id=row.id, at=now, kind="timer_fired" if job.kind == "timer" else "job_completed",
                         activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self._rt.worker_id}",
                         details={"topic": job.topic} if job.topic else {}))
                     session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
@@ -417,6 +420,13 @@ def _write_cases(session, rows: list[Instance]) -> None:
 def _one_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def _continue_after(wf, task_id: str) -> None:
+    task = wf.get_task_from_id(uuid.UUID(task_id))
+    if task is None or not waits_after(task):
+        raise Conflict("the task no longer waits for its continuation")
+    continue_after(task)
 
 
 def _complete_external(wf, task_id: str, result: dict) -> None:

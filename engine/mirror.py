@@ -17,9 +17,10 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .bpmn.task_specs import ExternalServiceTask
+from .bpmn.task_specs import ExternalServiceTask, waits_after
 from .clock import SHANGHAI
 from .errors import ProcessFailed
+from .inbox import mirror_inbox
 from .jsonable import jsonable
 from .runtime.service_tasks import apply_failure, incident_event
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
@@ -76,11 +77,15 @@ def activity_label(task) -> str:
     return getattr(task.task_spec, "bpmn_name", None) or getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
 
 
-def waiting_states(wf):
-    """(human, external, timers, messages): the tasks the instance waits in."""
+def waiting_states(wf, continuations: list | None = None):
+    """(human, external, timers, messages): the tasks the instance waits in; the tasks completed at a
+    ``camunda:asyncAfter`` boundary, whose outgoing flows a job takes, are appended to ``continuations``."""
     human, external, timers, messages = [], [], [], []
     for t in all_tasks(wf):
-        if t.state == TaskState.READY and t.task_spec.manual:
+        if t.state == TaskState.COMPLETED:
+            if continuations is not None and waits_after(t):
+                continuations.append(t)
+        elif t.state == TaskState.READY and t.task_spec.manual:
             human.append(t)
         elif t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
             external.append(t)
@@ -128,8 +133,9 @@ class Mirror:
 
 def mirror_of(wf, pspec) -> Mirror:
     """The Mirror of ``wf``: take it right after restoring a state, before changing the workflow."""
-    human, external, timers, messages = waiting_states(wf)
-    return _mirror(human, messages, observe_items(wf, pspec), _wanted_jobs(external, timers))
+    continuations: list = []
+    human, external, timers, messages = waiting_states(wf, continuations)
+    return _mirror(human, messages, observe_items(wf, pspec), _wanted_jobs(external, timers, continuations))
 
 
 def _mirror(human, messages, observed_items: dict, wanted_jobs: dict) -> Mirror:
@@ -148,10 +154,11 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     restored from), only the difference is written, with nothing read; without it, the stored rows are read
     and compared (a migration). ``history``: where the case's "completed" row goes (the caller inserts it);
     None inserts it here."""
-    human, external, timers, messages = waiting_states(wf)
+    continuations: list = []
+    human, external, timers, messages = waiting_states(wf, continuations)
     new = stored is not None and stored.new
     current_items = observe_items(wf, pspec)
-    wanted_jobs = _wanted_jobs(external, timers)
+    wanted_jobs = _wanted_jobs(external, timers, continuations)
     current = _mirror(human, messages, current_items, wanted_jobs)
     if stored is None:
         stored = Mirror(None, _stored_subscriptions(session, row.id), _stored_items(session, row.id), None)
@@ -166,7 +173,7 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     waiting_in = [
         {"activity_id": t.task_spec.bpmn_id, "name": activity_label(t),
          "type": kind} for kind, tasks in (("user_task", human), ("service_task", external), ("timer", timers),
-                                           ("message", messages)) for t in tasks]
+                                           ("message", messages), ("continuation", continuations)) for t in tasks]
     if waiting_in != row.waiting_in:
         row.waiting_in = waiting_in
     row.updated_at = now
@@ -206,6 +213,7 @@ def _mirror_human_tasks(engine, session, row, ready, script_engine, now, stored:
         groups = [{"task_id": t.id, "group": g} for t in opened for g in t.candidate_groups]
         if groups:
             session.execute(HumanTaskGroup.__table__.insert(), groups)
+    mirror_inbox(session, row.id, wanted, opened, nothing_stored=nothing_stored)
     gone = sorted(stored - set(wanted))
     if gone:
         session.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.status == "open")
@@ -242,11 +250,14 @@ def _columns(model, obj) -> dict:
     return {c.key: getattr(obj, c.key) for c in model.__table__.columns if c.key in obj.__dict__}
 
 
-def _wanted_jobs(external, timers) -> dict:
-    """{(task id, kind): (task, due, topic)}: the jobs the waiting service tasks and timers need."""
+def _wanted_jobs(external, timers, continuations=()) -> dict:
+    """{(task id, kind): (task, due, topic)}: the jobs the waiting service tasks, the asyncAfter continuations
+    and the timers need (a due of None: due at once)."""
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, None, t.task_spec.extensions.get("topic"))
+    for t in continuations:  # camunda:asyncAfter: the worker takes the outgoing flows
+        wanted[(str(t.id), "continuation")] = (t, None, None)
     for t in timers:
         due = timer_due(t._get_internal_data("event_value"))
         if due is not None:

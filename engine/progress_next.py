@@ -17,7 +17,7 @@ def department_name(names: dict, codes) -> str | None:
     if isinstance(codes, str):
         codes = codes.split(",")
     shown = [names.get(c.strip(), c.strip()) for c in codes or [] if c and c.strip()]
-    return "、".join(shown) or None
+    return "、".join(dict.fromkeys("、".join(shown).split("、"))) or None   # each word once (community names township's)
 
 
 def _activity_properties(pspec, activity_id: str) -> dict:

@@ -11,12 +11,11 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
-from lxml import etree
 from sqlalchemy.exc import IntegrityError
 
 from .bpmn.expressions import add_period, parse_duration, unwrap
 from .clock import SHANGHAI
-from .definitions import BPMN_NS
+from .parsed import parsed
 from .store.models import Definition, TimerStart
 
 log = logging.getLogger("retire.timers")
@@ -24,17 +23,7 @@ log = logging.getLogger("retire.timers")
 
 def start_timers(content: str) -> list[tuple[str, str]]:
     """(kind, value) of each timer start event of the executable process."""
-    root = etree.fromstring(content.encode("utf-8"))
-    out = []
-    for proc in root.findall(f"{{{BPMN_NS}}}process"):
-        for start in proc.findall(f"{{{BPMN_NS}}}startEvent"):
-            for timer in start.findall(f"{{{BPMN_NS}}}timerEventDefinition"):
-                for kind in ("timeCycle", "timeDate"):
-                    el = timer.find(f"{{{BPMN_NS}}}{kind}")
-                    if el is not None and (el.text or "").strip():
-                        out.append((kind, start_timer_value(el.text)))
-        break
-    return out
+    return [(kind, start_timer_value(text)) for kind, text in parsed("bpmn", content).start_timer_texts]
 
 
 def start_timer_value(text: str) -> str:

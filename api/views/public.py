@@ -129,9 +129,9 @@ def _by_token(session, eng, token: str):
     app = case_queries.application_by_key(session, business_key)
     if app is None or not app.instance_id.startswith(prefix):
         abort(404, message=NOT_FOUND)
-    days = (eng.runtime.settings(app.locality).get("public") or {}).get("progress_token_days") or progress_link.DEFAULT_DAYS
     try:   # the case's own locality may keep its links for a shorter time
-        progress_link.read(token, eng.runtime.now(), int(days), secret=current_app.config["SECRET_KEY"])
+        progress_link.read(token, eng.runtime.now(), _token_days(eng, app.locality),
+                           secret=current_app.config["SECRET_KEY"])
     except progress_link.LinkRefused:
         abort(410, message=EXPIRED)
     return app
@@ -139,9 +139,13 @@ def _by_token(session, eng, token: str):
 
 def _max_days(eng, token: str) -> int:
     """The longest validity of any locality (the token's own locality is checked once it is read)."""
-    days = [int((eng.runtime.settings(c).get("public") or {}).get("progress_token_days") or progress_link.DEFAULT_DAYS)
-            for c in eng.runtime.localities()]
-    return max(days or [progress_link.DEFAULT_DAYS])
+    return max(_token_days(eng, c) for c in eng.runtime.localities())
+
+
+def _token_days(eng, locality: str) -> int:
+    """How long the locality's progress links stay valid: settings public.progress_token_days (the national
+    settings give every locality one)."""
+    return int(eng.runtime.settings(locality)["public"]["progress_token_days"])
 
 
 def _by_tail(session, business_key: str, tail: str):

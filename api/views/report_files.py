@@ -14,7 +14,6 @@ from marshmallow import fields, validate
 
 from engine import report_queries
 from engine.clock import SHANGHAI
-from handlers.hrss import DEFAULT_BATCH_GROUPS
 
 from .. import report_tables as rt
 from ..auth import current, require
@@ -60,7 +59,7 @@ def office_batch_groups(settings, groups) -> set[str]:
     """The 报送组 whose batches a clerk's office submits: its channels (application.channels_by_group) mapped
     through acceptance.batch_groups."""
     by_group = (settings.get("application") or {}).get("channels_by_group") or {}
-    to_batch = {**DEFAULT_BATCH_GROUPS, **((settings.get("acceptance") or {}).get("batch_groups") or {})}
+    to_batch = (settings.get("acceptance") or {}).get("batch_groups") or {}
     return {to_batch[c] for g in groups for c in (by_group.get(g) or []) if c in to_batch}
 
 

@@ -77,11 +77,10 @@ class Tasks(MethodView):
         with eng.runtime.reading() as session:
             if args.get("locality"):
                 locality_allowed(args["locality"])
-            q = queries.task_query(path_prefix(args.get("locality")), groups=groups, assignee=assignee,
-                                   process=args.get("process"), due_before=args.get("due_before"),
-                                   business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")))
-            got = queries.seek_page(session, q, queries.TASK_ORDER, size=args["page_size"], page_no=args["page"],
-                                    after=args.get("after"))
+            got = queries.task_page(session, path_prefix(args.get("locality")), groups=groups, assignee=assignee,
+                                    process=args.get("process"), due_before=args.get("due_before"),
+                                    business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")),
+                                    size=args["page_size"], page_no=args["page"], after=args.get("after"))
             rows = got.pop("rows")
             return {**got, "items": [task_out(t, masked(t.summary)) for t in rows]}
 

@@ -70,6 +70,7 @@ def build_world(tmp_path_factory) -> World:
     from engine.clock import FakeClock
     from engine.store.models import HumanTask, Instance, Job
     from handlers.ledger.demo_roster import generate_roster, load_roster
+    from tests.support.decisions import statutory_month
 
     if PG_URL:
         reset_database(PG_URL)
@@ -92,8 +93,8 @@ def build_world(tmp_path_factory) -> World:
 
     # roster rows of both localities (the quarterly report reads them)
     today = clock.now().date()
-    load_roster(eng.runtime.db, generate_roster("220000", 30, today=today, seed=3))
-    load_roster(eng.runtime.db, generate_roster("340722", 30, today=today, seed=4))
+    load_roster(eng.runtime.db, generate_roster("220000", 30, today=today, seed=3, retirement_month=statutory_month))
+    load_roster(eng.runtime.db, generate_roster("340722", 30, today=today, seed=4, retirement_month=statutory_month))
     w.zy_person = person(county="340722", born=date(1966, 2, 9), name=ZONGYANG_NAME, seq=31, phone="13800001111")
     w.jl_person = person(county="220102", born=date(1966, 2, 9), name=JILIN_NAME, seq=41, phone="13900002222",
                          arrears_months=2)

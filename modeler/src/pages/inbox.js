@@ -14,7 +14,7 @@ const DUE_SOON_DAYS = 3;
 addTexts({
   zh: {
     'inbox.title': '经办人工作台', 'inbox.login': '经办人登录',
-    'inbox.tasks': '待办任务', 'inbox.count': '共 {n} 件', 'inbox.empty': '目前没有待办任务。',
+    'inbox.tasks': '待办任务', 'inbox.count': '共 {n} 件', 'inbox.empty': '目前没有待办任务。可在上方按身份证号、姓名或业务号查找案件，查看各联办事项的办理情况。',
     'inbox.sort': '排序', 'sort.due': '按办理期限', 'sort.created': '按到达时间', 'sort.name': '按事项',
     'inbox.filter': '只看', 'filter.all': '全部', 'filter.mine': '我认领的', 'filter.overdue': '已逾期',
     'due.overdue': '已逾期', 'due.soon': '即将到期', 'due.ok': '期限内', 'due.none': '无期限', 'due.at': '期限 {date}',
@@ -35,7 +35,7 @@ addTexts({
   },
   en: {
     'inbox.title': 'Clerk workbench', 'inbox.login': 'Clerk sign-in',
-    'inbox.tasks': 'Tasks', 'inbox.count': '{n} in all', 'inbox.empty': 'No tasks right now.',
+    'inbox.tasks': 'Tasks', 'inbox.count': '{n} in all', 'inbox.empty': 'No tasks right now. Find a case above (ID number, name or business key) to see how its joint items stand.',
     'inbox.sort': 'Sort', 'sort.due': 'By due date', 'sort.created': 'By arrival', 'sort.name': 'By task',
     'inbox.filter': 'Show', 'filter.all': 'All', 'filter.mine': 'Claimed by me', 'filter.overdue': 'Overdue',
     'due.overdue': 'Overdue', 'due.soon': 'Due soon', 'due.ok': 'On time', 'due.none': 'No due date', 'due.at': 'Due {date}',

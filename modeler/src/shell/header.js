@@ -9,7 +9,7 @@ export function pageHeader({ title, user, onLogout, extra = [] }) {
     h('h1', {}, title),
     h('span', { class: 'spacer' }),
     ...extra,
-    user ? h('span', { class: 'user', testid: 'header-user' }, `${user.display_name || user.username} · ${user.locality}`) : null,
+    user ? h('span', { class: 'user', testid: 'header-user' }, `${user.display_name || user.username} · ${user.locality_name || user.locality}`) : null,
     langButton(),
     onLogout ? h('button', { type: 'button', testid: 'logout', onClick: onLogout }, t('logout')) : null);
 }

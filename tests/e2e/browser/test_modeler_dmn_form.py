@@ -88,7 +88,15 @@ def test_dmn_problems_mark_rule_and_cell(page, live_server):
     assert not page.errors, page.errors
 
 
-def test_officer_edits_a_form_label_and_deploys(page, live_server):
+def test_officer_edits_a_form_label_and_deploys_and_the_clerk_sees_it_on_a_window_pc_and_a_phone(browser,
+                                                                                                   live_server):
+    from pages_browser import SIZES, Tab
+
+    context = browser.new_context(viewport=SIZES["desk"], locale="zh-CN")   # the officer at a 1366×768 PC
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     login(page, live_server.url, "policy_zy")
     select_locality(page, ZONGYANG)
     key = open_definition(page, "form", "collection_form")
@@ -130,15 +138,26 @@ def test_officer_edits_a_form_label_and_deploys(page, live_server):
     assert new_label in json.dumps(json.loads(content), ensure_ascii=False)
     shot(page, "form-03-deployed")
 
-    # the clerk's task shows the new label in the inbox
+    # the clerk's task shows the new label in the inbox, at the window's PC and on a phone
     _case_at_collection(live_server.engine)
-    page.goto(f"{live_server.url}/inbox")
-    page.get_by_test_id("inbox-username").fill("zy_community")
-    page.get_by_test_id("inbox-password").fill("clerk123")
-    page.get_by_test_id("inbox-password").press("Enter")
-    page.get_by_test_id("inbox-task-Task_accept_community").first.click()
-    page.get_by_text(new_label).wait_for()
-    shot(page, "form-04-label-in-task")
+    for size in ("desk", "phone"):
+        clerk_context = browser.new_context(viewport=SIZES[size], locale="zh-CN", is_mobile=size == "phone",
+                                            has_touch=size == "phone")
+        clerk = Tab(page=clerk_context.new_page(), size=size)
+        clerk.page.set_default_timeout(15_000)
+        clerk.page.goto(f"{live_server.url}/inbox")
+        clerk.page.get_by_test_id("inbox-username").fill("zy_community")
+        clerk.page.get_by_test_id("inbox-password").fill("clerk123")
+        clerk.page.get_by_test_id("inbox-password").press("Enter")
+        clerk.page.get_by_test_id("inbox-task-Task_accept_community").first.click()
+        clerk.page.locator("[data-testid=task-form] .fjs-form").wait_for()
+        form = clerk.page.get_by_test_id("task-form")
+        form.get_by_text(new_label).first.wait_for()
+        assert form.get_by_text(field["label"], exact=True).count() == 0, "the old label is gone"
+        assert clerk.fits_the_screen(), f"the clerk's form fits the screen ({size})"
+        clerk.shot("form-04-label-in-task")
+        clerk.axe("inbox-task-relabelled")
+        clerk_context.close()
     page.goto(f"{live_server.url}/modeler")
 
     if adapted:
@@ -147,6 +166,7 @@ def test_officer_edits_a_form_label_and_deploys(page, live_server):
         page.wait_for_function(
             "key => document.querySelector(`[data-testid=definition-form-${key}]`)?.dataset.status === 'inherited'", arg=key)
     assert not page.errors, page.errors
+    context.close()
 
 
 def test_form_problem_marks_the_component(page, live_server):

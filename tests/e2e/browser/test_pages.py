@@ -5,6 +5,7 @@ the SMS link on a phone and sees the new state. Each page is checked with axe-co
 violations), fits a 375-px screen, and its time to usable and gzipped bytes go to screenshots/metrics.json."""
 import re
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,6 +25,16 @@ def _sign_in(tab, prefix, username, password):
     tab.page.get_by_test_id(f"{prefix}-username").fill(username)
     tab.page.get_by_test_id(f"{prefix}-password").fill(password)
     tab.page.get_by_test_id(f"{prefix}-password").press("Enter")  # Enter signs in: no click
+
+
+def _timed_sign_in(tab, prefix, username, ready):
+    """Sign in with Enter; record the seconds from Enter until ``ready`` (the first task row, the ID field) shows."""
+    tab.page.get_by_test_id(f"{prefix}-username").fill(username)
+    tab.page.get_by_test_id(f"{prefix}-password").fill("clerk123")
+    start = time.perf_counter()
+    tab.page.get_by_test_id(f"{prefix}-password").press("Enter")
+    ready.wait_for()
+    record(f"usable_seconds.{prefix}_after_sign_in.{tab.size}", round(time.perf_counter() - start, 2))
 
 
 def _filed_at_the_window(site, p) -> dict:
@@ -53,7 +64,8 @@ def test_a_community_clerk_takes_in_an_application_at_the_window_and_prints_it(t
     measure(tab, "apply", f"{site.url}/apply", page.get_by_test_id("apply-username"))
     assert page.get_by_test_id("apply-step1").count() == 0, "nothing but the login shows before signing in"
     tab.axe("apply-login")
-    _sign_in(tab, "apply", "zy_community", "clerk123")
+    _timed_sign_in(tab, "apply", "zy_community", page.get_by_test_id("apply-id"))
+    measure(tab, "apply_signed_in", f"{site.url}/apply", page.get_by_test_id("apply-id"))
     page.get_by_test_id("apply-id").fill(p["id_number"])
     page.get_by_test_id("apply-id").press("Enter")
     page.get_by_test_id("apply-statutory").wait_for()
@@ -133,7 +145,10 @@ def test_a_clerk_finds_the_case_by_id_number_sees_it_overdue_and_completes_it_af
     measure(tab, "inbox", f"{site.url}/inbox", page.get_by_test_id("inbox-username"))
     assert page.get_by_test_id("inbox-tasks").count() == 0, "no task panel before signing in"
     tab.axe("inbox-login")
-    _sign_in(tab, "inbox", "zy_community", "clerk123")
+    first_row = page.locator(f"[data-testid=inbox-task-Task_accept_community]:has-text('{key}')")
+    _timed_sign_in(tab, "inbox", "zy_community", first_row)
+    assert "枞阳县" in page.get_by_test_id("header-user").inner_text(), "the header names the locality"
+    measure(tab, "inbox_tasks_signed_in", f"{site.url}/inbox", first_row)   # a signed-in clerk opens the inbox
 
     # find the case by ID number: masked in the list, whole only on "show"
     page.get_by_test_id("search-q").fill(p["id_number"])

@@ -86,7 +86,7 @@ def test_an_application_with_a_bad_id_number_and_phone_is_422_naming_each_field(
         "retirement_type": "normal", "bank_card": "6217001234567890123", "consent": True}})
     assert rv.status_code == 422
     fields = rv.json["errors"]["json"]
-    assert "check digit" in fields["id_number"][0] and set(fields) == {"id_number", "phone"}
+    assert "校验码不符" in fields["id_number"][0] and set(fields) == {"id_number", "phone"}
 
 
 def test_a_woman_must_say_whether_her_original_age_was_50_or_55(client, login, roster):

@@ -80,6 +80,8 @@ def test_the_summary_shows_whose_case_it_is_masked_with_the_retirement_date_and_
     assert [i["item"] for i in s["joint_items"]] == ["pension_claim", "retiree_medical", "housing_fund_withdrawal"]
     assert s["joint_items"][2]["department_name"] == "住房公积金管理中心" and s["joint_items"][2]["state_label"]
     assert s["history"][0]["what"] == "受理申请" and s["history"][0]["by"] == "zy_community"
+    # the open step's offices in words, each once: no group code (township) shows through
+    assert [t["department_name"] for t in s["open_tasks"]] == ["社区（村）、乡镇社保所"]
 
 
 def test_the_summary_speaks_english_when_the_browser_asks_for_it(client, login, filed):

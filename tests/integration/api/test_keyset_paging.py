@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from datetime import timedelta
 
 from engine import queries
+from engine.inbox import mirror_inbox
 from engine.store.models import Definition, HumanTask, HumanTaskGroup, Instance, Job
 
 ZY_PATH = "/000000/340000/340700/340722/"
@@ -27,19 +28,23 @@ def _case(s, now) -> str:
 def _tasks(eng, n: int, *, group: str = "hrss", start: int = 0) -> list[str]:
     """n open tasks of Zongyang for ``group``: some share a due date, some have none (they come last)."""
     now = eng.runtime.now()
-    ids = []
+    ids, opened = [], []
     with eng.runtime.transaction() as s:
         case = _case(s, now)
         for i in range(start, start + n):
             tid = str(uuid.UUID(int=i + 1))
             due = None if i % 7 == 0 else now + timedelta(days=i % 5)
-            s.add(HumanTask(id=tid, instance_id=case, process_key="probe", activity_id="a", name=f"task {i}",
+            opened.append(HumanTask(id=tid, instance_id=case, process_key="probe", activity_id="a", name=f"task {i}",
                             business_key=f"BK-{i}", locality="340722", locality_path=ZY_PATH,
                             candidate_groups=[group], due_at=due, status="open", summary={},
                             created_at=now - timedelta(minutes=i % 3)))
+            s.add(opened[-1])
             s.flush()
             s.add(HumanTaskGroup(task_id=tid, group=group))
             ids.append(tid)
+        # as the mirror of the case's wait states does for the tasks it opens: their rows in the clerks' inbox
+        mirror_inbox(s, case, s.scalars(sa.select(HumanTask.id).where(HumanTask.instance_id == case,
+                                                                       HumanTask.status == "open")), opened)
     return ids
 
 

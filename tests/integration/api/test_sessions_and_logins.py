@@ -114,7 +114,7 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_answer_after_the_same
     wrong = _token(client, "zy_hrss", "clerk124")
     unknown = _token(client, "nobody_here", "clerk124")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json == unknown.json and wrong.json["message"] == "用户名或密码错误 (wrong username or password)"
+    assert wrong.json == unknown.json and wrong.json["message"] == "用户名或密码错误"  # no Accept-Language: Chinese
     assert len(calls) == 2 and all(h.startswith("$argon2id$") for h in calls)
 
 
@@ -175,3 +175,13 @@ def test_a_new_account_needs_a_strong_password(client, login):
         assert rv.status_code == 422 and "password" in rv.json["errors"]["json"], weak
     assert client.post("/api/users", headers=admin, json={**body, "password": STRONG}).status_code == 201
     assert _token(client, "zy_newclerk", STRONG).status_code == 200
+
+
+def test_the_signed_in_user_carries_the_name_of_their_locality_for_the_pages_header(client):
+    for username, password, name in (("zy_community", "clerk123", "枞阳县"), ("jl_hrss", "clerk123", "吉林省"),
+                                     ("policy", "policy123", "全国")):
+        user = _token(client, username, password).json["user"]
+        assert user["locality_name"] == name, user
+    refreshed = client.post("/api/auth/refresh", json={"refresh_token": _token(client, "zy_bank", "clerk123")
+                                                       .json["refresh_token"]})
+    assert refreshed.json["user"]["locality_name"] == "枞阳县"

@@ -59,6 +59,7 @@ def test_the_link_opens_the_cases_items_and_what_happens_next_in_plain_chinese(e
     assert all(i["department_name"] and i["state_label"] for i in body["items"])
     upcoming = [i["next"] for i in body["items"] if i["next"]] + body["next"]
     assert upcoming and all(re.search(r"[\u4e00-\u9fff]", n["what"]) for n in upcoming), upcoming
+    assert not [n["who"] for n in upcoming if re.search(r"[A-Za-z_]", n.get("who") or "")], "offices in words, no codes"
     assert body["rights_notice"]["title"] == "退休权益告知" and body["only_child"] is None
     assert body["certificate_url"] is None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from engine.definitions import DefinitionFile
+from engine.parsed import forget as forget_parsed
 from engine.specs import SpecCache
 from engine.store.models import HumanTask
 
@@ -37,6 +38,7 @@ def test_a_multi_instance_case_merges_its_instances_after_the_specs_are_parsed_a
     assert open_activities(eng, case) == ["Task_check_each", "Task_check_each"]
 
     eng.runtime.specs = SpecCache()  # what a restarted server holds: specs parsed from the stored files, no instance yet
+    forget_parsed()                  # ... and no file read yet
     with eng.runtime.reading() as s:
         tasks = s.scalars(sa.select(HumanTask.id).where(HumanTask.instance_id == case)).all()
     for task_id in tasks:
