@@ -61,12 +61,14 @@ class TokenRequest(Ordered):
 
 def _locality_name(user) -> str | None:
     """The name of the account's locality (枞阳县, 吉林省 …), for the pages' header."""
+    from engine.errors import NotFound
+
     from .views.common import engine
 
     code = user.get("locality") if isinstance(user, dict) else getattr(user, "locality", None)
     try:
-        return engine().locality(code).name if code else None
-    except Exception:  # noqa: BLE001 — an unknown code shows as the code
+        return engine().runtime.locality(code).name if code else None
+    except NotFound:  # a locality removed since the account was made: the header shows the code
         return None
 
 

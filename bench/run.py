@@ -59,7 +59,7 @@ from engine.clock import SHANGHAI, FakeClock, install_clock_hook, using  # noqa:
 from engine.dmn import load_decisions  # noqa: E402
 from engine.jsonable import jsonable  # noqa: E402
 from engine.store.models import Base, HumanTask, Instance, Job  # noqa: E402
-from engine.sync import timer_due, waiting_states  # noqa: E402
+from engine.mirror import timer_due, waiting_states  # noqa: E402
 from handlers.ledger.demo_roster import generate_roster, load_roster  # noqa: E402
 from handlers.ledger.schema import metadata as ledger_md  # noqa: E402
 
@@ -209,10 +209,29 @@ def state_bytes(eng, instance_id: str) -> int:
         return len((s.scalar(sa.select(Instance.state).where(Instance.id == instance_id)) or "").encode("utf-8"))
 
 
+_ROWS_OF_INSTANCE = (  # every row a case keeps, by table: how its rows name the case
+    ("instances", "id = :i"), ("human_tasks", "instance_id = :i"),
+    ("human_task_groups", "task_id IN (SELECT id FROM human_tasks WHERE instance_id = :i)"),
+    ("jobs", "instance_id = :i"), ("subscriptions", "instance_id = :i"), ("items", "instance_id = :i"),
+    ("history", "instance_id = :i"))
+
+
+def stored_bytes(eng, instance_id: str) -> int | None:
+    """PostgreSQL: the bytes of every row the case keeps (pg_column_size of each row, TOAST-compressed as
+    stored; indexes not included); None on SQLite."""
+    if eng.runtime.db.dialect.name != "postgresql":
+        return None
+    sql = " + ".join(f"(SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {table} t WHERE {where})"
+                     for table, where in _ROWS_OF_INSTANCE)
+    with eng.runtime.reading() as s:
+        return int(s.scalar(sa.text(f"SELECT {sql}"), {"i": instance_id}))
+
+
 class EngineRunner:
     def __init__(self, eng, clock):
         self.eng, self.clock = eng, clock
         self.sizes = {"timer": [], "task": [], "end": []}
+        self.rows = {"timer": [], "task": [], "end": []}
 
     def complete_open_tasks(self, instance_id: str) -> int:
         eng = self.eng
@@ -234,13 +253,14 @@ class EngineRunner:
     def size_uncounted(self, kind: str, instance_id: str) -> None:
         counting, self.counter.on = self.counter.on, False
         self.sizes[kind].append(state_bytes(self.eng, instance_id))
+        rows = stored_bytes(self.eng, instance_id)
+        if rows is not None:
+            self.rows[kind].append(rows)
         self.counter.on = counting
 
     def probe(self, kind: str, instance_id: str) -> None:
         t = time.perf_counter()
-        counting, self.counter.on = self.counter.on, False
-        self.sizes[kind].append(state_bytes(self.eng, instance_id))
-        self.counter.on = counting
+        self.size_uncounted(kind, instance_id)
         self.paused += time.perf_counter() - t
 
     def run(self, p: dict, t0: datetime) -> float:
@@ -350,11 +370,11 @@ class HttpRunner(EngineRunner):
             out = r.get_json()
             if r.status_code < 400:
                 break
-            later = re.search(r"opens on (\d{4}-\d{2}-\d{2})|before (\d{4}-\d{2})", str(out)) \
-                if r.status_code == 422 else None
+            later = re.search(r"opens on (\d{4}-\d{2}-\d{2})|（(\d{4}-\d{2}-\d{2})起）|before (\d{4}-\d{2})",
+                              str(out)) if r.status_code == 422 else None  # the message is Chinese by default
             if later is None:
                 raise RuntimeError(f"POST /api/applications: {r.status_code} {out}")
-            day = later.group(1) or later.group(2) + "-01"
+            day = later.group(1) or later.group(2) or later.group(3) + "-01"
             self.clock.set(max(self.clock.now(), datetime.combine(date.fromisoformat(day), t0.time())
                                .replace(tzinfo=SHANGHAI)))
         else:
@@ -451,6 +471,7 @@ class Result:
                  cpu: list[float] | None = None):
         self.label, self.seconds, self.wall = label, seconds, wall
         self.sql = None
+        self.rows, self.running_bytes = {}, None
         self.cpu = cpu or []
         self.sizes, self.db_bytes, self.extra = sizes or {}, db_bytes, extra
 
@@ -517,7 +538,13 @@ def engine_mode(label, db: Database, roster, persons, warmup, t0, progress, wrap
     if done != len(persons) + len(warmup):
         raise RuntimeError(f"{label}: {done} completed instances, expected {len(persons) + len(warmup)}")
     used = db.bytes_used()
-    result.sizes = runner.sizes
+    result.sizes, result.rows = runner.sizes, runner.rows
+    if db.kind == "postgres":  # running cases: what the database grows by per case waiting at its first timer
+        before_running = db.bytes_used()
+        extra = (persons * 40)[:40]
+        for i, p in enumerate(extra):
+            eng.start("retirement", LOCALITY, f"{business_key(p)}-r{i}", start_variables(p), "bench")
+        result.running_bytes = (db.bytes_used() - before_running) / len(extra)
     result.db_bytes = (used - before) / (len(persons) + len(warmup)) if used is not None else None
     if http:
         result.extra = f"{runner.requests / (len(persons) + len(warmup)):.0f} HTTP requests per retirement"
@@ -552,6 +579,14 @@ def print_report(results: list[Result], args, elapsed_total: float) -> None:
         sz = {k: (statistics.fmean(v) if v else None) for k, v in r.sizes.items()}
         print(f"{r.label:<40} {kib(sz.get('timer')):>17} {kib(sz.get('task')):>16} {kib(sz.get('end')):>10} "
               f"{kib(r.db_bytes):>16}")
+    for r in results[1:]:
+        if any(r.rows.values()):
+            rows = {k: (statistics.fmean(v) if v else None) for k, v in r.rows.items()}
+            print(f"{'  rows of one case, PostgreSQL':<40} {kib(rows.get('timer')):>17} {kib(rows.get('task')):>16} "
+                  f"{kib(rows.get('end')):>10}   (pg_column_size of all its rows, state TOAST-compressed; goal ≤ 8 KB)")
+        if r.running_bytes is not None:
+            print(f"{'  db growth per running case':<40} {kib(r.running_bytes):>17}   (40 cases started and left "
+                  f"waiting at the window timer: tables, TOAST and indexes)")
     print()
     print("SQL per retirement (the engine's commands and the driver's reads; state-size probes excluded)")
     for r in results[1:]:

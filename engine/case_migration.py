@@ -21,7 +21,7 @@ from SpiffWorkflow import TaskState
 from .errors import InvalidInput, NotFound
 from .case_migration_state import Refusal, Target, rewrite_state
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job
-from .sync import activity_label, all_tasks, sync_instance, waiting_states
+from .mirror import activity_label, all_tasks, mirror_instance, waiting_states
 
 
 @dataclass
@@ -92,7 +92,7 @@ class CaseMigrations:
         outcome.to_activities = [t.task_spec.bpmn_id for group in now_waiting for t in group]
         now = self._rt.now()
         row.definition_id, row.subprocess_definitions = target.id, subs
-        sync_instance(self._rt, session, row, wf, pspec, se, now, actor)
+        mirror_instance(self._rt, session, row, wf, pspec, se, now, actor)
         _rename_open_rows(session, row.id, wf)
         row.state = self._rt.serializer.dumps(wf)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="migrated", actor=actor, details={

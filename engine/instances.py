@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from dataclasses import replace
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -20,7 +19,7 @@ from .forms import defaults_of
 from .inbox import mirror_inbox
 from .jsonable import jsonable
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
-from .sync import RECORDED_FIELDS, Mirror, mirror_of
+from .mirror import RECORDED_FIELDS, Mirror, mirror_of
 
 
 class PersonHasRunningCase(Conflict):
@@ -172,7 +171,7 @@ class Cases:
             if validate:
                 data = self._validated(session, task_row, data)
             row, wf, pspec, se = self._rt.load(session, task_row.instance_id)
-            stored = replace(mirror_of(wf, pspec), human=None)  # this transaction completes an open task row
+            stored = mirror_of(wf, pspec).without_task(task_id)  # this transaction completes that open task row
             wf.refresh_timers()
             task = wf.get_task_from_id(uuid.UUID(task_id))
             if task is None or task.state != TaskState.READY or _interrupting_timer_ready(wf):

@@ -31,12 +31,12 @@ from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
 from .runtime.service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
-from .sync import mirror_of
+from .mirror import mirror_of
 
 log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
-CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "10")))  # jobs leased per claim statement
+CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "25")))  # jobs leased per claim statement
 
 
 @dataclass
@@ -134,6 +134,15 @@ class Jobs:
                     self._release([job.id] + [j.id for j in queue])
                     queue = []
                     continue
+                timers = self._same_batch_timers(job, queue)
+                if len(timers) > 1:
+                    fired, leased = self._fire_timers(timers, claim_next=0 if queue else batch)
+                    if fired:
+                        nothing_due = leased == []
+                        queue.extend(leased or [])
+                        ran += len(timers)
+                        continue
+                    queue[:0] = timers[1:]  # a case of the batch failed or moved: one by one, as always
                 leased = self.run_job(job, claim_next=0 if queue else batch)
                 nothing_due = leased == []
                 queue.extend(leased or [])
@@ -142,6 +151,61 @@ class Jobs:
             if queue:
                 self._release([j.id for j in queue])
         return ran
+
+    def _same_batch_timers(self, job: ClaimedJob, queue: list[ClaimedJob]) -> list[ClaimedJob]:
+        """``job`` and, when it is a timer on PostgreSQL, the other leased timers of other cases (taken out of
+        ``queue``): they fire in one transaction. On SQLite a transaction's first write locks the database, and
+        a step may call handlers that write, so each case keeps its own transaction there."""
+        if job.kind != "timer" or self._rt.writes_lock_database:
+            return [job]
+        timers, seen = [job], {job.instance_id}
+        for other in list(queue):
+            if other.kind == "timer" and other.instance_id not in seen:
+                timers.append(other)
+                seen.add(other.instance_id)
+                queue.remove(other)
+        return timers
+
+    def _fire_timers(self, jobs: list[ClaimedJob], *, claim_next: int = 0) -> tuple[bool, list[ClaimedJob] | None]:
+        """Fire leased timer jobs of different cases in one transaction: one UPDATE marks done those whose lease
+        this worker still holds, one SELECT reads their cases, each case is restored, stepped and saved, and the
+        history rows and the cases' UPDATEs are one executemany each. → (fired, the next batch leased, as
+        run_job); fired False: nothing was written (a case failed, or changed meanwhile) and the caller runs the
+        jobs one by one, each with its own failure handling."""
+        actor = f"worker:{self._rt.worker_id}"
+        try:
+            with self._rt.transaction() as session, session.no_autoflush:
+                now = self._rt.now()
+                mine = set(session.execute(
+                    sa.update(Job).where(Job.id.in_([j.id for j in jobs]), Job.status == "running",
+                                         Job.lease_owner == self._rt.worker_id)
+                    .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
+                    .returning(Job.id).execution_options(synchronize_session=False)).scalars())
+                ours = [j for j in jobs if j.id in mine]
+                rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
+                    Instance.id.in_([j.instance_id for j in ours])))}
+                history: list[dict] = []
+                saved = []
+                for job in ours:
+                    row = rows.get(job.instance_id)
+                    if row is None:
+                        continue
+                    row, wf, pspec, se = self._rt.load(session, row.id, row=row)
+                    stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
+                    step = self._rt.step(session, row, wf, se, actor)
+                    history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
+                                    "activity_id": job.activity_id, "activity_name": job.activity_name,
+                                    "actor": actor, "details": {}})
+                    self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+                    saved.append(row)
+                if history:
+                    session.execute(HistoryEvent.__table__.insert(), history)
+                _write_cases(session, saved)
+                session.flush()  # rows the steps added through the session (outgoing message jobs)
+                return True, (self._claim(session, claim_next) if claim_next else None)
+        except Exception as exc:  # noqa: BLE001 - each job is run again on its own, with its own failure handling
+            log.info("%d timers could not fire together (%s); firing them one by one", len(jobs), _one_line(exc))
+            return False, None
 
     def _release(self, job_ids: list[int]) -> None:
         """Hand back jobs this worker leased and will not run: due again at once, no attempt counted."""
@@ -205,7 +269,7 @@ class Jobs:
                         return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
-                    stored = mirror_of(wf, pspec)
+                    stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)  # it is marked done here
                     apply(session, row, wf)
                     step = self._rt.step(session, row, wf, se, f"worker:{self._rt.worker_id}")
                     if self._rt.writes_lock_database and not self._mark_finished(session, job):
@@ -329,6 +393,28 @@ def _expire_statement(postgresql: bool):
             .returning(Job.id, Job.instance_id, Job.status, Job.attempts, Job.max_attempts, Job.activity_id,
                        Job.activity_name, Job.last_error)
             .execution_options(synchronize_session=False))
+
+
+_CASE_COLUMNS = ("state", "waiting_in", "status", "ended_at", "updated_at", "person_key")
+
+
+@functools.cache
+def _write_cases_statement():
+    t = Instance.__table__
+    return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.version == sa.bindparam("b_version"))
+            .values(**{c: sa.bindparam(c) for c in _CASE_COLUMNS}, version=t.c.version + 1))
+
+
+def _write_cases(session, rows: list[Instance]) -> None:
+    """The cases of a batch in one executemany, each compare-and-set on its version (as the ORM's own UPDATE);
+    the rows leave the session, so it writes them no second time. A case changed meanwhile: Conflict."""
+    if not rows:
+        return
+    values = [{"b_id": r.id, "b_version": r.version, **{c: getattr(r, c) for c in _CASE_COLUMNS}} for r in rows]
+    for r in rows:
+        session.expunge(r)
+    if session.execute(_write_cases_statement(), values).rowcount != len(values):
+        raise Conflict("a case of the batch was changed by someone else at the same time")
 
 
 def _one_line(exc: BaseException) -> str:

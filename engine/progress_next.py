@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from .sync import parse_due
+from .mirror import parse_due
 
 
 def department_name(names: dict, codes) -> str | None:

@@ -70,7 +70,7 @@ def runs_inline(engine, task) -> bool:
 
 def started_service_tasks(wf) -> list[str]:
     """Ids of the service tasks waiting on a handler now (each has a job)."""
-    from ..sync import all_tasks
+    from ..mirror import all_tasks
 
     return [str(t.id) for t in all_tasks(wf)
             if t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask)]
@@ -86,7 +86,7 @@ class Step:
 
 def run_ready_service_tasks(engine, session, row, wf, script_engine, step: Step, actor) -> bool:
     """Call the handler of every STARTED service task that runs inline → whether any task completed."""
-    from ..sync import all_tasks
+    from ..mirror import all_tasks
 
     ran = False
     for task in [t for t in all_tasks(wf) if t.state == TaskState.STARTED
@@ -131,18 +131,22 @@ def message_jobs(engine, row, messages, activity_id, activity_name, now) -> list
     return out
 
 
-def apply_failure(session, job: Job, failure: Failure, now) -> None:
-    """A new job for a task whose inline call failed: the failed call was its first attempt."""
-    job.attempts = 1
-    job.last_error = (failure.error + ("\n" + failure.trace if failure.trace else ""))[:4000]
-    if failure.final or job.attempts >= job.max_attempts:
-        job.status = "incident"
-        session.flush()  # the job's id, for the incident's history
-        session.add(HistoryEvent(instance_id=job.instance_id, at=now, kind="incident", activity_id=job.activity_id,
-                                 activity_name=job.activity_name,
-                                 details={"job_id": job.id, "error": failure.error[:500]}))
+def apply_failure(job: dict, failure: Failure, now) -> None:
+    """A new job row (its column values) for a task whose inline call failed: the failed call was its first
+    attempt; back-off, or an incident (see ``incident_event``)."""
+    job["attempts"] = 1
+    job["last_error"] = (failure.error + ("\n" + failure.trace if failure.trace else ""))[:4000]
+    if failure.final or job["attempts"] >= job["max_attempts"]:
+        job["status"] = "incident"
     else:
-        job.due_at = now + timedelta(seconds=BACKOFF_SECONDS[0])
+        job["due_at"] = now + timedelta(seconds=BACKOFF_SECONDS[0])
+
+
+def incident_event(job: dict, job_id: int, failure: Failure, now) -> dict:
+    """The history row of a job that starts as an incident."""
+    return {"instance_id": job["instance_id"], "at": now, "kind": "incident", "activity_id": job["activity_id"],
+            "activity_name": job["activity_name"], "actor": None,
+            "details": {"job_id": job_id, "error": failure.error[:500]}}
 
 
 def _input_value(se, data: dict, name: str, text: str):
@@ -156,4 +160,4 @@ def _input_value(se, data: dict, name: str, text: str):
 
 
 __all__ = ["Failure", "Step", "call_handler", "runs_inline", "run_ready_service_tasks", "message_jobs",
-           "apply_failure", "Conflict"]
+           "apply_failure", "incident_event", "Conflict"]

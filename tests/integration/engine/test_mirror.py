@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from api.simulate import run_simulation
 from engine.core import Runtime
 from engine.store.models import HumanTask, Item, Job, Subscription
-from engine.sync import observe_items, parse_due, waiting_states
+from engine.mirror import observe_items, parse_due, waiting_states
 
 FINAL = ("done", "rejected", "not_applicable")
 
