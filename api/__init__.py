@@ -34,13 +34,13 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     progress_link.configure(app.config.get("SECRET_KEY"), app.config.get("PUBLIC_BASE_URL"))
     install_converters(app)   # before the blueprints: their rules are built with the app's converters
     api = Api(app)
-    from .views import (applications, audit, decisions, definitions, drafts, health, incidents, instances,
-                        localities, messages, migrations, notifications, persons, reports, tasks, tokens, users)
+    from .views import (applications, audit, case_migrations, decisions, definitions, drafts, incidents, instances,
+                        liveness, localities, messages, notifications, persons, reports, tasks, tokens, users)
 
     from .views import case_search, person_lookup, public
-    for module in (health, tokens, localities, definitions, drafts, case_search, instances, tasks, messages, incidents,
-                   applications, persons, person_lookup, reports, notifications, decisions, users, migrations, audit,
-                   public):
+    for module in (liveness, tokens, localities, definitions, drafts, case_search, instances, tasks, messages, incidents,
+                   applications, persons, person_lookup, reports, notifications, decisions, users, case_migrations,
+                   audit, public):
         api.register_blueprint(module.blp)
     from .views import documents; api.register_blueprint(documents.blp)  # noqa: E702
     from .views import console; api.register_blueprint(console.blp)  # noqa: E702

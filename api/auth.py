@@ -122,7 +122,7 @@ def current_account(claims: dict):
     """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise."""
     from .views.common import engine
 
-    with engine().db.connect() as conn:       # Core, not an ORM session: this runs on every request
+    with engine().runtime.db.connect() as conn:       # Core, not an ORM session: this runs on every request
         row = conn.execute(_ACCOUNT.where(User.username == claims["sub"])).first()
     if (row is None or not row.active or row.role != claims.get("role") or row.locality != claims.get("loc")
             or sorted(row.groups or []) != sorted(claims.get("grp") or [])
@@ -136,7 +136,7 @@ class Principal:
         self.username, self.role, self.locality, self.groups = username, role, locality, groups
 
     def sees(self, engine, code: str) -> bool:
-        return code in engine.localities() and engine.in_scope(self.locality, code)
+        return code in engine.runtime.localities() and engine.runtime.in_scope(self.locality, code)
 
     @property
     def scope_like(self) -> str:

@@ -53,7 +53,7 @@ def _refuse_demo_passwords() -> None:
     except sa.exc.SQLAlchemyError:      # no schema yet: the server itself says so
         return
     finally:
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     if left:
         _fail(f"演示账户仍使用演示密码 (demo accounts still have their <role>123 passwords outside demo mode: "
               f"{', '.join(left)}): disable them with retire users disable NAME, or run in demo mode (RETIRE_DEMO=1)")
@@ -88,7 +88,7 @@ def cleanup_history_command(batch: int):
     """Remove the history of cases that ended longer ago than their locality's history.retention_days."""
     from engine.retention import cleanup_history
 
-    removed = cleanup_history(_engine(), batch=batch)
+    removed = cleanup_history(_engine().runtime, batch=batch)
     click.echo(f"removed {removed} history event(s) of long-finished cases")
 
 
@@ -217,11 +217,11 @@ def demo(if_empty: bool, people: int, cases: bool):
         _fail(DEMO_ONLY)
     eng = _engine()
     if if_empty and not is_empty(eng):
-        _report_kept(eng.sync_folders("demo"))
+        _report_kept(eng.deploy_folders("demo"))
         click.echo("demo data already loaded; new definition files loaded, deployed ones kept")
         return
     summary = load_demo(eng, people=people)
-    _report_kept(summary.get("synced") or [])
+    _report_kept(summary.get("folders") or [])
     click.echo(f"demo loaded: {summary['users']} users, roster {summary['roster']}")
     if cases:
         from .demo_cases import prerun
@@ -285,7 +285,7 @@ def deploy(paths, locality, note, check, author):
         if not paths:
             if check:
                 _fail("--check needs files or folders to check")
-            for r in eng.sync_folders(author, deploy_changed=True):
+            for r in eng.deploy_folders(author, deploy_changed=True):
                 click.echo(f"deployment {r.deployment_id}: {len(r.deployed)} new, {len(r.unchanged)} unchanged")
             return
         groups: dict[str, list] = {}       # each folder goes to its own locality unless --locality says one
@@ -295,10 +295,10 @@ def deploy(paths, locality, note, check, author):
             groups.setdefault(target, []).extend(
                 DefinitionFile(f.name, f.read_text(encoding="utf-8")) for f in chosen if kind_of(f.name))
         for target in groups:
-            if target not in eng.localities():
+            if target not in eng.runtime.localities():
                 _fail(f"unknown locality {target}: name it with --locality, or load the locality tree first "
                       f"(retire deploy with no path, or retire demo)")
-        order = sorted(groups, key=lambda code: len(eng.chain(code)))   # parents first
+        order = sorted(groups, key=lambda code: len(eng.runtime.chain(code)))   # parents first
         if check:
             errors = 0
             for target in order:
@@ -355,7 +355,7 @@ def users_create(username, role, locality, groups, password):
         _fail(f"unknown group {bad[0]} (one of {', '.join(DEPARTMENTS)})")
     eng = _engine()
     try:
-        eng.locality(locality)
+        eng.runtime.locality(locality)
     except EngineError as exc:
         _fail(exc.message)
     if not ensure_user(eng, username, role, locality, groups, password=password):
@@ -370,7 +370,7 @@ def users_list():
 
     from engine.store.models import User
 
-    with _engine().reading() as session:
+    with _engine().runtime.reading() as session:
         for u in session.scalars(sa.select(User).order_by(User.username)):
             click.echo(f"{u.username:<16} {u.role:<8} {u.locality} {','.join(u.groups or []):<28} "
                        f"{'' if u.active else 'disabled'}".rstrip())
@@ -384,7 +384,7 @@ def users_disable(username):
 
     from engine.store.models import User
 
-    with _engine().transaction() as session:
+    with _engine().runtime.transaction() as session:
         done = session.execute(sa.update(User).where(User.username == username)
                                .values(active=False, token_generation=User.token_generation + 1)).rowcount
     if not done:
@@ -407,7 +407,7 @@ def import_roster_cmd(path: Path, quiet: bool):
     if path.suffix.lower() not in (".csv", ".xlsx"):
         _fail("花名册须为 .csv 或 .xlsx 文件 (the roster must be a .csv or .xlsx file)")
     try:
-        report = import_roster(_engine().db, path, progress=not quiet)
+        report = import_roster(_engine().runtime.db, path, progress=not quiet)
     except ImportRefused as exc:
         _fail(exc.reason, 3 if exc.too_large else 2)
     click.echo(f"accepted {report.accepted}, rejected {report.rejected_count}")
@@ -433,7 +433,7 @@ def decide(decision_id, locality, inputs):
         name, raw = item.split("=", 1)
         values[name.strip()] = _typed(raw)
     try:
-        result, _d = _engine().decide(decision_id, locality, values, with_rules=True)
+        result, _d = _engine().runtime.decide(decision_id, locality, values, with_rules=True)
     except (DecisionError, EngineError) as exc:
         _fail(str(getattr(exc, "message", exc)).split("\n")[0])
     click.echo(json.dumps(result.outputs, ensure_ascii=False, default=str))

@@ -60,7 +60,7 @@ def _demo_hash(role: str) -> str:
 
 def ensure_user(engine, username, role, locality, groups, display_name="", password=None) -> bool:
     """Create the account unless it exists; without ``password`` it gets the demo password of its role."""
-    with engine.transaction() as session:
+    with engine.runtime.transaction() as session:
         if session.scalar(sa.select(User).where(User.username == username)):
             return False
         session.add(User(username=username, role=role, locality=locality, groups=list(groups),
@@ -73,28 +73,30 @@ def load_demo(engine, *, people: int = 2000, seed: int = 7) -> dict:
     from handlers.ledger.demo_roster import generate_roster, load_roster
 
     from .config import demo_mode
+    from .simulate import statutory_months
 
     if not demo_mode():
         raise NotDemoMode(DEMO_ONLY)
-    synced = engine.sync_folders("demo")
+    folders = engine.deploy_folders("demo")
     users = sum(ensure_user(engine, *u) for u in DEMO_USERS)
-    today = engine.now().date()
+    today = engine.runtime.now().date()
     loaded = {}
     for i, code in enumerate(ROSTER_LOCALITIES):
-        persons = generate_roster(code, people, today=today, seed=seed + i)
-        loaded[code] = load_roster(engine.db, persons)
-    return {"users": users, "roster": loaded, "synced": synced}
+        persons = generate_roster(code, people, today=today, seed=seed + i,
+                                  retirement_month=statutory_months(engine, code))
+        loaded[code] = load_roster(engine.runtime.db, persons)
+    return {"users": users, "roster": loaded, "folders": folders}
 
 
 def demo_passwords_in_use(engine) -> list[str]:
     """Active demo accounts whose password is still the public ``<role>123`` (a few hash checks at most)."""
     roles = {u[0]: u[1] for u in DEMO_USERS}
-    with engine.reading() as session:
+    with engine.runtime.reading() as session:
         rows = session.execute(sa.select(User.username, User.role, User.password_hash)
                                .where(User.username.in_(roles), User.active.is_(True))).all()
     return [r.username for r in rows if verify_password(r.password_hash, demo_password(r.role))[0]]
 
 
 def is_empty(engine) -> bool:
-    with engine.reading() as session:
+    with engine.runtime.reading() as session:
         return session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

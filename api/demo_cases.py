@@ -20,7 +20,7 @@ from engine.bpmn.expressions import add_months
 from engine.clock import SHANGHAI, FakeClock
 from engine.store.models import Application, Instance
 
-from .simulate import QUIET_LOGGERS, _at, _Simulation
+from .simulate import QUIET_LOGGERS, _at, _Simulation, statutory_months
 
 LOCALITIES = ("340722", "220000")
 # people per locality: Zongyang's people apply a month before retiring, Jilin's employers declare six months ahead
@@ -52,11 +52,12 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
     try:
         for i, locality in enumerate(LOCALITIES):
             county = "340722" if locality == "340722" else "220000"
-            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i)
+            persons = generate_roster(county, people or PEOPLE[locality], today=add_months(start, -3), seed=seed + i,
+                                      retirement_month=statutory_months(eng, county))
             for p in persons:   # account numbers count from 1 in every generated roster: keep them apart
                 if p.get("housing_fund_account"):
                     p["housing_fund_account"]["account_no"] = f"GJJ{p['id_number']}"
-            load_roster(eng.db, persons)
+            load_roster(eng.runtime.db, persons)
             sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed + i),
                               lambda *_a, **_k: None)
             sim.schedule()
@@ -69,7 +70,7 @@ def prerun(database_url: str, processes_dir, forms_dir, *, days: int = 60, idle_
             _file_applications(eng, sim, locality)
             out[locality] = _counts(eng, locality)
     finally:
-        eng.db.dispose()
+        eng.runtime.db.dispose()
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
     out["seconds"] = round(_time.perf_counter() - began, 1)
@@ -82,7 +83,7 @@ def _as_utc(value: datetime) -> datetime:
 
 def _file_applications(eng, sim, locality: str) -> None:
     """The application row of every simulated case, as its channel filed it."""
-    with eng.transaction() as session:
+    with eng.runtime.transaction() as session:
         known = set(session.scalars(sa.select(Application.business_key).where(Application.locality == locality)))
         for key in sim.started_keys:
             if key in known:
@@ -101,7 +102,7 @@ def _file_applications(eng, sim, locality: str) -> None:
 def _counts(eng, locality: str) -> dict:
     from engine.store.models import HumanTask
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         def count(q):
             return s.scalar(sa.select(sa.func.count()).select_from(q.subquery()))
 
@@ -117,7 +118,7 @@ def _counts(eng, locality: str) -> dict:
 def sample_cases(engine, limit: int = 3) -> list[dict]:
     """A few business keys per locality and state, newest first, for the banner."""
     out = []
-    with engine.reading() as s:
+    with engine.runtime.reading() as s:
         for locality in LOCALITIES:
             for status in ("running", "completed"):
                 rows = s.execute(sa.select(Application.business_key, Application.instance_id, Instance.status)

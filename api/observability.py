@@ -42,8 +42,8 @@ class EngineCollector:
 
     def collect(self):
         eng = self.engine
-        now = eng.now()
-        with eng.reading() as session:
+        now = eng.runtime.now()
+        with eng.runtime.reading() as session:
             queue = console_queries.job_queue(session, None, now)
             timer = console_queries.timer_lag(session, now)
             incidents = console_queries.open_incidents(session)

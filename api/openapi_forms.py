@@ -15,12 +15,12 @@ COMPONENT = "ApplicationIn"
 def forms_in_force(engine) -> list[tuple[list[str], dict]]:
     """[(locality codes, form)] for the localities with their own retirement process, one entry per distinct form."""
     found: dict[str, tuple[list[str], dict]] = {}
-    with engine.reading() as session:
-        seq = engine.definitions.latest_seq(session)
-        for code in sorted(engine.localities()):
-            if engine.definitions.resolve(session, "bpmn", "retirement", code, seq) is None:
+    with engine.runtime.reading() as session:
+        seq = engine.runtime.definitions.latest_seq(session)
+        for code in sorted(engine.runtime.localities()):
+            if engine.runtime.definitions.resolve(session, "bpmn", "retirement", code, seq) is None:
                 continue
-            form = queries.form_for(engine, session, "application_form", code)
+            form = queries.form_for(engine.runtime, session, "application_form", code)
             if form is not None:
                 found.setdefault(json.dumps(form, sort_keys=True), ([], form))[0].append(code)
     return list(found.values())
@@ -39,7 +39,7 @@ def document_application_data(api, engine) -> None:
         return
 
     def where(codes):
-        return "、".join(f"{engine.locality(c).name}({c})" for c in codes)
+        return "、".join(f"{engine.runtime.locality(c).name}({c})" for c in codes)
 
     parts = [data_schema(form, title=f"申请表 — {where(codes)}") for codes, form in forms]
     data = parts[0] if len(parts) == 1 else {"anyOf": parts, "example": parts[0]["example"]}

@@ -9,6 +9,7 @@ every open task on working days with valid data for the task's form (``clerk_for
 """
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import shutil
@@ -145,8 +146,8 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def _launches_formally(eng, locality: str) -> bool:
     """Jilin's shape: the retirement in force here waits for a ``formal_launch`` message after a pre-review."""
-    with eng.reading() as s:
-        d = eng.definitions.require(s, "bpmn", "retirement", locality, eng.definitions.latest_seq(s))
+    with eng.runtime.reading() as s:
+        d = eng.runtime.definitions.require(s, "bpmn", "retirement", locality, eng.runtime.definitions.latest_seq(s))
         return 'name="formal_launch"' in d.content
 
 
@@ -172,7 +173,7 @@ class _Simulation:
         channels, weights = zip(*ZONGYANG_CHANNELS)
         for p in self.persons:
             birth_month = p["birth_date_id_card"].isoformat()[:7]
-            out = self.eng.decide("statutory_retirement_age", self.locality,
+            out = self.eng.runtime.decide("statutory_retirement_age", self.locality,
                                   {"category": p["category"], "birth_month": birth_month})
             retirement = _month_start(out["retirement_month"])
             if retirement <= self.start:
@@ -252,7 +253,7 @@ class _Simulation:
         self.run_jobs()
         if self.jilin:
             self.launches(day)
-        if self.eng.calendar(self.locality).is_workday(day):
+        if self.eng.runtime.calendar(self.locality).is_workday(day):
             for hour in (14, 16):              # two rounds: tasks the morning's jobs opened are done the same day
                 self.clock.set(_at(day, hour))
                 self.clerks(day)
@@ -264,7 +265,7 @@ class _Simulation:
         from engine.errors import EngineError
         from engine.store.models import Subscription
 
-        with self.eng.reading() as s:
+        with self.eng.runtime.reading() as s:
             keys = sorted(set(s.scalars(sa.select(Subscription.business_key).where(
                 Subscription.message_name == "formal_launch"))))
         for key in keys:
@@ -283,7 +284,7 @@ class _Simulation:
         from engine.errors import Conflict, EngineError
         from engine.store.models import HumanTask
 
-        with self.eng.reading() as s:
+        with self.eng.runtime.reading() as s:
             tasks = [t for t in s.scalars(sa.select(HumanTask).where(HumanTask.status == "open")
                                           .order_by(HumanTask.created_at, HumanTask.id)).all() if self.task_ready(t)]
             work = []
@@ -292,7 +293,7 @@ class _Simulation:
                                             "collection_form", "offline_notice_form",
                                             "batch_submission_form", "contribution_guidance_form",
                                             "flexible_early_notice_form", "flexible_deferral_agreement_form")
-                data = queries.task_data(self.eng, s, t) if needs_data else {}
+                data = queries.task_data(self.eng.runtime, s, t) if needs_data else {}
                 if t.form_ref == "offline_notice_form":
                     data = dict(data, today=day.isoformat())
                 count = self._batch_count(s, t, data) if t.form_ref == "batch_submission_form" else 0
@@ -332,7 +333,7 @@ class _Simulation:
         check = data.get("contribution_check") or {}
         if not number or not check.get("arrears_months"):
             return
-        with self.eng.db.begin() as conn:
+        with self.eng.runtime.db.begin() as conn:
             conn.execute(sa.update(contributions).where(contributions.c.id_number == number)
                          .values(arrears_months=0, arrears_amount=0))
         self.counts["arrears_settled"] += 1
@@ -351,7 +352,7 @@ class _Simulation:
         from engine.store.models import HumanTask, Instance, Item, Job
         from handlers.ledger.schema import sms_outbox
 
-        with self.eng.reading() as s:
+        with self.eng.runtime.reading() as s:
             def count(q):
                 return s.execute(q).scalar() or 0
             return {
@@ -374,7 +375,7 @@ class _Simulation:
 
         now = self.clock.now()
         per_department: dict[str, Counter] = {}
-        with self.eng.reading() as s:
+        with self.eng.runtime.reading() as s:
             for dept, state, n in s.execute(sa.select(Item.department, Item.state, sa.func.count()).where(
                     Item.locality == self.locality).group_by(Item.department, Item.state)):
                 per_department.setdefault(dept or "?", Counter())[state] += n
@@ -390,7 +391,7 @@ class _Simulation:
             item_done_on = {(k, i): at for k, i, at in s.execute(
                 sa.select(Instance.business_key, Item.item, Item.completed_at).join(
                     Instance, Instance.id == Item.instance_id).where(Item.state == "done"))}
-        with self.eng.db.connect() as conn:
+        with self.eng.runtime.db.connect() as conn:
             approved = {r.business_key: r for r in conn.execute(sa.select(approvals))}
             accounts = {r.id_number: r for r in conn.execute(sa.select(housing_fund_accounts))}
             paid = {r.account_no: r.paid_on for r in conn.execute(sa.select(housing_fund_withdrawals))}
@@ -426,7 +427,7 @@ class _Simulation:
         from engine.store.models import HumanTask, Instance, Item, Job, TimerStart
         from handlers.ledger.schema import sms_outbox
 
-        with self.eng.reading() as s:
+        with self.eng.runtime.reading() as s:
             sms = dict(s.execute(sa.select(sms_outbox.c.status, sa.func.count()).group_by(sms_outbox.c.status)).all())
             sms_by_template = dict(s.execute(sa.select(sms_outbox.c.template, sa.func.count())
                                              .group_by(sms_outbox.c.template)).all())
@@ -488,6 +489,15 @@ class _Simulation:
         return out
 
 
+def statutory_months(eng, locality: str):
+    """The demo roster's ``retirement_month``: the locality's statutory_retirement_age table, once per input."""
+    @functools.lru_cache(maxsize=None)
+    def month(category: str, birth_month: str) -> str:
+        return eng.runtime.decide("statutory_retirement_age", locality,
+                          {"category": category, "birth_month": birth_month})["retirement_month"]
+    return month
+
+
 def run_simulation(*, locality: str = "340722", start: str | date | None = None, days: int = 92,
                    people: int = 2000, database_url: str | None = None, echo=print, seed: int = 7) -> dict:
     """Simulate ``days`` days of ``locality`` from ``start`` (default today) → a summary dict (see module doc)."""
@@ -518,16 +528,17 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         clock = FakeClock(_at(start, 7))
         eng = bootstrap(database_url, processes_dir=Config.PROCESSES_DIR, forms_dir=Config.FORMS_DIR, clock=clock,
                         ports_kind="ledger", worker_id="simulate")
-        eng.sync_folders("simulate")
-        eng.locality(locality)
+        eng.deploy_folders("simulate")
+        eng.runtime.locality(locality)
         # the demo roster retires in the six quarters after its "today": one quarter back, so that windows
         # open from the first simulated day on
-        persons = generate_roster(locality, people, today=_month_start_after(start, -3), seed=seed)
-        load_roster(eng.db, persons)
+        persons = generate_roster(locality, people, today=_month_start_after(start, -3), seed=seed,
+                                  retirement_month=statutory_months(eng, locality))
+        load_roster(eng.runtime.db, persons)
         sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed), echo)
         sim.schedule()
         planned = sum(len(v) for v in sim.plan.values())
-        echo(f"simulating {locality} {eng.locality(locality).name} from {start} for {days} days: "
+        echo(f"simulating {locality} {eng.runtime.locality(locality).name} from {start} for {days} days: "
              f"{len(persons)} persons, {planned} will apply in the period")
         for i in range(days):
             day = start + timedelta(days=i)
@@ -546,7 +557,7 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
         if eng is not None:
-            eng.db.dispose()
+            eng.runtime.db.dispose()
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -32,11 +32,11 @@ MAX_BACKOFF_SECONDS = 60.0
 
 
 def heartbeat(engine) -> None:
-    now = engine.now()
-    with engine.transaction() as session:
-        row = session.get(WorkerHeartbeat, engine.worker_id)
+    now = engine.runtime.now()
+    with engine.runtime.transaction() as session:
+        row = session.get(WorkerHeartbeat, engine.runtime.worker_id)
         if row is None:
-            row = WorkerHeartbeat(worker_id=engine.worker_id, pid=os.getpid(), host=socket.gethostname(),
+            row = WorkerHeartbeat(worker_id=engine.runtime.worker_id, pid=os.getpid(), host=socket.gethostname(),
                                   started_at=now, beat_at=now)
             session.add(row)
         row.beat_at = now
@@ -113,7 +113,7 @@ class Poller:
     def cleanup(self) -> None:
         """The daily history cleanup; a failure is logged and tried again the next day."""
         try:
-            removed = cleanup_history(self.engine)
+            removed = cleanup_history(self.engine.runtime)
             if removed:
                 log.info("history cleanup removed %d event(s) of long-finished cases", removed)
         except Exception:
@@ -134,7 +134,7 @@ def default_threads(engine) -> int:
     configured = os.environ.get("RETIRE_WORKER_THREADS")
     if configured:
         return int(configured)
-    return 4 if engine.db.dialect.name == "postgresql" else 1
+    return 4 if engine.runtime.db.dialect.name == "postgresql" else 1
 
 
 def tick(engine, lock: threading.Lock) -> None:
@@ -156,14 +156,14 @@ def run_worker(engine, poll_seconds: float = 0.5, *, threads: int | None = None,
 
     def stop(signum, _frame):
         log.info("worker %s stopping (signal %d): finishing the running job, handing back the rest",
-                 engine.worker_id, signum)
+                 engine.runtime.worker_id, signum)
         poller.stop.set()
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     poller.beat()
-    log.info("worker %s polling every %.1fs with %d thread(s)", engine.worker_id, poll_seconds, poller.threads)
+    log.info("worker %s polling every %.1fs with %d thread(s)", engine.runtime.worker_id, poll_seconds, poller.threads)
     scheduler.start()
     with poller.lock:  # the round in progress ends after its running job and hands back the rest
-        log.info("worker %s stopped", engine.worker_id)
+        log.info("worker %s stopped", engine.runtime.worker_id)

@@ -42,10 +42,10 @@ def build(url: str, n: int):
     ledger.create_all(db)
     db.dispose()
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="bench")
-    eng.sync_folders("bench")
-    path = eng.locality_path("340722")
+    eng.deploy_folders("bench")
+    path = eng.runtime.locality_path("340722")
     at = datetime(2027, 5, 20, 2, 0, tzinfo=timezone.utc)
-    with eng.transaction() as s:
+    with eng.runtime.transaction() as s:
         definition = s.scalar(sa.select(Definition.id).where(Definition.key == "retirement",
                                                              Definition.locality == "340722"))
         assert definition is not None, "the Zongyang retirement process is deployed"
@@ -86,8 +86,8 @@ def build(url: str, n: int):
                              "accepted_on": date(2027, 5, 20), "batch_month": "2027-05"})
         s.execute(persons.insert(), people)
         s.execute(acceptances.insert(), accepted)
-    if eng.db.url.get_backend_name() == "postgresql":  # fresh statistics, as autovacuum keeps them on a live server
-        with eng.db.begin() as conn:
+    if eng.runtime.db.url.get_backend_name() == "postgresql":  # fresh statistics, as autovacuum keeps them on a live server
+        with eng.runtime.db.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
     return eng
 
@@ -106,10 +106,10 @@ def measure(eng, n: int) -> None:
             best = took if best is None else min(best, took)
         return out, best
 
-    like = eng.locality_path("340722") + "%"
+    like = eng.runtime.locality_path("340722") + "%"
 
     def query():
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             return collection_rows(eng, s, like, "340722", "2027-05", ["community"], whole=True)
 
     rows, t_query = timed(query)
@@ -119,7 +119,7 @@ def measure(eng, n: int) -> None:
     head = {"title": title, "office": "社区（村、居委会）、乡镇社保所", "locality_name": "枞阳县", "month": "2027-05"}
     pdf, t_pdf = timed(lambda: collection_pdf(head, COLLECTION_COLUMNS, rows), repeat=1)
     text, t_json = timed(lambda: json.dumps(rows, ensure_ascii=False, default=str).encode())
-    print(f"采集表 of a {n}-person batch ({eng.db.url.get_backend_name()})")
+    print(f"采集表 of a {n}-person batch ({eng.runtime.db.url.get_backend_name()})")
     print(f"{'step':<28}{'seconds':>10}{'bytes':>12}{'× json':>9}")
     print(f"{'query (rows of the batch)':<28}{t_query:>10.3f}{'':>12}{t_query / t_json:>9.1f}")
     print(f"{'XLSX (openpyxl write-only)':<28}{t_xlsx:>10.3f}{len(xlsx):>12,}{t_xlsx / t_json:>9.1f}")
@@ -143,7 +143,7 @@ def main() -> None:
             url = f"sqlite:///{tmp}/bench.db"
         eng = build(url, args.n)
         measure(eng, args.n)
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

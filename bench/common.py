@@ -36,9 +36,9 @@ class Schema:
         eng = bootstrap(self.url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                         db_engine=self.db(pool_size), worker_id=worker_id)
         if create:
-            Base.metadata.create_all(eng.db)
-            ledger_md.create_all(eng.db)
-            eng.sync_folders("bench")
+            Base.metadata.create_all(eng.runtime.db)
+            ledger_md.create_all(eng.runtime.db)
+            eng.deploy_folders("bench")
         return eng
 
     def close(self):

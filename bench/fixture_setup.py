@@ -37,12 +37,12 @@ def main() -> None:
         url = args.pg or next(urls)
         if args.pg:
             reset_database(url)
-        deploy_everything(url, FakeClock(DEPLOYED_AT)).db.dispose()
+        deploy_everything(url, FakeClock(DEPLOYED_AT)).runtime.db.dispose()
 
     snapshot = build_snapshot(args.pg, folder)
 
     def copied():
-        deployed_engine(snapshot, args.pg or next(urls), FakeClock(DEPLOYED_AT)).db.dispose()
+        deployed_engine(snapshot, args.pg or next(urls), FakeClock(DEPLOYED_AT)).runtime.db.dispose()
 
     times = {}
     for name, fn in (("deployed for real", for_real), ("copied from the snapshot", copied)):

@@ -29,6 +29,7 @@ from common import DEFAULT_PG, Schema, clone_sql, pct  # noqa: E402 - sets sys.p
 from engine import queries
 from engine.definitions import DefinitionFile
 from engine.store.models import HistoryEvent, HumanTask, HumanTaskGroup, Instance, Job
+from engine.store.migrate import alembic_config
 
 PROBE = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d_bench_inbox" targetNamespace="http://retire.gov.cn/bpmn">
@@ -64,7 +65,7 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
         "created_at": ":now - (src.g % 7200) * interval '1 minute'"})
     hist_cols, hist_sel = clone_sql(HistoryEvent.__table__, "e", {"instance_id": "src.iid"})
     job_cols, job_sel = clone_sql(Job.__table__, "j", {})
-    with eng.db.begin() as conn:
+    with eng.runtime.db.begin() as conn:
         conn.execute(sa.text("CREATE TEMP TABLE src ON COMMIT DROP AS SELECT g, gen_random_uuid()::text AS iid, "
                              "gen_random_uuid()::text AS tid FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"), {"a": first, "b": last})
         conn.execute(sa.text(f"INSERT INTO instances ({inst_cols}) SELECT {inst_sel} FROM src, instances t "
@@ -73,6 +74,10 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
                              "WHERE h.instance_id = :tid"), {"tid": template, "now": now})
         conn.execute(sa.text(f"INSERT INTO human_task_groups (task_id, \"group\") SELECT src.tid, "
                              f"(ARRAY{list(GROUPS)})[1 + (src.g / {COUNTIES}) % {len(GROUPS)}] FROM src"))
+        conn.execute(sa.text(  # the clerks' inbox, as the mirror writes it with each task
+            'INSERT INTO inbox (task_id, "group", instance_id, locality_path, due_at, created_at) '
+            'SELECT h.id, g."group", h.instance_id, h.locality_path, h.due_at, h.created_at '
+            "FROM src JOIN human_tasks h ON h.id = src.tid JOIN human_task_groups g ON g.task_id = h.id"))
         conn.execute(sa.text(f"INSERT INTO history ({hist_cols}) SELECT {hist_sel} FROM src, history e "
                              "WHERE e.instance_id = :tid"), {"tid": template})
         # one in a hundred cases has a failed service call (an incident) in its county
@@ -82,9 +87,14 @@ def fill(eng, template: str, first: int, last: int, now: datetime) -> None:
             f"SELECT src.iid, src.tid, 'service', 'hrss.check', 'Task_check', '核验', {county}, "
             f"'{CITY}' || {county} || '/', :now, 'incident', 3, 3, 'TimeoutError', '{{}}', :now, "
             ":now - (src.g % 5000) * interval '1 minute' FROM src WHERE src.g % 100 = 0"), {"now": now})
-    with eng.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("instances", "human_tasks", "human_task_groups", "history", "jobs"):
-            conn.execute(sa.text(f"VACUUM ANALYZE {table}"))  # as autovacuum leaves a table that stopped growing
+
+
+def settle(eng) -> None:
+    """VACUUM ANALYZE the filled tables, as autovacuum leaves a table that stopped growing (once per measure, not
+    per chunk: vacuuming a growing million after every chunk costs more than the filling)."""
+    with eng.runtime.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("instances", "human_tasks", "human_task_groups", "inbox", "history", "jobs"):
+            conn.execute(sa.text(f"VACUUM ANALYZE {table}"))
 
 
 def timed(fn, reps: int) -> list[float]:
@@ -103,26 +113,26 @@ def legacy_page(session, q, order, size=50):
 
 
 def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float]]]:
+    settle(eng)
     rnd = random.Random(n)
     zy = CITY + "340722/%"
     clerk_groups = ["hrss", "social_insurance"]
     old_order = [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id]
     out = []
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
+        def tasks(groups, **kw):  # as GET /api/tasks calls it for a county clerk
+            return queries.task_page(s, zy, groups=groups, leaf="340722", size=50, **kw)
+
         def page(q, order):
             return queries.seek_page(s, q, order, size=50)
 
-        out.append(("clerk first page (2 groups, county)", timed(
-            lambda: page(queries.task_query(zy, groups=clerk_groups, leaf="340722"), queries.TASK_ORDER), reps)))
-        out.append(("  filtered by one group", timed(
-            lambda: page(queries.task_query(zy, groups=[rnd.choice(clerk_groups)], leaf="340722"), queries.TASK_ORDER), reps)))
+        out.append(("reference: SELECT 1 (a round trip)", timed(lambda: s.execute(sa.text("SELECT 1")).scalar(), reps)))
+        out.append(("clerk first page (2 groups, county)", timed(lambda: tasks(clerk_groups), reps)))
+        out.append(("  filtered by one group", timed(lambda: tasks([rnd.choice(clerk_groups)]), reps)))
         out.append(("  filtered by due date (next 7 days)", timed(
-            lambda: page(queries.task_query(zy, groups=clerk_groups, due_before=now + timedelta(days=7), leaf="340722"),
-                         queries.TASK_ORDER), reps)))
-        first = page(queries.task_query(zy, groups=clerk_groups, leaf="340722"), queries.TASK_ORDER)
-        out.append(("  second page by cursor", timed(
-            lambda: queries.seek_page(s, queries.task_query(zy, groups=clerk_groups, leaf="340722"), queries.TASK_ORDER, size=50,
-                                      after=first["next"]), reps)))
+            lambda: tasks(clerk_groups, due_before=now + timedelta(days=7)), reps)))
+        first = tasks(clerk_groups)
+        out.append(("  second page by cursor", timed(lambda: tasks(clerk_groups, after=first["next"]), reps)))
 
         def by_key():
             g = rnd.randrange(1, n + 1)
@@ -141,37 +151,78 @@ def measure(eng, n: int, reps: int, now: datetime) -> list[tuple[str, list[float
         out.append(("newest running cases (county)", timed(
             lambda: page(queries.instance_query(zy, status="running", leaf="340722"), queries.INSTANCE_ORDER), max(20, reps // 4))))
 
-        # the reference: the same lists in their earlier shape
+        # the references: the same lists in their earlier shapes, measured in this run
+        def tasks_by_group_check(groups, **kw):  # main before the inbox: human_tasks, a group probe per task
+            return page(queries.task_query(zy, groups=groups, leaf="340722", **kw), queries.TASK_ORDER)
+        out.append(("before inbox: clerk first page", timed(lambda: tasks_by_group_check(clerk_groups), max(20, reps // 4))))
+        out.append(("before inbox: by one group", timed(
+            lambda: tasks_by_group_check([rnd.choice(clerk_groups)]), max(20, reps // 4))))
+        out.append(("before inbox: by due date", timed(
+            lambda: tasks_by_group_check(clerk_groups, due_before=now + timedelta(days=7)), max(20, reps // 4))))
+
         def legacy_clerk():
             q = sa.select(HumanTask).where(HumanTask.locality_path.like(zy), HumanTask.status == "open",
                                            HumanTask.id.in_(sa.select(HumanTaskGroup.task_id)
                                                             .where(HumanTaskGroup.group.in_(clerk_groups))))
             return legacy_page(s, q, old_order)
-        out.append(("before: clerk first page (OFFSET + count)", timed(legacy_clerk, max(10, reps // 10))))
-
-        def legacy_group():
-            q = sa.select(HumanTask).where(HumanTask.locality_path.like(zy), HumanTask.status == "open",
-                                           HumanTask.id.in_(sa.select(HumanTaskGroup.task_id)
-                                                            .where(HumanTaskGroup.group.in_(["hrss"]))))
-            return legacy_page(s, q, old_order)
-        out.append(("before: by one group", timed(legacy_group, max(10, reps // 10))))
-        out.append(("before: incidents list", timed(
-            lambda: legacy_page(s, queries.incidents(s, "/000000/340000/%"), [Job.updated_at.desc(), Job.id]),
-            max(10, reps // 10))))
+        out.append(("before keyset: clerk first page (OFFSET+count)", timed(legacy_clerk, max(10, reps // 20))))
     return out
 
 
 def explain(eng, now: datetime) -> None:
-    """The plans of the clerk's first page and its bounded count: buffers read do not depend on the machine's load."""
+    """The plans of the statements the clerk's first page and the ID number lookup send (caught as they are sent,
+    then explained with their parameters): buffers read do not depend on the machine's load."""
+    sent = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
     zy = CITY + "340722/%"
-    q = queries.task_query(zy, groups=["hrss", "social_insurance"], leaf="340722")
-    page = q.order_by(*queries.TASK_ORDER.clauses()).limit(51)
-    count = sa.select(sa.func.count()).select_from(q.order_by(None).limit(queries.COUNT_CAP + 1).subquery())
-    with eng.db.connect() as conn:
-        for name, stmt in (("first page", page), ("bounded count", count)):
-            sql = str(stmt.compile(dialect=eng.db.dialect, compile_kwargs={"literal_binds": True}))
-            plan = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)).scalars().all()
+    sa.event.listen(eng.runtime.db, "before_cursor_execute", catch)
+    try:
+        with eng.runtime.reading() as s:
+            queries.task_page(s, zy, groups=["hrss", "social_insurance"], leaf="340722", size=50)
+            s.scalar(sa.select(Instance.business_key).where(Instance.locality == "340712",
+                                                            Instance.person_key == f"3407{11:014d}"))
+    finally:
+        sa.event.remove(eng.runtime.db, "before_cursor_execute", catch)
+    with eng.runtime.db.connect() as conn:
+        for name, (statement, parameters) in zip(("clerk's first page (page and bounded count, one statement)",
+                                                  "ID number"), sent[-2:]):
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters).scalars().all()
             print(f"-- {name}:\n   " + "\n   ".join(plan))
+
+
+def migrate_kept(schema) -> None:
+    """A schema filled by an earlier version (no inbox yet): stamp it at 0008 and upgrade it to 0009_inbox through
+    Alembic, timed, as a deploy would."""
+    from alembic import command
+
+    db = schema.db()
+    with db.begin() as conn:
+        names = set(sa.inspect(conn).get_table_names())
+        if "instances" in names and "inbox" not in names:
+            cfg = alembic_config(schema.url)
+            cfg.attributes["connection"] = conn
+            command.stamp(cfg, "0008_scale_indexes")
+            t = time.perf_counter()
+            command.upgrade(cfg, "0009_inbox")
+            rows = conn.execute(sa.text("SELECT count(*) FROM inbox")).scalar()
+            print(f"migration 0009_inbox on the kept cases: {rows:,} inbox rows in {time.perf_counter() - t:.0f}s")
+    db.dispose()
+
+
+class KeptSchema(Schema):
+    """A named schema that outlives the run (``--schema``)."""
+
+    def __init__(self, url: str, name: str):
+        self.url, self.name = url, name
+        self.admin = sa.create_engine(url)
+        with self.admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
+
+    def close(self):
+        self.admin.dispose()
 
 
 def main(argv=None) -> None:
@@ -180,15 +231,29 @@ def main(argv=None) -> None:
     ap.add_argument("--step", type=int, default=100_000, help="measure after every this many cases")
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--pg", default=DEFAULT_PG)
+    ap.add_argument("--schema", help="keep the cases in this schema (made when missing, never dropped) and reuse "
+                                     "them on the next run: a million is filled once, measured by several versions")
     args = ap.parse_args(argv)
 
-    schema = Schema(args.pg, "bench_million")
+    schema = KeptSchema(args.pg, args.schema) if args.schema else Schema(args.pg, "bench_million")
     try:
+        migrate_kept(schema)
         eng = schema.engine(create=True)
-        eng.deploy("000000", [DefinitionFile("bench_inbox.bpmn", PROBE)], "bench", "bench")
-        template = eng.start("bench_inbox", "340722", "BENCH-M", {}, "bench")
-        now = eng.now()
-        done, chunk = 0, 100_000
+        with eng.runtime.reading() as s:
+            kept = s.execute(sa.select(Instance.id, Instance.started_at).where(Instance.business_key == "BENCH-M")).first()
+            done = (s.scalar(sa.select(sa.func.count()).select_from(Instance)) - 1) if kept else 0
+        if kept:
+            template, now = kept
+            print(f"reusing {done:,} cases in schema {schema.name}")
+        else:
+            eng.deploy("000000", [DefinitionFile("bench_inbox.bpmn", PROBE)], "bench", "bench")
+            template = eng.start("bench_inbox", "340722", "BENCH-M", {}, "bench")
+            now = eng.runtime.now()
+        chunk = 100_000
+        if done >= args.n:
+            print(f"\n== {done:,} running cases ==")
+            for name, ms in measure(eng, done, args.reps, now):
+                print(f"{name:<44} p50 {pct(ms, 50):8.1f} ms   p95 {pct(ms, 95):8.1f} ms   (n={len(ms)})", flush=True)
         while done < args.n:
             target = min(args.n, done + args.step)
             t = time.perf_counter()
@@ -200,7 +265,7 @@ def main(argv=None) -> None:
             for name, ms in measure(eng, done, args.reps, now):
                 print(f"{name:<44} p50 {pct(ms, 50):8.1f} ms   p95 {pct(ms, 95):8.1f} ms   (n={len(ms)})", flush=True)
         explain(eng, now)
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     finally:
         schema.close()
 

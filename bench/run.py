@@ -26,6 +26,7 @@ the driver's own reads; the state-size probes are left out. Baseline before the 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import re
 import logging
@@ -72,9 +73,25 @@ FORMLESS: dict[str, int] = {}        # activity id -> count of human tasks witho
 
 # ---- persons ---------------------------------------------------------------------------------
 
+@functools.cache
+def local_decisions() -> dict:
+    """{decision id: Decision} in force for LOCALITY: the nearest locality's table wins, as in the engine."""
+    decisions = {}
+    for folder in DMN_DIRS:
+        for f in sorted(folder.glob("*.dmn")):
+            for d in load_decisions(f.read_bytes(), f.name):
+                decisions[d.id] = d
+    return decisions
+
+
+def statutory_month(category: str, birth_month: str) -> str:
+    return local_decisions()["statutory_retirement_age"].evaluate(
+        {"category": category, "birth_month": birth_month}).outputs["retirement_month"]
+
+
 def pick_persons(n: int, today: date, seed: int) -> list[dict]:
     """n persons from a generated roster whose phone passes the application form (11 digits)."""
-    roster = generate_roster(LOCALITY, int(n * 1.1) + 20, today=today, seed=seed)
+    roster = generate_roster(LOCALITY, int(n * 1.1) + 20, today=today, seed=seed, retirement_month=statutory_month)
     good = [p for p in roster if len(p["phone"]) == 11]
     if len(good) < n:
         raise SystemExit(f"the roster has only {len(good)} usable persons for n={n}")
@@ -108,11 +125,7 @@ class PlainRunner:
         parser.add_bpmn_files([str(f) for f in sorted((ROOT / "processes" / "000000").glob("*.bpmn"))])  # called
         self.spec = parser.get_spec("retirement")
         self.subs = parser.get_subprocess_specs("retirement")
-        decisions = {}
-        for folder in DMN_DIRS:        # nearest locality wins, as in the engine
-            for f in sorted(folder.glob("*.dmn")):
-                for d in load_decisions(f.read_bytes(), f.name):
-                    decisions[d.id] = d
+        decisions = local_decisions()
         self.script_engine = CaseScriptEngine(decide=lambda ref, variables: decisions[ref].evaluate(variables).outputs,
                                               functions=calendar_functions(_PlainCalendars(decisions), None,
                                                                            LOCALITY, 0))
@@ -186,13 +199,13 @@ def recording(handlers: dict, canned: dict) -> dict:
 
 
 def next_due(eng, instance_id: str):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalar(sa.select(sa.func.min(Job.due_at)).where(Job.instance_id == instance_id,
                                                                   Job.status.in_(("ready", "running"))))
 
 
 def state_bytes(eng, instance_id: str) -> int:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return len((s.scalar(sa.select(Instance.state).where(Instance.id == instance_id)) or "").encode("utf-8"))
 
 
@@ -203,14 +216,14 @@ class EngineRunner:
 
     def complete_open_tasks(self, instance_id: str) -> int:
         eng = self.eng
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             tasks = s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                          HumanTask.status == "open")).all()
             todo = []
             for t in tasks:
                 if t.form_ref is None:
                     FORMLESS[t.activity_id] = FORMLESS.get(t.activity_id, 0) + 1
-                data = queries.task_data(eng, s, t) if t.form_ref == "birth_check_form" else {}
+                data = queries.task_data(eng.runtime, s, t) if t.form_ref == "birth_check_form" else {}
                 todo.append((t.id, t.form_ref, clerk_form_data(t.form_ref, data)))
         for task_id, form_ref, data in todo:
             if form_ref == "approval_form":
@@ -248,7 +261,7 @@ class EngineRunner:
             eng.run_due_jobs()
             if self.complete_open_tasks(instance_id):
                 continue
-            with eng.reading() as s:
+            with eng.runtime.reading() as s:
                 status = s.scalar(sa.select(Instance.status).where(Instance.id == instance_id))
             if status != "running":
                 if status != "completed":
@@ -378,31 +391,31 @@ class Database:
     def engine(self, clock, roster, handlers_wrap=None):
         eng = bootstrap(self.url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                         db_engine=self.db, worker_id="bench")
-        Base.metadata.create_all(eng.db)
-        ledger_md.create_all(eng.db)
-        eng.sync_folders("bench")
-        load_roster(eng.db, roster)
+        Base.metadata.create_all(eng.runtime.db)
+        ledger_md.create_all(eng.runtime.db)
+        eng.deploy_folders("bench")
+        load_roster(eng.runtime.db, roster)
         if handlers_wrap is not None:
-            eng.handlers = handlers_wrap(eng.handlers)
+            eng.runtime.handlers = handlers_wrap(eng.runtime.handlers)
         self.eng = eng
         return eng
 
     def bytes_used(self) -> int | None:
         if self.kind == "sqlite":
-            with self.eng.db.connect() as conn:
+            with self.eng.runtime.db.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
                 size = conn.exec_driver_sql("PRAGMA page_size").scalar()
                 free = conn.exec_driver_sql("PRAGMA freelist_count").scalar()
             return (pages - free) * size
-        with self.eng.db.connect() as conn:
+        with self.eng.runtime.db.connect() as conn:
             return conn.execute(sa.text(
                 "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE n.nspname = :s AND c.relkind = 'r'"), {"s": self.schema}).scalar()
 
     def close(self):
         if getattr(self, "eng", None) is not None:
-            self.eng.db.dispose()
+            self.eng.runtime.db.dispose()
         if self.kind == "sqlite":
             shutil.rmtree(self.folder, ignore_errors=True)
         else:
@@ -490,7 +503,7 @@ def engine_mode(label, db: Database, roster, persons, warmup, t0, progress, wrap
     clock = FakeClock(t0)
     eng = db.engine(clock, roster, wrap)
     runner = (HttpRunner if http else EngineRunner)(eng, clock)
-    runner.counter = counter = SqlCounter(eng.db)
+    runner.counter = counter = SqlCounter(eng.runtime.db)
     before = db.bytes_used()
     for p in warmup:
         runner.run(p, t0)
@@ -498,7 +511,7 @@ def engine_mode(label, db: Database, roster, persons, warmup, t0, progress, wrap
     result = measure(label, persons, [], lambda p: runner.run(p, t0), progress)
     counter.on = False
     result.sql = (counter.statements / len(persons), counter.commits / len(persons), counter.begins / len(persons))
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         done = s.scalar(sa.select(sa.func.count()).select_from(Instance).where(
             Instance.status == "completed", Instance.process_key == "retirement"))
     if done != len(persons) + len(warmup):

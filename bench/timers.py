@@ -53,14 +53,14 @@ def worker(url: str, schema: str, index: int, threads: int, stop_at: float, poll
         started = time.monotonic()
         poller.tick()
         time.sleep(max(0.0, poll - (time.monotonic() - started)))
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 def clone_timers(eng, template_id: str, n: int, due: datetime) -> None:
     inst_cols, inst_sel = clone_sql(Instance.__table__, "t", {
         "id": "src.id", "business_key": "t.business_key || '-' || src.g", "person_key": "NULL"})
     job_cols, job_sel = clone_sql(Job.__table__, "j", {"instance_id": "ins.id", "due_at": ":due"})
-    with eng.db.begin() as conn:
+    with eng.runtime.db.begin() as conn:
         conn.execute(sa.text(f"""
             WITH src AS (SELECT g, gen_random_uuid()::text AS id FROM generate_series(1, :n) g),
                  ins AS (INSERT INTO instances ({inst_cols}) SELECT {inst_sel} FROM src, instances t
@@ -72,7 +72,7 @@ def clone_timers(eng, template_id: str, n: int, due: datetime) -> None:
 
 
 def lateness(eng, since: datetime, until: datetime | None = None) -> list[tuple[float, datetime]]:
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         rows = conn.execute(sa.text("SELECT due_at, completed_at FROM jobs WHERE kind = 'timer' AND status = 'done' "
                                     "AND due_at >= :since AND due_at < :until"),
                             {"since": since, "until": until or datetime(9999, 1, 1, tzinfo=timezone.utc)}).all()
@@ -80,7 +80,7 @@ def lateness(eng, since: datetime, until: datetime | None = None) -> list[tuple[
 
 
 def pending(eng) -> int:
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         return conn.execute(sa.text("SELECT count(*) FROM jobs WHERE kind = 'timer' AND status <> 'done'")).scalar()
 
 
@@ -106,7 +106,7 @@ def main(argv=None) -> None:
         for p in procs:
             p.start()
         while True:  # the workers are up (their first round beats the heartbeat) before the timers are made
-            with eng.db.connect() as conn:
+            with eng.runtime.db.connect() as conn:
                 if conn.execute(sa.text("SELECT count(*) FROM worker_heartbeats")).scalar() >= args.workers:
                     break
             time.sleep(0.5)
@@ -146,7 +146,7 @@ def main(argv=None) -> None:
         for p in procs:
             p.terminate()
             p.join()
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     finally:
         schema.close()
 

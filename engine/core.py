@@ -1,4 +1,4 @@
-"""The Engine: one object that the API, the worker and the CLI build the same way (see bootstrap)."""
+"""The runtime context the Engine's collaborators share (see engine/__init__.py for the façade)."""
 from __future__ import annotations
 
 import copy
@@ -28,7 +28,10 @@ _HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name",
 log = logging.getLogger("retire.engine")
 
 
-class EngineBase:
+class Runtime:
+    """What every command shares: the database and its sessions, the clock, the localities and their settings,
+    the parsed specs and decisions, and the one path of a case — load, step, save — inside one transaction."""
+
     def __init__(self, database_url: str | None = None, *, db_engine: sa.Engine | None = None,
                  processes_dir: str | Path = "processes", forms_dir: str | Path = "forms", clock=None,
                  handlers: dict | None = None, ports=None, worker_id: str = "api",
@@ -52,7 +55,6 @@ class EngineBase:
         self._calendars: dict[str, object] = {}
         self._settings: dict[str, dict] = {}
         self._called: dict[tuple, dict[str, int]] = {}
-        self._form_defaults_cache: dict[int, dict] = {}
 
     # ---- time and transactions ----------------------------------------------------------
     def now(self):
@@ -158,12 +160,12 @@ class EngineBase:
         return d, self._parsed_decision(session, d.id, decision_id)
 
     def _parsed_decision(self, session, definition_id: int, decision_id: str):
-        from .dmn import load_decisions
+        from .parsed import decisions, parsed as parsed_form
 
         parsed = self._decision_cache.get(definition_id)
         if parsed is None:
             d = session.get(Definition, definition_id)
-            parsed = {dec.id: dec for dec in load_decisions(d.content, d.file_name)}
+            parsed = decisions(parsed_form("dmn", d.content, d.content_hash), d.file_name)
             self._decision_cache[definition_id] = parsed
         return parsed[decision_id]
 

@@ -30,11 +30,12 @@ def calendar_functions(engine, session, locality: str, seq: int) -> dict:
         return cal_cache["c"]
 
     def roll_policy(kind: str) -> str:
-        try:
-            out = engine.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
-        except LookupError:  # no deadline_roll table in force: the Civil Code 203 default
-            return "next_workday"
-        return (out or {}).get("roll_policy", "next_workday")
+        """The locality's deadline_roll table is the only source of the policy (no table in force: the error)."""
+        out = engine.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
+        if not out or not out.get("roll_policy"):
+            raise LookupError(f"决策表 deadline_roll 没有期限类型 {kind} 的顺延规则; "
+                              f"the deadline_roll table gives no roll_policy for {kind!r}")
+        return out["roll_policy"]
 
     def roll(value, kind: str = "deadline") -> str:
         d = _to_date(value)

@@ -6,19 +6,19 @@ locality, S) never changes once S has passed: the result is cached for good.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import sqlalchemy as sa
-from lxml import etree
 from sqlalchemy import orm as so
 
 from .errors import DefinitionNotDeployed, InvalidDefinition
+from .parsed import BPMN_NS, ParsedDefinition, content_hash, parsed
 from .store.models import Definition, Deployment
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+__all__ = ["BPMN_NS", "DefinitionFile", "DefinitionStore", "content_hash", "identify", "kind_of"]
+
 KINDS = {".bpmn": "bpmn", ".bpmn20.xml": "bpmn", ".dmn": "dmn", ".json": "form", ".form": "form"}
 
 
@@ -35,51 +35,23 @@ class DefinitionFile:
                 return kind
         return None
 
+    @cached_property
+    def parsed(self) -> ParsedDefinition:
+        """The file read once (memoised by content hash: the same content is never read twice)."""
+        return parsed(self.kind, self.content)
+
 
 def kind_of(file_name: str) -> str | None:
     return DefinitionFile(file_name, "").kind
 
 
-def content_hash(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
-
-
 def identify(f: DefinitionFile) -> tuple[str, str, list[str]]:
     """(key, name, extra keys) of a file; raises InvalidDefinition when it has none."""
-    kind = f.kind
-    try:
-        if kind == "bpmn":
-            root = etree.fromstring(f.content.encode("utf-8"))
-            processes = root.findall(f"{{{BPMN_NS}}}process")
-            if not processes:
-                raise InvalidDefinition(f"{f.name}: no bpmn:process", [
-                    {"file": f.name, "element_id": None, "message": "the file defines no process"}])
-            executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
-            main = executable[0]
-            return main.get("id"), main.get("name") or main.get("id"), [p.get("id") for p in processes if p is not main]
-        if kind == "dmn":
-            root = etree.fromstring(f.content.encode("utf-8"))
-            decisions = [el for el in root if etree.QName(el).localname == "decision"]
-            if not decisions:
-                raise InvalidDefinition(f"{f.name}: no decision", [
-                    {"file": f.name, "element_id": None, "message": "the file defines no decision"}])
-            first = decisions[0]   # DMN 1.3 label (the Chinese title policy staff read) before the name
-            return first.get("id"), first.get("label") or first.get("name") or first.get("id"), [
-                d.get("id") for d in decisions[1:]]
-        if kind == "form":
-            data = json.loads(f.content)
-            if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"].strip():
-                raise InvalidDefinition(f"{f.name}: a form needs an id", [
-                    {"file": f.name, "element_id": None, "message": 'a form-js form needs a top-level "id"'}])
-            return data["id"], data.get("title") or data.get("name") or data["id"], []
-    except etree.XMLSyntaxError as exc:
-        raise InvalidDefinition(f"{f.name}: not well-formed XML", [
-            {"file": f.name, "element_id": None, "message": f"not well-formed XML: {exc}"}]) from exc
-    except json.JSONDecodeError as exc:
-        raise InvalidDefinition(f"{f.name}: not JSON", [
-            {"file": f.name, "element_id": None, "message": f"not valid JSON: {exc}"}]) from exc
-    raise InvalidDefinition(f"{f.name}: unknown file type", [
-        {"file": f.name, "element_id": None, "message": "expected .bpmn, .dmn or a form .json file"}])
+    p = f.parsed
+    if p.error is not None:
+        raise InvalidDefinition(f"{f.name}: {p.error.summary}", [
+            {"file": f.name, "element_id": None, "message": p.error.message}])
+    return p.key, p.name, list(p.extra_keys)
 
 
 class DefinitionStore:
@@ -174,7 +146,7 @@ class DefinitionStore:
                     now) -> tuple[Definition, bool]:
         """Store ``f`` as the next version at the deployment's locality; (definition, created)."""
         key, name, extra = identify(f)
-        digest = content_hash(f.content)
+        digest = f.parsed.digest
         current = session.scalars(sa.select(Definition).where(
             Definition.locality == deployment.locality, Definition.kind == f.kind, Definition.key == key)
             .order_by(Definition.version.desc()).limit(1)).first()

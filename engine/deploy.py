@@ -1,4 +1,4 @@
-"""Deploying definitions: validated, numbered, unchanged content skipped; folder sync; county overrides."""
+"""Deploying definitions: validated, numbered, unchanged content skipped; the locality folders loaded; county overrides."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,37 +26,42 @@ class DeployResult:
     kept: list = field(default_factory=list)
 
 
-class DeployOps:
+class Deployments:
+    """Validating and deploying definitions, loading the locality folders, county overrides."""
+
+    def __init__(self, rt):
+        self._rt = rt
+
     def validate(self, locality: str, files: list[DefinitionFile]) -> list[dict]:
-        self.locality(locality)
-        with self.reading() as session:
-            return validate_files(self, session, locality, files)
+        self._rt.locality(locality)
+        with self._rt.reading() as session:
+            return validate_files(self._rt, session, locality, files)
 
     def deploy(self, locality: str, files: list[DefinitionFile], author: str, note: str = "",
                *, session=None) -> DeployResult:
         """Validate and store the files as new versions at ``locality``; nothing is stored if one fails."""
         if session is None:
-            with self.transaction() as s:
+            with self._rt.transaction() as s:
                 return self.deploy(locality, files, author, note, session=s)
-        self.locality(locality)
-        problems = validate_files(self, session, locality, files)
+        self._rt.locality(locality)
+        problems = validate_files(self._rt, session, locality, files)
         errors = [p for p in problems if p.get("severity", "error") == "error"]
         if errors:
             raise InvalidDefinition(f"{len(errors)} problem(s) in the files; nothing was deployed", problems)
-        now = self.now()
+        now = self._rt.now()
         deployment = Deployment(locality=locality, author=author, note=note, created_at=now)
         session.add(deployment)
         session.flush()
         result = DeployResult(deployment.id, warnings=problems)
         for f in files:
-            definition, created = self.definitions.add_version(session, deployment, f, author, note, now)
+            definition, created = self._rt.definitions.add_version(session, deployment, f, author, note, now)
             (result.deployed if created else result.unchanged).append(definition)
         if not result.deployed:
             session.delete(deployment)
             result.deployment_id = None
         return result
 
-    def sync_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
+    def deploy_folders(self, author: str = "system", *, deploy_changed: bool = False) -> list[DeployResult]:
         """Load ``processes/`` and ``forms/`` into the database: localities, then each folder's files.
 
         A file with no version at its locality yet is deployed. A file whose content is what the folder last
@@ -64,8 +69,8 @@ class DeployOps:
         puts the folder's old content on top of their newer version. A file that changed on disk since the folder
         last loaded it is only reported (``kept``) — unless ``deploy_changed`` (``retire deploy``), which deploys it.
         """
-        folders = read_locality_folders(self.processes_dir)
-        with self.transaction() as session:
+        folders = read_locality_folders(self._rt.processes_dir)
+        with self._rt.transaction() as session:
             for info in folders.values():
                 depth = len(chain(folders, info.code)) - 1
                 row = session.get(Locality, info.code)
@@ -75,10 +80,10 @@ class DeployOps:
                 row.name, row.parent, row.settings = info.name, info.parent, info.settings
                 row.level = LEVELS.get(depth, "county")
                 row.path = path_of(folders, info.code)
-        self.forget_localities()
+        self._rt.forget_localities()
         results = []
         for code in sorted(folders, key=lambda c: len(chain(folders, c))):
-            files = _folder_files(self.processes_dir / code) + _folder_files(self.forms_dir / code)
+            files = _folder_files(self._rt.processes_dir / code) + _folder_files(self._rt.forms_dir / code)
             if not files:
                 continue
             chosen, kept = self._folder_plan(code, files, deploy_changed)
@@ -90,7 +95,7 @@ class DeployOps:
     def _folder_plan(self, code: str, files: list[DefinitionFile], deploy_changed: bool):
         """(files to deploy, files kept back with the reason) for one locality folder."""
         chosen, kept = [], []
-        with self.reading() as session:
+        with self._rt.reading() as session:
             for f in files:
                 try:
                     key = identify(f)[0]
@@ -117,11 +122,11 @@ class DeployOps:
 
     def adapt(self, locality: str, definition_id: int, author: str) -> Definition:
         """Give ``locality`` its own copy of an inherited definition (it then overrides its parents')."""
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             source = session.get(Definition, definition_id)
             if source is None:
                 raise NotFound(f"no definition {definition_id}", field="definition_id")
-            if source.locality not in self.chain(locality) or source.locality == locality:
+            if source.locality not in self._rt.chain(locality) or source.locality == locality:
                 raise InvalidDefinition("only a definition inherited from a parent locality can be adapted", [
                     {"file": source.file_name, "element_id": None,
                      "message": f"{source.key} is defined at {source.locality}, not inherited by {locality}"}])
@@ -131,14 +136,14 @@ class DeployOps:
 
     def drop_override(self, locality: str, kind: str, key: str, author: str) -> int:
         """Retire ``locality``'s own versions of (kind, key) so that it inherits again → versions retired."""
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             rows = session.scalars(sa.select(Definition).where(
                 Definition.locality == locality, Definition.kind == kind, Definition.key == key,
                 Definition.retired_seq.is_(None))).all()
             if not rows:
                 raise NotFound(f"{locality} has no own {kind} '{key}' to drop", field="key")
             deployment = Deployment(locality=locality, author=author, note=f"dropped override of {kind} {key}",
-                                    created_at=self.now())
+                                    created_at=self._rt.now())
             session.add(deployment)
             session.flush()
             for r in rows:

@@ -3,30 +3,18 @@ from __future__ import annotations
 
 import json
 
-from lxml import etree
-
-_SKIP = {"BPMNDiagram", "BPMNPlane", "BPMNShape", "BPMNEdge", "Bounds", "waypoint", "BPMNLabel", "DMNDI",
-         "DMNDiagram", "DMNShape", "DMNEdge", "incoming", "outgoing"}
+from .parsed import parsed
 
 
-def _xml_elements(content: str) -> dict[str, dict]:
-    root = etree.fromstring(content.encode("utf-8"))
-    out = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str) or etree.QName(el).localname in _SKIP:
-            continue
-        eid = el.get("id")
-        if not eid:
-            continue
-        attrs = {etree.QName(k).localname: v for k, v in el.attrib.items() if etree.QName(k).localname != "id"}
-        texts = {f"{etree.QName(c).localname}": (c.text or "").strip() for c in el
-                 if isinstance(c.tag, str) and not c.get("id") and (c.text or "").strip()}
-        out[eid] = {"type": etree.QName(el).localname, "name": el.get("name") or el.get("label") or "",
-                    "attrs": {**attrs, **texts}}
-    return out
+def _xml_elements(kind: str, content: str) -> dict[str, dict]:
+    return parsed(kind, content).elements
 
 
-def _form_elements(content: str) -> dict[str, dict]:
+def _form_elements(kind: str, content: str) -> dict[str, dict]:
+    return parsed(kind, content).derived("diff", lambda: _read_form_elements(content))
+
+
+def _read_form_elements(content: str) -> dict[str, dict]:
     out = {}
 
     def walk(components):
@@ -44,7 +32,7 @@ def _form_elements(content: str) -> dict[str, dict]:
 
 def diff_definitions(kind: str, old: str, new: str) -> dict:
     read = _form_elements if kind == "form" else _xml_elements
-    a, b = read(old), read(new)
+    a, b = read(kind, old), read(kind, new)
     added = [{"id": k, "type": b[k]["type"], "name": b[k]["name"]} for k in sorted(set(b) - set(a))]
     removed = [{"id": k, "type": a[k]["type"], "name": a[k]["name"]} for k in sorted(set(a) - set(b))]
     changed = []

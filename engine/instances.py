@@ -17,6 +17,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from .clock import SHANGHAI
 from .errors import Conflict, InvalidInput, NotFound
 from .forms import defaults_of
+from .inbox import mirror_inbox
 from .jsonable import jsonable
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
 from .sync import RECORDED_FIELDS, Mirror, mirror_of
@@ -31,7 +32,13 @@ class PersonHasRunningCase(Conflict):
         self.business_key = business_key
 
 
-class InstanceOps:
+class Cases:
+    """The commands on one case: start, complete a task, claim / unclaim, deliver a message, cancel."""
+
+    def __init__(self, rt):
+        self._rt = rt
+        self._form_defaults_cache: dict[int, dict] = {}
+
     def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
               actor: str = "system", *, session=None, person_key: str | None = None,
               without_start_form: bool = False) -> str:
@@ -46,29 +53,29 @@ class InstanceOps:
         only through its form, where the data, the person and the channel are checked.
         """
         if session is None:
-            with self.transaction() as s:
+            with self._rt.transaction() as s:
                 return self.start(process_key, locality, business_key, variables, actor, session=s,
                                   person_key=person_key, without_start_form=without_start_form)
-        self.locality(locality)
-        seq = self.definitions.latest_seq(session)
-        definition = self.definitions.require(session, "bpmn", process_key, locality, seq)
-        now = self.now()
+        self._rt.locality(locality)
+        seq = self._rt.definitions.latest_seq(session)
+        definition = self._rt.definitions.require(session, "bpmn", process_key, locality, seq)
+        now = self._rt.now()
         row = Instance(id=str(uuid.uuid4()), process_key=definition.key, definition_id=definition.id,
-                       subprocess_definitions=self.resolve_called(session, definition, locality, seq),
-                       snapshot_seq=seq, locality=locality, locality_path=self.locality_path(locality),
+                       subprocess_definitions=self._rt.resolve_called(session, definition, locality, seq),
+                       snapshot_seq=seq, locality=locality, locality_path=self._rt.locality_path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
                        updated_at=now, started_by=actor, person_key=person_key)
-        if not self.writes_lock_database:
+        if not self._rt.writes_lock_database:
             self._insert_instance(session, row, person_key)
         elif person_key is not None and session.scalar(sa.select(Instance.id).where(
                 Instance.locality == locality, Instance.person_key == person_key).limit(1)):
             raise PersonHasRunningCase(None)  # checked again by the unique index when the row is written
-        pspec = self.process_spec(session, row)
+        pspec = self._rt.process_spec(session, row)
         if without_start_form and _start_form(pspec):
             raise InvalidInput(f"流程“{process_key}”须通过其申请表发起（POST /api/applications）; process {process_key} "
                                f"starts only through its start form {_start_form(pspec)}",
                                {"key": [f"须通过申请表 {_start_form(pspec)} 发起 (starts through its form)"]})
-        se = self.script_engine(session, row)
+        se = self._rt.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
         data = dict(variables or {})
         for name, value in self._start_form_defaults(session, pspec, locality, seq).items():
@@ -78,12 +85,12 @@ class InstanceOps:
         data.setdefault("started_at", now.astimezone(SHANGHAI).isoformat())
         for t in wf.get_tasks(state=TaskState.READY):
             t.data.update(data)
-        step = self.step(session, row, wf, se, actor)
-        if self.writes_lock_database:
+        step = self._rt.step(session, row, wf, se, actor)
+        if self._rt.writes_lock_database:
             self._insert_instance(session, row, person_key)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
                                  details={"definition_id": definition.id, "version": definition.version}))
-        self.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
+        self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
         return row.id
 
     @staticmethod
@@ -98,7 +105,7 @@ class InstanceOps:
 
     def running_case_of(self, locality: str, person_key: str) -> str | None:
         """The business key of the running case holding ``person_key`` in ``locality`` (read in its own session)."""
-        with self.reading() as session:
+        with self._rt.reading() as session:
             return session.scalar(sa.select(Instance.business_key).where(
                 Instance.locality == locality, Instance.person_key == person_key))
 
@@ -108,7 +115,7 @@ class InstanceOps:
         for ts in pspec.spec.task_specs.values():
             form_ref = isinstance(ts, StartEvent) and (getattr(ts, "extensions", None) or {}).get("formRef")
             if form_ref:
-                found = self.definitions.resolve_id(session, "form", form_ref, locality, seq)
+                found = self._rt.definitions.resolve_id(session, "form", form_ref, locality, seq)
                 if found is not None:
                     defaults.update(self._form_defaults(session, found))
         return copy.deepcopy(defaults)  # the values go into the new case's data: never share them
@@ -131,7 +138,7 @@ class InstanceOps:
         self._assign(task_id, None, held)
 
     def _assign(self, task_id: str, assignee: str | None, allowed) -> None:
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             changed = session.execute(
                 sa.update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == "open", allowed)
                 .values(assignee=assignee).execution_options(synchronize_session=False))
@@ -147,10 +154,10 @@ class InstanceOps:
         locality) first; InvalidInput names the fields, before anything changes. The clerk's completion
         does not fail when a service task it reaches fails: that task becomes a job (runtime.service_tasks).
         """
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             mine = sa.and_(HumanTask.id == task_id, HumanTask.status == "open",
                            sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
-            if not self.writes_lock_database:
+            if not self._rt.writes_lock_database:
                 # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it
                 # and then finds the task closed, and a claim that came first makes this completion a Conflict
                 locked = session.execute(sa.update(HumanTask).where(mine).values(status=HumanTask.status)
@@ -164,7 +171,7 @@ class InstanceOps:
                     raise Conflict(_held_by(task_row.assignee))
             if validate:
                 data = self._validated(session, task_row, data)
-            row, wf, pspec, se = self.load(session, task_row.instance_id)
+            row, wf, pspec, se = self._rt.load(session, task_row.instance_id)
             stored = replace(mirror_of(wf, pspec), human=None)  # this transaction completes an open task row
             wf.refresh_timers()
             task = wf.get_task_from_id(uuid.UUID(task_id))
@@ -173,8 +180,8 @@ class InstanceOps:
             task.data.update(jsonable(data))
             task.data["completed_by"] = actor  # who did it, for the records a following step keeps (e.g. a phone fix)
             task.run()
-            step = self.step(session, row, wf, se, actor)
-            now = self.now()
+            step = self._rt.step(session, row, wf, se, actor)
+            now = self._rt.now()
             # compare-and-set: still open and ours (on SQLite this is the transaction's first write); the 采集表's
             # answers (RECORDED_FIELDS) are kept on the task's summary so the office's list is one query
             recorded = {k: data[k] for k in RECORDED_FIELDS if k in data}
@@ -192,7 +199,7 @@ class InstanceOps:
             session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
                                      activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
                                      details={"task_id": task_id, "fields": sorted(data)}))
-            self.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
+            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
             session.flush()
             return row.id
 
@@ -201,13 +208,13 @@ class InstanceOps:
         from . import queries
         from .forms import validate_submission
 
-        form = queries.form_for(self, session, task_row.form_ref, task_row.locality) if task_row.form_ref else None
+        form = queries.form_for(self._rt, session, task_row.form_ref, task_row.locality) if task_row.form_ref else None
         return validate_submission(form, data) if form else data
 
     def deliver_message(self, name: str, business_key: str, payload: dict | None = None, *,
                         locality: str | None = None, actor: str = "system") -> list[str]:
         """Deliver message ``name`` to every instance with ``business_key`` waiting for it."""
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             q = sa.select(Subscription).where(Subscription.message_name == name,
                                                Subscription.business_key == business_key)
             if locality:
@@ -218,28 +225,29 @@ class InstanceOps:
                 raise NotFound(f"no case with business key {business_key} is waiting for message '{name}'",
                                field="business_key")
             for instance_id in instance_ids:
-                row, wf, pspec, se = self.load(session, instance_id)
+                row, wf, pspec, se = self._rt.load(session, instance_id)
                 stored = mirror_of(wf, pspec)
                 event = BpmnEvent(MessageEventDefinition(name), {"payload": jsonable(payload or {}),
                                                                  "result_var": name})
                 wf.catch(event)
-                session.add(HistoryEvent(instance_id=row.id, at=self.now(), kind="message_received",
+                session.add(HistoryEvent(instance_id=row.id, at=self._rt.now(), kind="message_received",
                                          activity_name=name, actor=actor, details={"message": name}))
-                self.advance(session, row, wf, pspec, se, actor, stored=stored)
+                self._rt.advance(session, row, wf, pspec, se, actor, stored=stored)
             return instance_ids
 
     def cancel(self, instance_id: str, reason: str, actor: str) -> None:
-        with self.transaction() as session:
-            row, wf, _pspec, _se = self.load(session, instance_id)
+        with self._rt.transaction() as session:
+            row, wf, _pspec, _se = self._rt.load(session, instance_id)
             if row.status != "running":
                 raise Conflict(f"the instance is already {row.status}")
             wf.cancel()
-            now = self.now()
+            now = self._rt.now()
             row.status, row.ended_at, row.cancel_reason, row.updated_at = "cancelled", now, reason, now
-            row.state = self.serializer.dumps(wf)
+            row.state = self._rt.serializer.dumps(wf)
             row.waiting_in = []
             session.execute(sa.update(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
                             .values(status="cancelled", completed_at=now))
+            mirror_inbox(session, row.id, ())
             session.execute(sa.update(Job).where(Job.instance_id == row.id,
                                                  Job.status.in_(("ready", "running", "incident")))
                             .values(status="cancelled", updated_at=now))

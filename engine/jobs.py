@@ -26,6 +26,7 @@ from SpiffWorkflow import TaskState
 from handlers.context import BusinessRuleViolation, HandlerContext
 
 from .bpmn.interpreter import ExpressionError
+from .bpmn.task_specs import continue_after, waits_after
 from .errors import Conflict, EngineError, NotFound
 from .jsonable import jsonable
 from .store.models import HistoryEvent, Instance, Job
@@ -65,7 +66,13 @@ class _Loaded:
     pspec: object
 
 
-class JobOps:
+class Jobs:
+    """Leasing and running due jobs (service tasks left waiting, timers, outgoing messages); incidents."""
+
+    def __init__(self, rt, cases):
+        self._rt = rt
+        self._cases = cases  # an outgoing message job delivers its message to the cases waiting for it
+
     def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
         """Lease up to ``limit`` due jobs in one statement, after handing back the expired leases.
 
@@ -73,15 +80,15 @@ class JobOps:
         so two workers never get the same job; on PostgreSQL the candidates are locked with
         ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
         """
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             self._expire_leases(session)
             return self._claim(session, limit)
 
     def _expire_leases(self, session) -> None:
         """Jobs whose lease ran out (their worker died or hung): the lost run counts as an attempt; they are
         due again at once, or an incident after their last attempt. Each is noted in its case's history."""
-        now = self.now()
-        rows = session.execute(_expire_statement(self.db.dialect.name == "postgresql"), {"now": now}).all()
+        now = self._rt.now()
+        rows = session.execute(_expire_statement(self._rt.db.dialect.name == "postgresql"), {"now": now}).all()
         for r in rows:
             log.warning("job %s: lease expired (attempt %d of %d)%s", r.id, r.attempts, r.max_attempts,
                         ", now an incident" if r.status == "incident" else "")
@@ -90,18 +97,18 @@ class JobOps:
             details = {"job_id": r.id, "attempt": r.attempts, "max_attempts": r.max_attempts, "error": r.last_error}
             session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="lease_expired",
                                      activity_id=r.activity_id, activity_name=r.activity_name,
-                                     actor=f"worker:{self.worker_id}", details=details))
+                                     actor=f"worker:{self._rt.worker_id}", details=details))
             if r.status == "incident":
                 session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="incident",
                                          activity_id=r.activity_id, activity_name=r.activity_name,
                                          details={"job_id": r.id, "error": r.last_error}))
 
     def _claim(self, session, limit: int) -> list[ClaimedJob]:
-        now = self.now()
+        now = self._rt.now()
         lease_until = now + LEASE
         session.flush()  # jobs this transaction created are candidates too
-        rows = session.execute(_claim_statement(self.db.dialect.name == "postgresql"),
-                               {"now": now, "owner": self.worker_id, "until": lease_until, "batch": limit}).all()
+        rows = session.execute(_claim_statement(self._rt.db.dialect.name == "postgresql"),
+                               {"now": now, "owner": self._rt.worker_id, "until": lease_until, "batch": limit}).all()
         jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
         return sorted(jobs, key=lambda j: (j.due_at, j.id))
 
@@ -122,7 +129,7 @@ class JobOps:
                     if not queue:
                         break
                 job = queue.pop(0)
-                if self.now() > job.lease_until - LEASE / 2:
+                if self._rt.now() > job.lease_until - LEASE / 2:
                     # the batch took long: start nothing on a lease that may end mid-run; hand the rest back
                     self._release([job.id] + [j.id for j in queue])
                     queue = []
@@ -139,10 +146,10 @@ class JobOps:
     def _release(self, job_ids: list[int]) -> None:
         """Hand back jobs this worker leased and will not run: due again at once, no attempt counted."""
         try:
-            with self.transaction() as session:
+            with self._rt.transaction() as session:
                 session.execute(sa.update(Job).where(Job.id.in_(job_ids), Job.status == "running",
-                                                     Job.lease_owner == self.worker_id)
-                                .values(status="ready", lease_owner=None, lease_until=None, updated_at=self.now())
+                                                     Job.lease_owner == self._rt.worker_id)
+                                .values(status="ready", lease_owner=None, lease_until=None, updated_at=self._rt.now())
                                 .execution_options(synchronize_session=False))
         except sa.exc.SQLAlchemyError as exc:  # the database is gone: the leases expire instead
             log.warning("could not hand back %d leased job(s): %s", len(job_ids), _one_line(exc))
@@ -158,8 +165,10 @@ class JobOps:
                                     loaded, claim_next=claim_next)
             elif kind == "timer":
                 return self._finish(job, lambda s, row, wf: None, [], claim_next=claim_next)
+            elif kind == "continuation":  # camunda:asyncAfter: take the outgoing flows of the completed task
+                return self._finish(job, lambda s, row, wf: _continue_after(wf, task_id), [], claim_next=claim_next)
             elif kind == "message":
-                self.deliver_message(payload["name"], payload["business_key"], payload.get("payload"),
+                self._cases.deliver_message(payload["name"], payload["business_key"], payload.get("payload"),
                                      locality=payload.get("locality"), actor=f"job:{job.id}")
                 self._mark_done(job.id)
         except BusinessRuleViolation as exc:
@@ -174,12 +183,12 @@ class JobOps:
         return None
 
     def _call_handler(self, job: ClaimedJob):
-        with self.reading() as session:
-            row, wf, pspec, se = self.load(session, job.instance_id)
+        with self._rt.reading() as session:
+            row, wf, pspec, se = self._rt.load(session, job.instance_id)
             task = wf.get_task_from_id(uuid.UUID(job.task_id))
             if task is None or task.state != TaskState.STARTED:
                 raise Conflict("the service task is no longer waiting")
-            result, messages = call_handler(self, session, row, task, se, job.topic)
+            result, messages = call_handler(self._rt, session, row, task, se, job.topic)
             # the handler saw copies only, so wf is still exactly the state stored at row.version
             return result, messages, _Loaded(row.version, wf, pspec)
 
@@ -187,27 +196,27 @@ class JobOps:
                 claim_next: int = 0) -> list[ClaimedJob] | None:
         for attempt in range(5):
             try:
-                with self.transaction() as session:
+                with self._rt.transaction() as session:
                     # still ours? (another worker may have taken over after our lease expired) - and done
-                    if not self.writes_lock_database and not self._mark_finished(session, job):
+                    if not self._rt.writes_lock_database and not self._mark_finished(session, job):
                         return None
-                    if self.writes_lock_database and session.scalar(sa.select(Job.id).where(
-                            Job.id == job.id, Job.status == "running", Job.lease_owner == self.worker_id)) is None:
+                    if self._rt.writes_lock_database and session.scalar(sa.select(Job.id).where(
+                            Job.id == job.id, Job.status == "running", Job.lease_owner == self._rt.worker_id)) is None:
                         return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
                     stored = mirror_of(wf, pspec)
                     apply(session, row, wf)
-                    step = self.step(session, row, wf, se, f"worker:{self.worker_id}")
-                    if self.writes_lock_database and not self._mark_finished(session, job):
+                    step = self._rt.step(session, row, wf, se, f"worker:{self._rt.worker_id}")
+                    if self._rt.writes_lock_database and not self._mark_finished(session, job):
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
-                    now = self.now()
+                    now = self._rt.now()
                     session.add(HistoryEvent(
-                        instance_id=row.id, at=now, kind="job_completed" if job.kind == "service" else "timer_fired",
-                        activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self.worker_id}",
+                        instance_id=row.id, at=now, kind="timer_fired" if job.kind == "timer" else "job_completed",
+                        activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self._rt.worker_id}",
                         details={"topic": job.topic} if job.topic else {}))
-                    session.add_all(message_jobs(self, row, messages, job.activity_id, job.activity_name, now))
-                    self.save(session, row, wf, pspec, se, f"worker:{self.worker_id}", stored=stored, step=step)
+                    session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
+                    self._rt.save(session, row, wf, pspec, se, f"worker:{self._rt.worker_id}", stored=stored, step=step)
                     return self._claim(session, claim_next) if claim_next else None
             except _LeaseLost:
                 return None
@@ -217,9 +226,9 @@ class JobOps:
 
     def _mark_finished(self, session, job: ClaimedJob) -> bool:
         """The job is done, if this worker still holds its lease → whether it did."""
-        now = self.now()
+        now = self._rt.now()
         taken = session.execute(
-            sa.update(Job).where(Job.id == job.id, Job.status == "running", Job.lease_owner == self.worker_id)
+            sa.update(Job).where(Job.id == job.id, Job.status == "running", Job.lease_owner == self._rt.worker_id)
             .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
             .execution_options(synchronize_session=False))
         return taken.rowcount == 1
@@ -227,29 +236,29 @@ class JobOps:
     def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
         """The instance in this transaction; the handler's workflow when the row is still at its version."""
         if loaded is None:
-            return self.load(session, instance_id)
+            return self._rt.load(session, instance_id)
         row = session.get(Instance, instance_id, options=[so.defer(Instance.state)])
         if row is None or row.version != loaded.version:
-            return self.load(session, instance_id, row=row)
+            return self._rt.load(session, instance_id, row=row)
         # the version column changes with every write of the state, so the stored state is the one the
         # handler's workflow was restored from: reuse it instead of restoring it again
-        se = self.script_engine(session, row)
+        se = self._rt.script_engine(session, row)
         loaded.wf.script_engine = se
         return row, loaded.wf, loaded.pspec, se
 
     def _mark_done(self, job_id: int) -> None:
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             job = session.get(Job, job_id)
-            now = self.now()
+            now = self._rt.now()
             job.status, job.completed_at, job.updated_at, job.lease_owner, job.lease_until = "done", now, now, None, None
 
     def _fail(self, job_id: int, error: str, *, final: bool = False, trace: str = "", delay=None,
               count: bool = True) -> None:
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             job = session.get(Job, job_id)
             if job is None or job.status != "running":
                 return
-            now = self.now()
+            now = self._rt.now()
             if count:
                 job.attempts += 1
             job.last_error = (error + ("\n" + trace if trace else ""))[:4000]
@@ -268,11 +277,11 @@ class JobOps:
 
     def retry_incident(self, job_id: int, actor: str) -> None:
         """An operator's retry: the job runs again at once with a fresh set of attempts."""
-        with self.transaction() as session:
+        with self._rt.transaction() as session:
             job = session.get(Job, job_id)
             if job is None or job.status != "incident":
                 raise NotFound(f"no open incident {job_id}", field="id")
-            now = self.now()
+            now = self._rt.now()
             job.status, job.attempts, job.due_at, job.updated_at = "ready", 0, now - timedelta(microseconds=1), now
             if job.instance_id:
                 session.add(HistoryEvent(instance_id=job.instance_id, at=now, kind="incident_retried",
@@ -325,6 +334,13 @@ def _expire_statement(postgresql: bool):
 def _one_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def _continue_after(wf, task_id: str) -> None:
+    task = wf.get_task_from_id(uuid.UUID(task_id))
+    if task is None or not waits_after(task):
+        raise Conflict("the task no longer waits for its continuation")
+    continue_after(task)
 
 
 def _complete_external(wf, task_id: str, result: dict) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -19,10 +20,16 @@ class LocalityInfo:
     folder: Path | None = None
 
 
+@lru_cache(maxsize=64)
+def _read_settings(text: str) -> dict:
+    """A settings.yaml read once per content (every folder sync reads the same files); callers get a copy."""
+    return yaml.safe_load(text) or {}
+
+
 def read_locality_folders(processes_dir: Path) -> dict[str, LocalityInfo]:
     found: dict[str, LocalityInfo] = {}
     for settings_file in sorted(Path(processes_dir).glob("*/settings.yaml")):
-        raw = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+        raw = copy.deepcopy(_read_settings(settings_file.read_text(encoding="utf-8")))
         code = str(raw.get("code") or settings_file.parent.name)
         parent = raw.get("parent")
         found[code] = LocalityInfo(code=code, name=raw.get("name", code), parent=str(parent) if parent else None,

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from .errors import InvalidInput, NotFound
 from .progress_next import next_steps
 from .store.models import UTCDateTime
-from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, Instance,
-                           Item, Job, Subscription)
+from .store.models import (Application, AuditEvent, Definition, HistoryEvent, HumanTask, HumanTaskGroup, InboxEntry,
+                           Instance, Item, Job, Subscription)
 
 
 def page(session, query, page_no: int, size: int):
@@ -100,16 +100,38 @@ def seek_page(session, query, order: Order, *, size: int, page_no: int = 1, afte
         rows = session.scalars(q.limit(size + 1).offset((page_no - 1) * size)).all()
     more_rows = len(rows) > size
     rows = rows[:size]
-    total, capped = bounded_count(session, query, max(COUNT_CAP, page_no * size + 1)) if count else (None, False)
+    if not count:
+        total, capped = None, False
+    elif (known := _total_from_page(rows, more_rows, size, page_no, after)) is not None:
+        total, capped = known, False
+    else:
+        total, capped = bounded_count(session, query, max(COUNT_CAP, page_no * size + 1))
     return {"rows": rows, "total": total, "total_capped": capped,
             "next": order.encode(rows[-1]) if more_rows and rows else None}
 
 
+def _total_from_page(rows, more_rows: bool, size: int, page_no: int, after) -> int | None:
+    """The total when the page itself tells it (the last page by number, not empty, or an empty first page): a
+    lookup by business key or ID number then costs one query, not two."""
+    if after or more_rows or (not rows and page_no > 1):
+        return None
+    return (page_no - 1) * size + len(rows)
+
+
+def in_scope(path_column, scope_like: str, leaf: str | None = None, code_column=None):
+    """The scope rule on a row's locality path: within the subtree ``scope_like`` (its path and ``%``). When the
+    subtree is one locality (``leaf``, a county) its rows have that path itself: the equality implies the prefix
+    and, unlike a LIKE, PostgreSQL estimates it right (with the statistics object that ties a locality to its path),
+    so a county's list walks the index on (locality, …) in order instead of sorting all of the county's rows."""
+    leaf_path = scope_like[:-1] if leaf and scope_like.endswith("%") and "%" not in scope_like[:-1] else None
+    if leaf_path is None:
+        return path_column.like(scope_like)
+    return sa.and_(path_column == leaf_path, *([code_column == leaf] if code_column is not None else []))
+
+
 def instance_query(scope_like: str, *, business_key=None, locality=None, status=None, key=None, leaf=None):
     """Cases of a subtree; ``leaf``: the subtree is this one locality (its own index keeps the order)."""
-    q = sa.select(Instance).where(Instance.locality_path.like(scope_like))
-    if leaf:
-        q = q.where(Instance.locality == leaf)
+    q = sa.select(Instance).where(in_scope(Instance.locality_path, scope_like, leaf, Instance.locality))
     if business_key:
         q = q.where(Instance.business_key == business_key)
     if locality:
@@ -128,9 +150,8 @@ def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, pr
                status="open", business_key=None, leaf=None):
     """Tasks of a subtree; ``leaf``: the subtree is this one locality (a county: the index on (status, locality,
     due_at, created_at, id) then hands the first page over in order, however many other counties there are)."""
-    q = sa.select(HumanTask).where(HumanTask.locality_path.like(scope_like), HumanTask.status == status)
-    if leaf:
-        q = q.where(HumanTask.locality == leaf)
+    q = sa.select(HumanTask).where(in_scope(HumanTask.locality_path, scope_like, leaf, HumanTask.locality),
+                                   HumanTask.status == status)
     if groups is not None:  # a probe of the (task_id, group) key per task, walking the inbox index in order
         q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group.in_(groups)))
     if assignee:
@@ -149,6 +170,77 @@ def task_query(scope_like: str, *, groups=None, assignee=None, locality=None, pr
 # due first (undated last), then oldest: the ix_human_tasks_inbox index (status, due_at, created_at, id)
 TASK_ORDER = Order(("due_at", HumanTask.due_at, False), ("created_at", HumanTask.created_at, False),
                    ("id", HumanTask.id, False))
+
+
+# the same order on the inbox table (ix_inbox_order: group, locality_path, then these): a cursor of one is one of both
+INBOX_ORDER = Order(("due_at", InboxEntry.due_at, False), ("created_at", InboxEntry.created_at, False),
+                    ("task_id", InboxEntry.task_id, False))
+
+
+def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: str | None = None, groups=None,
+              assignee=None, process=None, due_before=None, business_key=None, leaf=None) -> dict:
+    """The task list (GET /api/tasks): open tasks of the subtree ``scope_like``, of ``groups`` when given, as
+    ``seek_page`` returns them (rows in TASK_ORDER, a total bounded at COUNT_CAP, the next page's cursor).
+
+    With groups (a clerk's list, or anyone's filtered by group) the page and its count come from the inbox table:
+    for each group, the head of its index range — one locality (``leaf``: ``locality_path`` equal to the county's
+    path, whose index order is the list's order) or a subtree — merged, a task of two of the groups once. Without
+    groups (an administrator's whole list) or by business key (one case's few tasks), from ``human_tasks``."""
+    if groups is None or business_key:
+        return seek_page(session, task_query(scope_like, groups=groups, assignee=assignee, process=process,
+                                             due_before=due_before, business_key=business_key, leaf=leaf),
+                         TASK_ORDER, size=size, page_no=page_no, after=after)
+    groups = sorted(set(groups))
+    cursor = INBOX_ORDER.decode(after) if after else None
+
+    def heads(columns, limit, seek=None, ordered=True):
+        """Per group: its first ``limit`` inbox rows (``columns``) in the scope, after ``seek`` when given (any
+        ``limit`` of them when not ``ordered``: a count)."""
+        out = []
+        for g in groups:
+            q = sa.select(*columns).where(InboxEntry.group == g, in_scope(InboxEntry.locality_path, scope_like, leaf))
+            if due_before:
+                q = q.where(InboxEntry.due_at < due_before)
+            if assignee or process:
+                q = q.join(HumanTask, HumanTask.id == InboxEntry.task_id)
+                if assignee:
+                    q = q.where(HumanTask.assignee == assignee)
+                if process:
+                    q = q.where(HumanTask.process_key == process)
+            if seek is not None:
+                q = q.where(INBOX_ORDER.after(seek))
+            out.append((q.order_by(*INBOX_ORDER.clauses()) if ordered else q).limit(limit))
+        return out
+
+    keys = (InboxEntry.due_at, InboxEntry.created_at, InboxEntry.task_id)
+    offset = 0 if cursor else (page_no - 1) * size
+    firsts = heads(keys, offset + size + 1, cursor)
+    if len(firsts) == 1:
+        head = firsts[0].subquery()
+    else:  # UNION: a task in two of the groups has the same (due, created, id) in both; the merged head only is joined
+        u = sa.union(*(sa.select(q.subquery()) for q in firsts)).subquery()
+        head = sa.select(u).order_by(u.c.due_at.asc().nulls_last(), u.c.created_at, u.c.task_id) \
+            .limit(offset + size + 1).subquery()
+    cap = max(COUNT_CAP, page_no * size + 1)
+    counted = heads((InboxEntry.task_id,), cap + 1, ordered=False)
+    if len(counted) == 1:
+        count = sa.select(sa.func.count()).select_from(counted[0].subquery())
+    else:  # every group's rows up to the cap: more than ``cap`` distinct tasks only if one group has them
+        u = sa.union_all(*(sa.select(q.subquery()) for q in counted)).subquery()
+        count = sa.select(sa.func.count(sa.distinct(u.c.task_id)))
+    # one statement: the page's task rows in order, and the bounded count beside them
+    got = session.execute(
+        sa.select(HumanTask, count.scalar_subquery().label("n"))
+        .join(head, HumanTask.id == head.c.task_id)
+        .where(HumanTask.status == "open", in_scope(HumanTask.locality_path, scope_like))
+        .order_by(head.c.due_at.asc().nulls_last(), head.c.created_at, head.c.task_id)
+        .limit(size + 1).offset(offset)).all()
+    more_rows, rows = len(got) > size, [r[0] for r in got[:size]]
+    n = got[0].n if got else _total_from_page(rows, more_rows, size, page_no, after)
+    if n is None:  # an empty page past the end, or after a cursor: count on its own
+        n = session.scalar(count)
+    return {"rows": rows, "total": min(n, cap), "total_capped": n > cap,
+            "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
 def instance_detail(session, row: Instance) -> dict:

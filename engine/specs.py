@@ -1,18 +1,16 @@
-"""Parsed process specs: parsed once per (definition, called definitions) and shared by every instance."""
+"""Process specs: built once per (definition, called definitions) from their parsed forms (engine.parsed) and
+shared by every instance."""
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from io import BytesIO
 
-from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
 from .bpmn.parser import RetireParser
 from .errors import InvalidDefinition
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+from .parsed import ParsedDefinition, parsed
 
 
 @dataclass
@@ -24,21 +22,28 @@ class ProcessSpec:
 
 
 def called_elements(xml: str) -> list[str]:
-    root = etree.fromstring(xml.encode("utf-8"))
-    return sorted({el.get("calledElement") for el in root.iter(f"{{{BPMN_NS}}}callActivity") if el.get("calledElement")})
+    return list(parsed("bpmn", xml).called)
 
 
-def parse_process(key: str, files: list[tuple[str, str]]) -> ProcessSpec:
-    """Parse the main file and the files of its called processes; raise InvalidDefinition with the element."""
+def parse_process(key: str, files: list[tuple[str, str | ParsedDefinition]]) -> ProcessSpec:
+    """The specs of process ``key`` of the first file, with the files of its called processes ``(file name,
+    content or parsed form)``; raise InvalidDefinition with the element. Built once per (key, files' names and
+    contents) and kept on the main file's parsed form."""
+    files = [(name, p if isinstance(p, ParsedDefinition) else parsed("bpmn", p)) for name, p in files]
+    main = files[0][1]
+    return main.derived(("spec", key, tuple((name, p.digest) for name, p in files)), lambda: _build(key, files))
+
+
+def _build(key: str, files: list[tuple[str, ParsedDefinition]]) -> ProcessSpec:
     parser = RetireParser()
-    for name, content in files:
+    for name, p in files:
+        if p.error is not None:
+            raise InvalidDefinition(f"{name}: {p.error.summary}", [{"file": name, "element_id": None,
+                                                                     "message": p.error.message}])
         try:
-            parser.add_bpmn_io(BytesIO(content.encode("utf-8")), name)
+            parser.add_bpmn_xml(p.root, name)
         except ValidationException as exc:
             raise InvalidDefinition(str(exc), [_problem(exc, name)]) from exc
-        except etree.XMLSyntaxError as exc:
-            raise InvalidDefinition(str(exc), [{"file": name, "element_id": None,
-                                                "message": f"not well-formed XML: {exc}"}]) from exc
     try:
         spec = parser.get_spec(key)
         subs = parser.get_subprocess_specs(key)

@@ -14,9 +14,10 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .bpmn.task_specs import ExternalServiceTask
+from .bpmn.task_specs import ExternalServiceTask, waits_after
 from .clock import SHANGHAI
 from .errors import ProcessFailed
+from .inbox import mirror_inbox
 from .jsonable import jsonable
 from .runtime.service_tasks import apply_failure
 from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
@@ -73,11 +74,15 @@ def activity_label(task) -> str:
     return getattr(task.task_spec, "bpmn_name", None) or getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
 
 
-def waiting_states(wf):
-    """(human, external, timers, messages): the tasks the instance waits in."""
+def waiting_states(wf, continuations: list | None = None):
+    """(human, external, timers, messages): the tasks the instance waits in; the tasks completed at a
+    ``camunda:asyncAfter`` boundary, whose outgoing flows a job takes, are appended to ``continuations``."""
     human, external, timers, messages = [], [], [], []
     for t in all_tasks(wf):
-        if t.state == TaskState.READY and t.task_spec.manual:
+        if t.state == TaskState.COMPLETED:
+            if continuations is not None and waits_after(t):
+                continuations.append(t)
+        elif t.state == TaskState.READY and t.task_spec.manual:
             human.append(t)
         elif t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
             external.append(t)
@@ -129,13 +134,15 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
                   failures: dict | None = None):
     """Mirror ``wf``'s wait states into the tables. With ``stored`` (the Mirror of the state the case was
     restored from), a kind of row whose mirror has not changed is known to be right and is not queried."""
-    human, external, timers, messages = waiting_states(wf)
+    continuations: list = []
+    human, external, timers, messages = waiting_states(wf, continuations)
     new = stored is not None and stored.new
     current_items = observe_items(wf, pspec)
     current = _mirror(human, messages, current_items) if stored is not None else None
     if stored is None or stored.human is None or stored.human != current.human:
         _sync_human_tasks(engine, session, row, human, script_engine, now, nothing_stored=new)
-    _sync_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {})
+    _sync_jobs(session, row, external, timers, now, nothing_stored=new, failures=failures or {},
+               continuations=continuations)
     if stored is None or stored.subscriptions != current.subscriptions:
         _sync_subscriptions(session, row, messages, now, nothing_stored=new)
     if stored is None or stored.items != current.items:
@@ -143,7 +150,7 @@ def sync_instance(engine, session, row, wf, pspec, script_engine, now, actor=Non
     row.waiting_in = [
         {"activity_id": t.task_spec.bpmn_id, "name": activity_label(t),
          "type": kind} for kind, tasks in (("user_task", human), ("service_task", external), ("timer", timers),
-                                           ("message", messages)) for t in tasks]
+                                           ("message", messages), ("continuation", continuations)) for t in tasks]
     row.updated_at = now
     if wf.is_completed() and row.status == "running":
         row.status = "completed"
@@ -155,6 +162,7 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
     stored = {} if nothing_stored else {t.id: t for t in session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == row.id, HumanTask.status == "open"))}
     wanted = {str(t.id): t for t in ready}
+    opened = []
     for task_id, t in wanted.items():
         if task_id in stored:
             continue
@@ -172,13 +180,14 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
                                     f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
             provisional = bool(getattr(value, "provisional", False)) or (
                 due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
-        session.add(HumanTask(
+        opened.append(HumanTask(
             id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
             name=activity_label(t), business_key=row.business_key, locality=row.locality,
             locality_path=row.locality_path, candidate_groups=groups, form_ref=ext.get("formRef"), due_at=due,
             due_provisional=provisional,
             status="open", item=(ext.get("properties") or {}).get("item"), created_at=now,
             summary=jsonable({k: t.data[k] for k in SUMMARY_FIELDS if k in t.data})))
+        session.add(opened[-1])
         session.flush()
         for g in groups:
             session.add(HumanTaskGroup(task_id=task_id, group=g))
@@ -186,12 +195,15 @@ def _sync_human_tasks(engine, session, row, ready, script_engine, now, nothing_s
         if task_id not in wanted:
             stale.status = "cancelled"
             stale.completed_at = now
+    mirror_inbox(session, row.id, wanted, opened, nothing_stored=nothing_stored)
 
 
-def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None):
+def _sync_jobs(session, row, external, timers, now, nothing_stored=False, failures=None, continuations=()):
     wanted = {}
     for t in external:
         wanted[(str(t.id), "service")] = (t, now - timedelta(microseconds=1), t.task_spec.extensions.get("topic"))
+    for t in continuations:  # camunda:asyncAfter: the worker takes the outgoing flows
+        wanted[(str(t.id), "continuation")] = (t, now - timedelta(microseconds=1), None)
     for t in timers:
         due = timer_due(t._get_internal_data("event_value"))
         if due is None:

@@ -11,12 +11,11 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
-from lxml import etree
 from sqlalchemy.exc import IntegrityError
 
 from .bpmn.expressions import add_period, parse_duration, unwrap
 from .clock import SHANGHAI
-from .definitions import BPMN_NS
+from .parsed import parsed
 from .store.models import Definition, TimerStart
 
 log = logging.getLogger("retire.timers")
@@ -24,17 +23,7 @@ log = logging.getLogger("retire.timers")
 
 def start_timers(content: str) -> list[tuple[str, str]]:
     """(kind, value) of each timer start event of the executable process."""
-    root = etree.fromstring(content.encode("utf-8"))
-    out = []
-    for proc in root.findall(f"{{{BPMN_NS}}}process"):
-        for start in proc.findall(f"{{{BPMN_NS}}}startEvent"):
-            for timer in start.findall(f"{{{BPMN_NS}}}timerEventDefinition"):
-                for kind in ("timeCycle", "timeDate"):
-                    el = timer.find(f"{{{BPMN_NS}}}{kind}")
-                    if el is not None and (el.text or "").strip():
-                        out.append((kind, start_timer_value(el.text)))
-        break
-    return out
+    return [(kind, start_timer_value(text)) for kind, text in parsed("bpmn", content).start_timer_texts]
 
 
 def start_timer_value(text: str) -> str:
@@ -80,13 +69,19 @@ def fire_times(kind: str, expression: str, after: datetime | None, until: dateti
     return out
 
 
-class TimerStartOps:
+class TimerStarts:
+    """Timer start events: a case started for each time one is due, once per time."""
+
+    def __init__(self, rt, cases):
+        self._rt = rt
+        self._cases = cases
+
     def timer_start_targets(self, session) -> list[tuple[Definition, str, list]]:
         """(definition, locality, timers) for every process with a timer start event in force somewhere."""
-        seq = self.definitions.latest_seq(session)
+        seq = self._rt.definitions.latest_seq(session)
         out = []
-        for code in self.localities():
-            for d in self.definitions.current_at(session, code, seq):
+        for code in self._rt.localities():
+            for d in self._rt.definitions.current_at(session, code, seq):
                 if d.kind != "bpmn":
                     continue
                 timers = start_timers(d.content)
@@ -97,19 +92,19 @@ class TimerStartOps:
         return out
 
     def _inheriting(self, session, d: Definition, seq: int) -> list[str]:
-        return [code for code in self.localities()
-                if d.locality in self.chain(code)
-                and (found := self.definitions.resolve(session, "bpmn", d.key, code, seq)) is not None
+        return [code for code in self._rt.localities()
+                if d.locality in self._rt.chain(code)
+                and (found := self._rt.definitions.resolve(session, "bpmn", d.key, code, seq)) is not None
                 and found.id == d.id]
 
     def fire_timer_starts(self) -> list[str]:
         """Start a case for every timer start event due since it last fired → instance ids."""
-        now = self.now()
+        now = self._rt.now()
         started = []
-        with self.reading() as session:
+        with self._rt.reading() as session:
             targets = self.timer_start_targets(session)
         for d, locality, timers in targets:
-            with self.reading() as session:
+            with self._rt.reading() as session:
                 last = session.scalar(sa.select(sa.func.max(TimerStart.fire_at)).where(
                     TimerStart.process_key == d.key, TimerStart.locality == locality))
             after = last or d.deployed_at
@@ -121,13 +116,13 @@ class TimerStartOps:
                     continue
                 for at in times:
                     try:
-                        with self.transaction() as session:
+                        with self._rt.transaction() as session:
                             fired = TimerStart(process_key=d.key, locality=locality, definition_id=d.id,
                                                fire_at=at, created_at=now)
-                            if not self.writes_lock_database:  # PostgreSQL: a second worker waits here
+                            if not self._rt.writes_lock_database:  # PostgreSQL: a second worker waits here
                                 session.add(fired)
                                 session.flush()
-                            instance_id = self.start(d.key, locality, f"{d.key}-{locality}-{at:%Y%m%d%H%M}",
+                            instance_id = self._cases.start(d.key, locality, f"{d.key}-{locality}-{at:%Y%m%d%H%M}",
                                                      {"fired_at": at.isoformat()}, actor="timer", session=session)
                             fired.instance_id = instance_id
                             session.add(fired)  # SQLite: written after the case's handlers ran (see Engine.step)

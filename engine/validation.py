@@ -11,9 +11,10 @@ from lxml import etree
 
 from .bpmn.expressions import DUE_DATE_KINDS, TIMER_KINDS, InvalidTimeValue, check_time_value
 from .bpmn.interpreter import BudgetExceeded, ExpressionError, ExpressionSyntaxError, check_expression, check_script
-from .definitions import BPMN_NS, DefinitionFile, identify
+from .definitions import DefinitionFile, identify
 from .errors import InvalidDefinition
 from .form_checks import check_form
+from .parsed import BPMN_NS, decisions, parsed as parsed_form
 from .specs import parse_process
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -70,52 +71,72 @@ def validate_files(engine, session, locality: str, files: list[DefinitionFile]) 
 
 
 def _check_bpmn(engine, session, locality, seq, f, batch, resolves) -> list[dict]:
+    parsed = f.parsed
     out = []
-    root = etree.fromstring(f.content.encode("utf-8"))
-    processes = root.findall(f"{{{BPMN_NS}}}process")
-    executable = [p for p in processes if p.get("isExecutable") == "true"]
+    for item in _bpmn_checks(parsed):   # content-only problems, and what the engine and locality must have
+        if isinstance(item, dict):
+            out.append({**item, "file": f.name})
+        else:
+            need, eid, value = item
+            if need == "handler" and engine.handlers and value not in engine.handlers:
+                out.append(_p(f.name, eid, f"no handler is registered for topic '{value}'"))
+            elif need == "form" and not resolves("form", value):
+                out.append(_p(f.name, eid, f"form '{value}' is not deployed for this locality or its parents"))
+            elif need == "dmn" and not resolves("dmn", value):
+                out.append(_p(f.name, eid, f"decision '{value}' is not deployed for this locality or its parents"))
+    out.extend(_check_sms_templates(engine, locality, f.name, _sms_uses(parsed)))
+    if out or not parsed.executable:
+        return out
+    files = [(f.name, parsed)]
+    own = {p.get("id") for p in parsed.processes}
+    for called, call_id in parsed.calls:
+        if called in own:
+            continue
+        other = batch["bpmn"].get(called)
+        if other is not None:
+            files.append((other.name, other.parsed))
+        else:
+            d = engine.definitions.resolve(session, "bpmn", called, locality, seq)
+            if d is None:
+                out.append(_p(f.name, call_id, f"called process '{called}' is not deployed for {locality} or its parents"))
+                continue
+            files.append((d.file_name, parsed_form("bpmn", d.content, d.content_hash)))
+    if out:
+        return out
+    for proc in parsed.executable:
+        try:
+            parse_process(proc.get("id"), files)
+        except InvalidDefinition as exc:
+            out.extend({**p, "severity": "error"} for p in exc.problems)
+    return out
+
+
+def _bpmn_checks(parsed) -> list:
+    """The checks of a BPMN file that its content alone decides, once per content: problems (``file`` left for
+    the caller) in document order, with ``(need, element id, value)`` where the answer depends on the engine
+    (a handler for a topic) or the locality (a deployed form or decision)."""
+    return parsed.derived("checks", lambda: _read_bpmn_checks(parsed.root, parsed.processes, parsed.executable))
+
+
+def _read_bpmn_checks(root, processes, executable) -> list:
+    out = []
     if not executable:
-        out.append(_p(f.name, processes[0].get("id") if processes else None,
+        out.append(_p(None, processes[0].get("id") if processes else None,
                       'no process is marked executable (isExecutable="true"); there is nothing to run'))
     for retrieval in root.iter(f"{{{BPMN_NS}}}correlationPropertyRetrievalExpression"):
         for expr in retrieval:
             if isinstance(expr.tag, str) and etree.QName(expr).localname in ("formalExpression", "messagePath"):
-                out.extend(_expr(f.name, retrieval.getparent().get("id"), expr.text or "", "correlation"))
+                out.extend(_expr(None, retrieval.getparent().get("id"), expr.text or "", "correlation"))
     for proc in processes:
         for el in proc.iter():
             if not isinstance(el.tag, str):
                 continue
             qn = etree.QName(el)
             if qn.namespace == BPMN_NS and qn.localname not in SUPPORTED:
-                out.append(_p(f.name, el.get("id") or proc.get("id"), f"bpmn:{qn.localname} is not supported by the engine"))
+                out.append(_p(None, el.get("id") or proc.get("id"), f"bpmn:{qn.localname} is not supported by the engine"))
             if qn.namespace != BPMN_NS:
                 continue
-            out.extend(_check_element(f.name, qn.localname, el, engine, resolves))
-    out.extend(_check_sms_templates(engine, locality, f.name, processes))
-    if out or not executable:
-        return out
-    files = [(f.name, f.content)]
-    for called in sorted({el.get("calledElement") for el in root.iter(f"{{{BPMN_NS}}}callActivity")
-                          if el.get("calledElement")}):
-        if called in {p.get("id") for p in processes}:
-            continue
-        other = batch["bpmn"].get(called)
-        if other is not None:
-            files.append((other.name, other.content))
-        else:
-            d = engine.definitions.resolve(session, "bpmn", called, locality, seq)
-            if d is None:
-                el = next(e for e in root.iter(f"{{{BPMN_NS}}}callActivity") if e.get("calledElement") == called)
-                out.append(_p(f.name, el.get("id"), f"called process '{called}' is not deployed for {locality} or its parents"))
-                continue
-            files.append((d.file_name, d.content))
-    if out:
-        return out
-    for proc in executable:
-        try:
-            parse_process(proc.get("id"), files)
-        except InvalidDefinition as exc:
-            out.extend({**p, "severity": "error"} for p in exc.problems)
+            out.extend(_check_element(None, qn.localname, el))
     return out
 
 
@@ -126,7 +147,25 @@ TOPIC_TEMPLATES = {"notification.notify_upcoming": ("notify_upcoming",),
                    "contact.person": ("contact_online", "contact_offline")}
 
 
-def _check_sms_templates(engine, locality, file, processes) -> list[dict]:
+def _sms_uses(parsed) -> list[tuple[str, list[str]]]:
+    """(service task id, the SMS template names it sends) for every service task of the file."""
+    def read():
+        out = []
+        for proc in parsed.processes:
+            for el in proc.iter(f"{{{BPMN_NS}}}serviceTask"):
+                topic = el.get(f"{{{CAMUNDA_NS}}}topic") or ""
+                names = list(TOPIC_TEMPLATES.get(topic, ()))
+                for param in el.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
+                    text = (param.text or "").strip()
+                    if param.get("name") == "template" and text and not text.startswith(("${", "#{")):
+                        names.append(text)
+                out.append((el.get("id"), names))
+        return out
+
+    return parsed.derived("sms", read)
+
+
+def _check_sms_templates(engine, locality, file, uses) -> list[dict]:
     """Every SMS template a diagram sends exists in the locality's settings.yaml (sms.templates) and each of its
     {placeholders} is one the senders fill (sms.placeholders): a typo or an unknown field is refused here,
     not sent as an empty or literal "{month}" to the person."""
@@ -136,28 +175,22 @@ def _check_sms_templates(engine, locality, file, processes) -> list[dict]:
         return []
     templates, known = sms.get("templates") or {}, set(sms.get("placeholders") or ())
     out = []
-    for proc in processes:
-        for el in proc.iter(f"{{{BPMN_NS}}}serviceTask"):
-            topic = el.get(f"{{{CAMUNDA_NS}}}topic") or ""
-            names = list(TOPIC_TEMPLATES.get(topic, ()))
-            for param in el.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
-                text = (param.text or "").strip()
-                if param.get("name") == "template" and text and not text.startswith(("${", "#{")):
-                    names.append(text)
-            for name in names:
-                if name not in templates:
-                    out.append(_p(file, el.get("id"), f"SMS template '{name}' is not in sms.templates of {locality}"))
-                    continue
-                unknown = sorted({field for _, field, _, _ in string.Formatter().parse(templates[name])
-                                  if field is not None} - known) if known else []
-                if unknown:
-                    out.append(_p(file, el.get("id"), f"SMS template '{name}' of {locality} has placeholders no "
-                                                      f"sender fills: {', '.join('{' + u + '}' for u in unknown)} "
-                                                      f"(sms.placeholders lists the known ones)"))
+    for eid, names in uses:
+        for name in names:
+            if name not in templates:
+                out.append(_p(file, eid, f"SMS template '{name}' is not in sms.templates of {locality}"))
+                continue
+            unknown = sorted({field for _, field, _, _ in string.Formatter().parse(templates[name])
+                              if field is not None} - known) if known else []
+            if unknown:
+                out.append(_p(file, eid, f"SMS template '{name}' of {locality} has placeholders no "
+                                         f"sender fills: {', '.join('{' + u + '}' for u in unknown)} "
+                                         f"(sms.placeholders lists the known ones)"))
     return out
 
 
-def _check_element(file, tag, el, engine, resolves) -> list[dict]:
+def _check_element(file, tag, el) -> list:
+    """Problems of one element, and ``(need, element id, value)`` for what the engine or locality decides."""
     out = []
     eid = el.get("id")
     if eid in RESERVED_IDS:
@@ -167,22 +200,22 @@ def _check_element(file, tag, el, engine, resolves) -> list[dict]:
         topic = cam("topic")
         if cam("type") != "external" or not topic:
             out.append(_p(file, eid, 'a service task needs camunda:type="external" and camunda:topic'))
-        elif engine.handlers and topic not in engine.handlers:
-            out.append(_p(file, eid, f"no handler is registered for topic '{topic}'"))
+        else:
+            out.append(("handler", eid, topic))
     if tag == "userTask":
         for g in [g.strip() for g in (cam("candidateGroups") or "").split(",") if g.strip()]:
             if g not in DEPARTMENTS:
                 out.append(_p(file, eid, f"candidate group '{g}' is not a department code ({', '.join(DEPARTMENTS)})"))
         if cam("dueDate"):
             out.extend(_expr(file, eid, cam("dueDate"), "due date", DUE_DATE_KINDS))
-    if tag in ("userTask", "startEvent") and cam("formRef") and not resolves("form", cam("formRef")):
-        out.append(_p(file, eid, f"form '{cam('formRef')}' is not deployed for this locality or its parents"))
+    if tag in ("userTask", "startEvent") and cam("formRef"):
+        out.append(("form", eid, cam("formRef")))
     if tag == "businessRuleTask":
         ref = cam("decisionRef")
         if not ref:
             out.append(_p(file, eid, "a business rule task needs camunda:decisionRef"))
-        elif not resolves("dmn", ref):
-            out.append(_p(file, eid, f"decision '{ref}' is not deployed for this locality or its parents"))
+        else:
+            out.append(("dmn", eid, ref))
     if tag in ("timeDate", "timeDuration", "timeCycle"):
         parent = el.getparent().getparent()
         is_start = etree.QName(parent).localname == "startEvent"
@@ -259,17 +292,20 @@ def _start_timer(file, eid, tag, text) -> list[dict]:
 
 
 def _check_dmn(f) -> list[dict]:
-    from .dmn import load_decisions
+    return [dict(p) for p in f.parsed.derived(("dmn checks", f.name), lambda: _read_dmn_checks(f))]
+
+
+def _read_dmn_checks(f) -> list[dict]:
     from .dmn.errors import DecisionError
 
     try:
-        decisions = load_decisions(f.content, f.name)
+        found = decisions(f.parsed, f.name).values()
     except DecisionError as exc:
         return [_p(f.name, getattr(exc, "element_id", None) or getattr(exc, "decision_id", None), str(exc))]
     except Exception as exc:  # a file the DMN reader cannot make sense of
         return [_p(f.name, None, f"cannot read the decision table: {exc}")]
     out = []
-    for d in decisions:
+    for d in found:
         for problem in d.problems():
             out.append(_p(f.name, getattr(problem, "element_id", None) or d.id, getattr(problem, "message", str(problem))))
     return out
@@ -277,5 +313,4 @@ def _check_dmn(f) -> list[dict]:
 
 def _check_form(f) -> list[dict]:
     """Form-js forms are checked in engine.form_checks (types, rules, RE2 patterns, FEEL conditions, keys)."""
-    return check_form(f.name, f.content)
-
+    return [dict(p) for p in f.parsed.derived(("form checks", f.name), lambda: check_form(f.name, f.content))]

@@ -44,8 +44,7 @@ def contact_person(ctx) -> dict:
     pushed = record.get("payload") or {}
     settings = ctx.settings.get("contact") or {}
     channel = pushed.get("channel") or ctx.variables.get("channel")
-    mode = ctx.inputs.get("mode") or ("online" if channel in (settings.get("online_channels") or ["online"])
-                                      else "offline")
+    mode = ctx.inputs.get("mode") or ("online" if channel in (settings.get("online_channels") or []) else "offline")
     if mode not in ("online", "offline"):
         raise HandlerError(f"contact.person: mode must be online or offline, not {mode!r}")
     date = iso(ctx.inputs.get("appointment_date")) if mode == "offline" else None

@@ -2,13 +2,7 @@
 from __future__ import annotations
 
 from .context import HandlerError
-
-# What a department receives: the application and every result computed so far.
-SHARED_VARIABLES = (
-    "id_number", "name", "sex", "category", "phone", "channel", "retirement_type", "retirement_date",
-    "statutory", "birth_check", "approval", "deemed", "contribution_check", "pension", "pension_award",
-    "medical", "household", "bank_card",
-)
+from .variables import setting
 
 
 def push_case(ctx) -> dict:
@@ -18,7 +12,8 @@ def push_case(ctx) -> dict:
     if raw is None:
         raise HandlerError("data_bureau.push_case needs the input 'departments'")
     departments = [d.strip() for d in (raw.split(",") if isinstance(raw, str) else raw) if d.strip()]
-    payload = {k: ctx.variables[k] for k in SHARED_VARIABLES if k in ctx.variables}
+    shared = setting(ctx, "exchange", "shared_variables")   # what a department receives: the locality's choice
+    payload = {k: ctx.variables[k] for k in shared if k in ctx.variables}
     for department in departments:
         ctx.ports.exchange.push(ctx.business_key, department, payload, ctx.idempotency_key, at=ctx.now)
     return {"pushed_to": departments}

@@ -1,22 +1,22 @@
-"""Calling DMN decisions through ctx.decide, with the documented rule as fallback when none is deployed."""
+"""Calling DMN decisions through ctx.decide: the locality's tables in processes/ are the only source of a rule."""
 from __future__ import annotations
 
-import logging
-from typing import Any, Callable
+from typing import Any
 
-log = logging.getLogger(__name__)
+from .context import BusinessRuleViolation, HandlerError
 
 
-def decide_or(ctx, decision_id: str, inputs: dict[str, Any],
-              fallback: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The decision's outputs, or fallback() when the locality has no such decision (LookupError)."""
+def decide(ctx, decision_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The decision's outputs. No table in force for the locality is a HandlerError (retried: a deploy may bring
+    it); no rule matching the inputs is a BusinessRuleViolation (an incident at once: the table must change)."""
     try:
         result = ctx.decide(decision_id, inputs)
-    except LookupError:
-        log.info("decision %s not deployed for %s; using the built-in rule", decision_id, ctx.locality)
-        return fallback()
+    except LookupError as exc:
+        raise HandlerError(f"决策表 {decision_id} 未在 {ctx.locality} 部署; decision {decision_id} is not deployed "
+                           f"for {ctx.locality}: {exc}") from exc
     if not result:
-        return fallback()
+        raise BusinessRuleViolation("no_matching_rule", f"决策表 {decision_id} 没有与输入匹配的规则; no rule of "
+                                                        f"{decision_id} matches {inputs}")
     return result
 
 
@@ -31,7 +31,7 @@ class CachedDecision:
     def __call__(self, **inputs) -> dict[str, Any]:
         key = tuple(sorted(inputs.items()))
         if key not in self._cache:
-            self._cache[key] = self._ctx.decide(self._decision_id, dict(inputs))
+            self._cache[key] = decide(self._ctx, self._decision_id, dict(inputs))
         return self._cache[key]
 
     @property

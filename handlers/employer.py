@@ -25,20 +25,17 @@ def list_declarations_due(ctx) -> dict:
         raise HandlerError("employer.list_declarations_due needs retirement_month and declaration_due")
     statutory = CachedDecision(ctx, "statutory_retirement_age")
     upcoming, by_employer = [], {}
-    try:
-        for person in ctx.ports.roster.in_locality(subtree_prefix(ctx.locality)):
-            birth = as_date(person.get("birth_date_file") or person["birth_date_id_card"])
-            month = month_of(statutory(category=person["category"], birth_month=month_of(birth))["retirement_month"])
-            if month != target:
-                continue
-            upcoming.append({"id_number": person["id_number"], "name": person["name"], "phone": person.get("phone"),
-                             "retirement_month": month})
-            employer = person.get("employer") or "解除劳动关系人员（档案托管机构）"
-            by_employer.setdefault(employer, []).append({
-                "name": person["name"], "id_number": mask_id(person["id_number"]), "retirement_month": month,
-                "declaration_due": str(due)})
-    except LookupError as exc:
-        raise HandlerError(f"decision statutory_retirement_age unavailable for {ctx.locality}: {exc}") from exc
+    for person in ctx.ports.roster.in_locality(subtree_prefix(ctx.locality)):
+        birth = as_date(person.get("birth_date_file") or person["birth_date_id_card"])
+        month = month_of(statutory(category=person["category"], birth_month=month_of(birth))["retirement_month"])
+        if month != target:
+            continue
+        upcoming.append({"id_number": person["id_number"], "name": person["name"], "phone": person.get("phone"),
+                         "retirement_month": month})
+        employer = person.get("employer") or "解除劳动关系人员（档案托管机构）"
+        by_employer.setdefault(employer, []).append({
+            "name": person["name"], "id_number": mask_id(person["id_number"]), "retirement_month": month,
+            "declaration_due": str(due)})
     upcoming.sort(key=lambda p: p["id_number"])
     declarations = [{"employer": name, "count": len(people), "declaration_due": str(due),
                      "persons": sorted(people, key=lambda p: p["id_number"])}

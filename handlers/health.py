@@ -9,7 +9,7 @@ def only_child_reward(ctx) -> dict:
     number = id_number(ctx)
     certificate = ctx.ports.health.certificate(number)
     reward_type = setting(ctx, "health", "only_child_reward_type")
-    channel = setting(ctx, "health", "only_child_reward_channel", "employer")
+    channel = setting(ctx, "health", "only_child_reward_channel")
     if certificate is None:
         return {"only_child": {"eligible": False, "certificate_no": None, "reward_type": reward_type,
                                "channel": channel}}
@@ -37,7 +37,7 @@ def only_child_policy(ctx) -> dict:
     return {"only_child": {
         "eligible": certificate is not None, "certificate_no": (certificate or {}).get("certificate_no"),
         "reward_type": setting(ctx, "health", "only_child_reward_type"),
-        "channel": policy["channel"] or setting(ctx, "health", "only_child_reward_channel", "employer"),
+        "channel": policy["channel"] or setting(ctx, "health", "only_child_reward_channel"),
         "policy": policy["policy"], "procedure": policy["procedure"], "claim": "pending" if certificate else None}}
 
 
@@ -48,7 +48,7 @@ def record_only_child_claim(ctx) -> dict:
         raise HandlerError("health.record_only_child_claim needs an eligible person whose claim is handled")
     row = ctx.ports.health.grant_reward({
         "business_key": ctx.business_key, "id_number": id_number(ctx), "certificate_no": only_child["certificate_no"],
-        "reward_type": only_child.get("reward_type") or "lump_sum",
+        "reward_type": only_child.get("reward_type") or setting(ctx, "health", "only_child_reward_type"),
         "channel": ctx.variables.get("only_child_paid_by") or "employer", "granted_on": local_today(ctx),
     }, ctx.idempotency_key)
     only_child.update(claim="handled", paid_by=row.get("channel"),

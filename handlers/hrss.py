@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import logging
 
-from .decisions import decide_or
+from .context import HandlerError
+from .decisions import decide
 from .months import months_after, as_date, month_of, months_inclusive
 from .personal import birth_date_from_id, mask_id
-from .variables import id_number, iso, local_today, reference, require
+from .variables import id_number, iso, local_today, reference, require, setting
 
 log = logging.getLogger(__name__)
-
-DEFAULT_BATCH_GROUPS = {"community": "community", "township": "community", "agency": "agency",
-                        "online": "agency", "employer": "employer"}
 
 
 def verify_birth_date(ctx) -> dict:
@@ -20,15 +18,10 @@ def verify_birth_date(ctx) -> dict:
     id_card = birth_date_from_id(number)
     file_earliest = as_date(person.get("birth_date_file"))
 
-    def rule():  # domain.md §2.4: the file's earliest recorded birth date wins
-        effective = file_earliest or id_card
-        return {"effective_birth_date": effective, "mismatch": bool(file_earliest and file_earliest != id_card)}
-
-    result = decide_or(ctx, "birth_date_source",
-                       {"id_card_birth_date": id_card.isoformat(), "file_earliest_birth_date": iso(file_earliest)},
-                       rule)
-    effective = as_date(result.get("effective_birth_date")) or id_card
-    mismatch = bool(result.get("mismatch", file_earliest is not None and file_earliest != id_card))
+    result = decide(ctx, "birth_date_source",  # domain.md §2.4, as the locality's table words it
+                    {"id_card_birth_date": id_card.isoformat(), "file_earliest_birth_date": iso(file_earliest)})
+    effective = as_date(result["effective_birth_date"])
+    mismatch = bool(result["mismatch"])
     if mismatch:
         log.info("birth date of %s differs between ID card and file", mask_id(number))
     return {"birth_check": {"id_card": id_card.isoformat(), "file_earliest": iso(file_earliest),
@@ -37,11 +30,14 @@ def verify_birth_date(ctx) -> dict:
 
 def register_acceptance(ctx) -> dict:
     channel = require(ctx, "channel")
-    groups = {**DEFAULT_BATCH_GROUPS, **(ctx.settings.get("acceptance") or {}).get("batch_groups", {})}
+    groups = setting(ctx, "acceptance", "batch_groups")
+    if channel not in groups:
+        raise HandlerError(f"受理渠道 {channel} 未配置报送组; locality setting acceptance.batch_groups of {ctx.locality} "
+                           f"names no monthly submission group for channel {channel!r}")
     today = local_today(ctx)
     row = ctx.ports.hrss.accept({
         "business_key": ctx.business_key, "id_number": id_number(ctx), "channel": channel,
-        "batch_group": groups.get(channel, "employer"), "accepted_on": today,
+        "batch_group": groups[channel], "accepted_on": today,
         "batch_month": month_of(today), "locality": ctx.locality,
     }, ctx.idempotency_key)
     return {"acceptance": {"accepted_on": iso(row["accepted_on"]), "batch_group": row["batch_group"],

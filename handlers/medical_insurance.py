@@ -1,7 +1,8 @@
 """医保 (medical_insurance): retiree minimum years, lump-sum top-up, switch to retiree status."""
 from __future__ import annotations
 
-from .context import BusinessRuleViolation, HandlerError
+from .context import BusinessRuleViolation
+from .decisions import decide
 from .months import as_date
 from .pension_math import dec, to_fen
 from .personal import sex_from_id
@@ -16,8 +17,7 @@ def _account(ctx, number):
 
 
 PARAMETERS = ("min_total_months_male", "min_total_months_female", "min_actual_months", "min_local_months",
-              "deemed_counts", "lump_sum_allowed")
-DEFAULTS = {"min_actual_months": 0, "min_local_months": 0, "deemed_counts": True, "lump_sum_allowed": True}
+              "deemed_counts", "lump_sum_allowed")   # the locality's settings ``medical`` (processes/…/settings.yaml)
 
 
 def check_retiree_years(ctx) -> dict:
@@ -25,19 +25,14 @@ def check_retiree_years(ctx) -> dict:
     number = id_number(ctx)
     account = _account(ctx, number)
     sex = ctx.variables.get("sex") or sex_from_id(number)
-    params = {name: setting(ctx, "medical", name, DEFAULTS.get(name, ...)) for name in PARAMETERS}
+    params = {name: setting(ctx, "medical", name) for name in PARAMETERS}
     actual, deemed, local = (int(account.get(k) or 0) for k in ("actual_months", "deemed_months", "local_months"))
-    try:
-        verdict = ctx.decide("retiree_medical_eligibility", {
-            **params, "sex": "male" if sex == "male" else "female",
-            "actual_months": actual, "deemed_months": deemed, "local_months": local})
-    except LookupError as exc:
-        raise HandlerError(f"decision retiree_medical_eligibility unavailable for {ctx.locality}: {exc}") from exc
+    verdict = decide(ctx, "retiree_medical_eligibility", {
+        **params, "sex": "male" if sex == "male" else "female",
+        "actual_months": actual, "deemed_months": deemed, "local_months": local})
     shortfall = int(verdict["shortfall_months"] or 0)
-    base = setting(ctx, "medical", "top_up_base_monthly", None) or setting(ctx, "pension", "base_monthly", None)
-    if shortfall and base is None:
-        raise HandlerError("locality setting medical.top_up_base_monthly (or pension.base_monthly) is missing")
-    due = to_fen(dec(base or 0) * dec(setting(ctx, "medical", "monthly_top_up_rate", 0)) * shortfall)
+    base, rate = (dec(setting(ctx, "medical", name)) for name in ("top_up_base_monthly", "monthly_top_up_rate"))
+    due = to_fen(base * rate * shortfall)
     minimum_total = params[f"min_total_months_{'male' if sex == 'male' else 'female'}"]
     return {"medical": {"total_months": actual + (deemed if params["deemed_counts"] else 0), "actual_months": actual,
                         "local_months": local, "minimum_total_months": int(minimum_total),
@@ -47,7 +42,7 @@ def check_retiree_years(ctx) -> dict:
 
 def record_top_up(ctx) -> dict:
     medical = require(ctx, "medical")
-    if not setting(ctx, "medical", "lump_sum_allowed", True):
+    if not setting(ctx, "medical", "lump_sum_allowed"):
         raise BusinessRuleViolation("lump_sum_not_allowed", "this locality does not accept a lump-sum top-up")
     row = ctx.ports.medical.record_top_up({
         "reference": reference("YB", ctx.locality, ctx.business_key), "business_key": ctx.business_key,

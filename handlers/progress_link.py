@@ -15,7 +15,6 @@ from datetime import datetime
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 PURPOSE = "retire.progress"
-DEFAULT_DAYS = 30
 INSTANCE_PREFIX = 12
 _config: dict = {}
 

@@ -5,15 +5,13 @@ import logging
 
 from . import contribution_history as history
 from .context import BusinessRuleViolation, HandlerError
-from .decisions import CachedDecision, decide_or
+from .decisions import CachedDecision, decide
 from .localities import subtree_prefix
 from .months import months_after, as_date, month_index, month_of, months_between, next_quarter, normalise_quarter, quarter_months
-from .pension_math import account_pension, basic_pension, dec, divisor_for_age, to_fen, transitional_pension
+from .pension_math import account_pension, basic_pension, dec, to_fen, transitional_pension
 from .variables import effective_birth_date, id_number, local_today, reference, require, retirement_month, setting
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MINIMUM_MONTHS = 180
 
 
 def list_upcoming(ctx) -> dict:
@@ -22,16 +20,13 @@ def list_upcoming(ctx) -> dict:
     first, last = (month_index(m) for m in quarter_months(quarter))
     statutory = CachedDecision(ctx, "statutory_retirement_age")
     upcoming = []
-    try:
-        for person in ctx.ports.roster.in_locality(subtree_prefix(ctx.locality)):
-            birth = as_date(person.get("birth_date_file") or person["birth_date_id_card"])
-            outputs = statutory(category=person["category"], birth_month=month_of(birth))
-            month = month_of(outputs["retirement_month"])
-            if first <= month_index(month) <= last:
-                upcoming.append({"id_number": person["id_number"], "name": person["name"],
-                                 "phone": person.get("phone"), "retirement_month": month})
-    except LookupError as exc:
-        raise HandlerError(f"decision statutory_retirement_age unavailable for {ctx.locality}: {exc}") from exc
+    for person in ctx.ports.roster.in_locality(subtree_prefix(ctx.locality)):
+        birth = as_date(person.get("birth_date_file") or person["birth_date_id_card"])
+        outputs = statutory(category=person["category"], birth_month=month_of(birth))
+        month = month_of(outputs["retirement_month"])
+        if first <= month_index(month) <= last:
+            upcoming.append({"id_number": person["id_number"], "name": person["name"],
+                             "phone": person.get("phone"), "retirement_month": month})
     upcoming.sort(key=lambda p: (p["retirement_month"], p["id_number"]))
     log.info("%s %s: %d persons reach retirement age (%d decisions)", ctx.locality, quarter,
              len(upcoming), statutory.evaluations)
@@ -70,10 +65,7 @@ def _retirement_year(ctx) -> int:
 
 
 def _minimum_months(ctx, year: int) -> int:
-    try:
-        return int(ctx.decide("minimum_contribution_months", {"retirement_year": year})["months"])
-    except LookupError:
-        return DEFAULT_MINIMUM_MONTHS
+    return int(decide(ctx, "minimum_contribution_months", {"retirement_year": year})["months"])
 
 
 def compute_pension(ctx) -> dict:
@@ -85,8 +77,7 @@ def compute_pension(ctx) -> dict:
         raise BusinessRuleViolation("no_pension_account", "no individual pension account for this person")
     age = months_between(month_of(effective_birth_date(ctx, person)), retirement_month(ctx))
     years, months = divmod(age, 12)
-    divisor = dec(decide_or(ctx, "pension_divisor", {"age_years": years, "age_months": months},
-                            lambda: {"months": divisor_for_age(years, months)})["months"])
+    divisor = dec(decide(ctx, "pension_divisor", {"age_years": years, "age_months": months})["months"])
     base = dec(setting(ctx, "pension", "base_monthly"))
     coefficient = dec(setting(ctx, "pension", "transitional_coefficient"))
     index = history.average_index(periods)
@@ -103,7 +94,7 @@ def compute_pension(ctx) -> dict:
 
 def award_pension(ctx) -> dict:
     pension = require(ctx, "pension")
-    offset = int(setting(ctx, "pension", "first_payment_offset_months", 1))
+    offset = int(setting(ctx, "pension", "first_payment_offset_months"))
     row = ctx.ports.pension.award({
         "award_no": reference("YL", ctx.locality, ctx.business_key), "business_key": ctx.business_key,
         "id_number": id_number(ctx), "first_payment_month": months_after(retirement_month(ctx), offset),

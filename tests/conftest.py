@@ -44,7 +44,7 @@ def eng(deployed_snapshot, database_url, clock):
     """A new engine (no cache shared with another test) on the test's database with everything deployed."""
     eng = deployed_engine(deployed_snapshot, database_url, clock)
     yield eng
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def roster(eng):
     from handlers.ledger.demo_roster import load_roster
 
     def _load(*persons):
-        load_roster(eng.db, list(persons))
+        load_roster(eng.runtime.db, list(persons))
         return persons[0] if len(persons) == 1 else persons
 
     return _load

@@ -67,8 +67,8 @@ def retirement_dates(eng, locality: str, variables: dict, person: dict) -> dict:
     """Statutory month and the flexible window from the tables, for the person's recorded birth date."""
     born = as_date(person.get("birth_date_file")) or as_date(variables["birth_date_id_card"])
     inputs = {**variables, "birth_month": month_of(born)}
-    statutory = eng.decide("statutory_retirement_age", locality, inputs)
-    window = eng.decide("flexible_retirement_window", locality, {
+    statutory = eng.runtime.decide("statutory_retirement_age", locality, inputs)
+    window = eng.runtime.decide("flexible_retirement_window", locality, {
         **inputs, "retirement_age_months": statutory["retirement_age_months"],
         "contribution_months": None, "minimum_months": None})
     return {"born": born, "statutory": month_of(statutory["retirement_month"]),

@@ -100,11 +100,11 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
     """
     if variables.get("retirement_choice") not in FLEXIBLE_CHOICES:
         return
-    statutory = eng.decide("statutory_retirement_age", locality, variables)
-    window = eng.decide("flexible_retirement_window", locality, {
+    statutory = eng.runtime.decide("statutory_retirement_age", locality, variables)
+    window = eng.runtime.decide("flexible_retirement_window", locality, {
         **variables, "retirement_age_months": statutory["retirement_age_months"],
         "contribution_months": None, "minimum_months": None})
-    verdict = eng.decide("flexible_retirement_request", locality, {
+    verdict = eng.runtime.decide("flexible_retirement_request", locality, {
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
         "employer_decision": None, "agreement_date": None})
     if verdict["outcome"] == "rejected":
@@ -134,20 +134,20 @@ class Applications(MethodView):
         eng = engine()
         locality = body["locality"]
         check_scope(eng, locality, "locality")
-        settings = eng.settings(locality)
+        settings = eng.runtime.settings(locality)
         rules = settings.get("application") or {}
         channel = checks.resolve_channel(settings, current(), (body["data"] or {}).get("channel"))
-        with eng.reading() as session:
-            form = queries.form_for(eng, session, "application_form", locality)
+        with eng.runtime.reading() as session:
+            form = queries.form_for(eng.runtime, session, "application_form", locality)
         if form is None:
             abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
         data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
         data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
-        person = checks.check_person(eng.ports.roster, locality, eng.locality(locality).name, current().locality,
+        person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.locality(locality).name, current().locality,
                                      data["id_number"])
         check_flexible_request(eng, locality, variables)
-        today = eng.now().astimezone(SHANGHAI).date()
+        today = eng.runtime.now().astimezone(SHANGHAI).date()
         dates = checks.retirement_dates(eng, locality, variables, person)
         checks.check_plausible(rules, variables, dates, today)
         checks.check_window(rules, variables, dates, today)
@@ -155,14 +155,14 @@ class Applications(MethodView):
         running = eng.running_case_of(locality, data["id_number"])
         if running:
             _conflict(running)
-        now = eng.now()
+        now = eng.runtime.now()
         business_key = f"{locality}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
         try:
-            with eng.transaction() as session:
+            with eng.runtime.transaction() as session:
                 instance_id = eng.start(body["process"], locality, business_key, variables, current().username,
                                         session=session, person_key=data["id_number"])
                 app = Application(id=str(uuid.uuid4()), business_key=business_key, instance_id=instance_id,
-                                  locality=locality, locality_path=eng.locality_path(locality),
+                                  locality=locality, locality_path=eng.runtime.locality_path(locality),
                                   id_number=data["id_number"], name=data.get("name", ""),
                                   channel=channel, data=data, submitted_by=current().username,
                                   created_at=now)
@@ -170,7 +170,7 @@ class Applications(MethodView):
         except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
             _conflict(eng.running_case_of(locality, data["id_number"]))
         try:   # the case is filed; an SMS gateway that fails must not turn that into an error
-            notification.application_received(eng.ports, settings, business_key, instance_id, data.get("name", ""),
+            notification.application_received(eng.runtime.ports, settings, business_key, instance_id, data.get("name", ""),
                                               data.get("phone"), now)
         except Exception:  # noqa: BLE001
             log.exception("application %s: the SMS with the progress link was not sent", business_key)
@@ -181,7 +181,7 @@ class Applications(MethodView):
     @blp.response(200, ApplicationOut(many=True))
     def get(self):
         """Recent applications in your locality (personal data masked)"""
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             rows = queries.recent_applications(session, current().scope_like, 200)
             return [{**{c: getattr(a, c) for c in ("id", "business_key", "instance_id", "locality", "channel",
                                                     "created_at")}, "applicant": masked(a.data)} for a in rows]
@@ -212,11 +212,11 @@ class ApplicationForm(MethodView):
         eng = engine()
         locality = args["locality"]
         locality_allowed(locality)
-        with eng.reading() as session:
-            form = queries.form_for(eng, session, "application_form", locality)
+        with eng.runtime.reading() as session:
+            form = queries.form_for(eng.runtime, session, "application_form", locality)
         if form is None:
             abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
-        return {"locality": locality, "locality_name": eng.locality(locality).name, "process_key": "retirement",
+        return {"locality": locality, "locality_name": eng.runtime.locality(locality).name, "process_key": "retirement",
                 "form": form}
 
 
@@ -238,9 +238,9 @@ def form_document(eng, session, app: Application) -> bytes:
 
     from ..documents_pdf import application_form_pdf
 
-    form = queries.form_for(eng, session, "application_form", app.locality) or {"components": []}
-    settings = eng.settings(app.locality)
-    locality_name = eng.locality(app.locality).name
+    form = queries.form_for(eng.runtime, session, "application_form", app.locality) or {"components": []}
+    settings = eng.runtime.settings(app.locality)
+    locality_name = eng.runtime.locality(app.locality).name
     title = (settings.get("application") or {}).get("form_title") or f"{locality_name}“退休一件事”申请表"
     data = app.data or {}
     components = list(fields_of(form))
@@ -275,7 +275,7 @@ def may_read_application(session, app: Application) -> bool:
     p = current()
     if p.role in ("admin", "auditor"):
         return True
-    if app.channel in checks.channels_of(engine().settings(app.locality), p):
+    if app.channel in checks.channels_of(engine().runtime.settings(app.locality), p):
         return True
     return p.role == "clerk" and works_on(session, app.instance_id, p.groups)
 
@@ -292,7 +292,7 @@ class ApplicationFormPdf(MethodView):
         from flask import Response
 
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             app = queries.application_by_id_or_key(session, application_id)
             app = found_in_scope(app, app.locality if app else None, "申请", application_id)
             if not may_read_application(session, app):
@@ -312,8 +312,8 @@ class ApplicationProgress(MethodView):
     def get(self, application_id):
         """Each joint item with its department, state and result, and what is expected next"""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             app = queries.application_by_id_or_key(session, application_id)
             app = found_in_scope(app, app.locality if app else None, "申请", application_id)
             audit(session, current().username, "read", "application_progress", app.id)
-            return queries.application_progress(eng, session, app)
+            return queries.application_progress(eng.runtime, session, app)

@@ -61,7 +61,7 @@ class AuditLog(MethodView):
         if args.get("start") and args.get("end") and args["end"] <= args["start"]:
             abort(422, message="'to' 必须晚于 'from'：'to' must be after 'from'",
                   errors={"query": {"to": ["must be after from"]}})
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             q = queries.audit_query(path_prefix(), actor=args.get("actor"), instance_id=args.get("instance_id"),
                                     action=args.get("action"), resource=args.get("resource"),
                                     start=args.get("start"), end=args.get("end"), before_id=args.get("before_id"))

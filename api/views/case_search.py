@@ -130,7 +130,7 @@ def _narrowing(eng) -> dict:
     p = current()
     if p.role != "clerk":
         return {}
-    return {"groups": list(p.groups or []), "channels": checks.channels_of(eng.settings(p.locality), p)}
+    return {"groups": list(p.groups or []), "channels": checks.channels_of(eng.runtime.settings(p.locality), p)}
 
 
 @blp.route("/search")
@@ -145,12 +145,12 @@ class Search(MethodView):
         eng = engine()
         kind, terms, shown = _search_terms(body["q"])
         scope = path_prefix()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             rows = case_queries.search_cases(session, scope, **terms, **_narrowing(eng))
             audit(session, current().username, "search", "instance", "search", kind=kind, q=shown, hits=len(rows))
             items = []
             for inst, app in rows:
-                words = CaseWords(eng.settings(inst.locality))
+                words = CaseWords(eng.runtime.settings(inst.locality))
                 items.append({"instance_id": inst.id, "business_key": inst.business_key,
                               "process_key": inst.process_key, "locality": inst.locality,
                               "name_masked": mask_name(app.name) if app else None,
@@ -200,17 +200,17 @@ def _retirement(eng, row, variables: dict, born, form) -> dict:
 
 def summary(session, row: Instance, *, whole: bool) -> dict:
     eng = engine()
-    settings = eng.settings(row.locality)
+    settings = eng.runtime.settings(row.locality)
     words = CaseWords(settings)
     app = case_queries.application_of(session, row.id)
     try:
-        variables = queries.variables_of(eng, session, row)
+        variables = queries.variables_of(eng.runtime, session, row)
     except EngineError:
         variables = {}
     id_number = (app.id_number if app else None) or variables.get("id_number")
-    roster_row = eng.ports.roster.get(id_number) if id_number else None
+    roster_row = eng.runtime.ports.roster.get(id_number) if id_number else None
     person = _person(app, variables, roster_row, whole)
-    form = queries.form_for(eng, session, "application_form", row.locality)
+    form = queries.form_for(eng.runtime, session, "application_form", row.locality)
     channel = (app.channel if app else None) or variables.get("channel")
     history = [{"at": h.at, "what": words.history(h.kind) + (f"：{h.activity_name}" if h.activity_name else ""),
                 "by": h.actor} for h in case_queries.history_of(session, row.id)]
@@ -218,7 +218,7 @@ def summary(session, row: Instance, *, whole: bool) -> dict:
               "candidate_groups": list(t.candidate_groups or []), "assignee": t.assignee, "due_at": t.due_at}
              for t in case_queries.open_tasks_of(session, row.id)]
     return {"instance_id": row.id, "business_key": row.business_key, "locality": row.locality,
-            "locality_name": eng.locality(row.locality).name, "process_key": row.process_key,
+            "locality_name": eng.runtime.locality(row.locality).name, "process_key": row.process_key,
             "state": row.status, "state_label": words.case_state(row.status), "whole": whole, "person": person,
             "retirement": _retirement(eng, row, variables, born_on(roster_row, id_number), form),
             "channel": channel, "channel_label": words.channel(channel) if channel else None,
@@ -240,7 +240,7 @@ class Summary(MethodView):
         joint item with its department and state, the history and the open tasks — labelled in Chinese (English
         with Accept-Language: en)"""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             row = queries.instance(session, instance_id)
             row = found_in_scope(row, row.locality if row else None, "case", instance_id)
             if args["whole"]:

@@ -23,9 +23,9 @@ class ConsoleDashboard(MethodView):
         """Running cases per locality and process, overdue tasks per department, open incidents, the job queue and
         each worker's last heartbeat, in your locality's subtree"""
         eng = engine()
-        names = console_queries.department_names(eng.settings(current().locality))
-        with eng.reading() as session:
-            return console_queries.dashboard(session, path_prefix(), eng.now(), names)
+        names = console_queries.department_names(eng.runtime.settings(current().locality))
+        with eng.runtime.reading() as session:
+            return console_queries.dashboard(session, path_prefix(), eng.runtime.now(), names)
 
 
 @blp.route("/instances/<instance_id>/diagram")
@@ -37,6 +37,6 @@ class InstanceDiagram(MethodView):
         """The BPMN of the version the case runs, the elements it waits in, the path it took and the failed
         element, for the case's process and each called process it entered"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             row = _load(session, instance_id)
-            return console_queries.diagram(eng, session, row)
+            return console_queries.diagram(eng.runtime, session, row)

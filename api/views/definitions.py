@@ -61,13 +61,13 @@ class Definitions(MethodView):
         visible = visible_localities()
         if locality not in visible:
             locality_allowed(locality)  # 404 for an unknown code; otherwise another branch of the tree: 403
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             if args["effective"]:
-                rows = [_out(d, inh, ovr) for d, inh, ovr in eng.definitions.effective(session, locality)
+                rows = [_out(d, inh, ovr) for d, inh, ovr in eng.runtime.definitions.effective(session, locality)
                         if (not args.get("kind") or d.kind == args["kind"]) and (not args.get("key") or d.key == args["key"])]
                 return {"items": rows, "total": len(rows)}
             # at the root every locality is visible: no filter needed
-            q = queries.definition_query(visible if len(visible) < len(eng.localities()) else None,
+            q = queries.definition_query(visible if len(visible) < len(eng.runtime.localities()) else None,
                                          locality=args.get("locality") and locality, key=args.get("key"),
                                          kind=args.get("kind"))
             rows, total = queries.page(session, q, args["page"], args["page_size"])
@@ -85,7 +85,7 @@ class Definitions(MethodView):
                   errors={"form": {"locality": ["required"]}})
         locality_allowed(body["locality"], "deploy target")
         result = eng.deploy(body["locality"], _files(body), current().username, body.get("note", ""))
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             if result.deployed:
                 audit(session, current().username, "deploy", "deployment", result.deployment_id,
                       locality=body["locality"], files=[f["name"] for f in body["files"]])
@@ -113,7 +113,7 @@ class DefinitionById(MethodView):
     @blp.alt_response(404, description="no such definition in your locality's subtree or its ancestors")
     def get(self, definition_id):
         """One version, with its XML or form JSON"""
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             d = found_definition(session, definition_id)
             return {**_out(d), "content": d.content}
 
@@ -134,7 +134,7 @@ class Diff(MethodView):
         if other is None or not 1 <= other <= ID_MAX:
             abort(422, message="请给出要比较的版本 (give the version to compare with as ?against=<definition id>)",
                   errors={"query": {"against": [f"须为 1 至 {ID_MAX} 的定义编号 (a definition id)"]}})
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             new, old = found_definition(session, definition_id), found_definition(session, other)
             if (new.kind, new.key) != (old.kind, old.key):
                 abort(422, message=f"{old.kind} {old.key} and {new.kind} {new.key} are not versions of one definition",

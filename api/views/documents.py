@@ -47,7 +47,7 @@ def _case(session, instance_id: str, resource: str) -> dict:
     if row is None:
         abort(404, message=f"no case {instance_id}")
     _may_read(session, row)
-    variables = queries.variables_of(engine(), session, row)
+    variables = queries.variables_of(engine().runtime, session, row)
     locality = queries.locality(session, row.locality)
     audit(session, current().username, "read", resource, row.id)
     return {**{k: variables.get(k) for k in CASE_FIELDS}, "business_key": row.business_key,
@@ -66,7 +66,7 @@ class Certificate(MethodView):
     @blp.alt_response(409, description="the retirement is not approved yet")
     def get(self, instance_id):
         """The retirement certificate (退休证明), once the retirement is approved"""
-        with engine().transaction() as session:
+        with engine().runtime.transaction() as session:
             case = _case(session, instance_id, "retirement_certificate")
         if not (case["approval"] or {}).get("approval_no"):
             abort(409, message="退休尚未审批，暂无退休证明 (the retirement is not approved yet)")
@@ -75,7 +75,7 @@ class Certificate(MethodView):
 
 def _assessed_case(instance_id) -> dict:
     """The case for its pension figure (audited read); 409 until the pension is assessed."""
-    with engine().transaction() as session:
+    with engine().runtime.transaction() as session:
         case = _case(session, instance_id, "pension_figure")
     if not case["pension_award"]:
         abort(409, message="养老金待遇尚未核定 (the pension is not assessed yet)")

@@ -45,7 +45,7 @@ class Drafts(MethodView):
         eng = engine()
         locality = args.get("locality") or current().locality
         locality_allowed(locality)
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             rows = queries.drafts(session, locality)
             return {"items": [_out(d) for d in rows]}
 
@@ -60,9 +60,9 @@ class Drafts(MethodView):
         if kind is None:
             abort(422, message="the file name must end in .bpmn, .dmn or .json",
                   errors={"json": {"file_name": ["must end in .bpmn, .dmn or .json"]}})
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             d = records.save_draft(session, body["locality"], body["file_name"], kind, body["content"],
-                                   current().username, eng.now())
+                                   current().username, eng.runtime.now())
             return _out(d, content=True)
 
 
@@ -73,7 +73,7 @@ class DraftById(MethodView):
     def get(self, draft_id):
         """One draft with its content"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             d = queries.draft(session, draft_id)
             found_in_scope(d, d.locality if d else None, "draft", draft_id)
             return _out(d, content=True)
@@ -83,7 +83,7 @@ class DraftById(MethodView):
     def delete(self, draft_id):
         """Discard a draft"""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             d = queries.draft(session, draft_id)
             found_in_scope(d, d.locality if d else None, "draft", draft_id)
             records.delete(session, d)

@@ -24,7 +24,7 @@ class Incidents(MethodView):
     def get(self, args):
         """Jobs that failed their last attempt in your locality's subtree, newest first, with the error and the
         stack's last lines"""
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             got = queries.seek_page(session, queries.incidents(session, path_prefix()), queries.INCIDENT_ORDER,
                                     size=args["page_size"], page_no=args["page"], after=args.get("after"))
             rows = got.pop("rows")
@@ -41,7 +41,7 @@ class RetryMany_(MethodView):
         """Retry several incidents at once; the report says per id whether it ran again"""
         eng = engine()
         ids = list(dict.fromkeys(body["job_ids"]))
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             unknown = [i for i in ids if not _in_scope(queries.job(session, i))]
         if unknown:
             abort(404, message="没有这些事件：no incident with these ids in your locality; nothing was retried",
@@ -54,7 +54,7 @@ class RetryMany_(MethodView):
                 results.append({"job_id": job_id, "outcome": "not_open",
                                 "message": "已不是事件：it is no longer an open incident"})
                 continue
-            with eng.transaction() as session:
+            with eng.runtime.transaction() as session:
                 audit(session, current().username, "retry", "incident", job_id)
             results.append({"job_id": job_id, "outcome": "retried", "message": None})
         return {"results": results, "retried": sum(r["outcome"] == "retried" for r in results)}
@@ -73,11 +73,11 @@ class Retry(MethodView):
     def post(self, job_id):
         """Run the failed job again with a fresh set of attempts"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             job = queries.job(session, job_id)
             found_in_scope(job, job.locality if job else None, "incident", job_id)
         eng.retry_incident(job_id, current().username)
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             audit(session, current().username, "retry", "incident", job_id)
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             return queries.job(session, job_id)

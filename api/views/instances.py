@@ -37,7 +37,7 @@ def detail_out(session, row: Instance, *, whole: bool) -> dict:
     out["jobs"] = parts["jobs"]
     out["messages"] = [s.message_name for s in parts["subscriptions"]]
     out["history"] = parts["history"]
-    variables = queries.variables_of(eng, session, row)
+    variables = queries.variables_of(eng.runtime, session, row)
     out["variables"] = variables if whole else masked_case(variables)
     return out
 
@@ -92,7 +92,7 @@ class Instances(MethodView):
         if args.get("locality"):
             locality_allowed(args["locality"])
             scope = path_prefix(args["locality"])
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             q = queries.instance_query(scope, business_key=args.get("business_key"), status=args.get("status"),
                                        key=args.get("key"), leaf=leaf_locality(args.get("locality")))
             got = queries.seek_page(session, q, queries.INSTANCE_ORDER, size=args["page_size"],
@@ -109,7 +109,7 @@ class Instances(MethodView):
         locality_allowed(body["locality"])
         instance_id = eng.start(body["key"], body["locality"], body["business_key"], body["variables"],
                                 current().username, without_start_form=True)
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             return detail_out(session, queries.instance(session, instance_id), whole=False)
 
 
@@ -123,7 +123,7 @@ class InstanceById(MethodView):
     def get(self, args, instance_id):
         """Status, the activities it waits in, its open tasks and jobs, history; variables masked unless whole=true"""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             row = _load(session, instance_id)
             if not args["whole"]:
                 return detail_out(session, row, whole=False)
@@ -143,10 +143,10 @@ class Cancel(MethodView):
     def post(self, body, instance_id):
         """Cancel a running instance with a reason"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             _load(session, instance_id)
         eng.cancel(instance_id, body["reason"], current().username)
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             audit(session, current().username, "cancel", "instance", instance_id, reason=body["reason"])
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             return detail_out(session, queries.instance(session, instance_id), whole=False)

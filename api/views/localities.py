@@ -22,7 +22,7 @@ class Localities(MethodView):
     def get(self):
         """Your part of the locality tree (flat, each with its parent), national first: the localities above yours,
         whose definitions you inherit, and your whole subtree"""
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             rows = queries.localities(session, visible_localities())
         return {"items": rows}
 
@@ -42,7 +42,7 @@ class Overrides(MethodView):
 
         eng = engine()
         locality_allowed(code)
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             found_definition(session, body["definition_id"])
         return _out(eng.adapt(code, body["definition_id"], current().username), False, True)
 

@@ -27,7 +27,7 @@ def may_send(settings: dict, principal, name: str) -> bool:
 
 def case_localities(eng, business_key: str, locality: str | None) -> list[str]:
     """The localities of the running cases with this business key (under ``locality`` when given)."""
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         return queries.running_case_localities(session, business_key, locality)
 
 
@@ -47,8 +47,8 @@ class Messages(MethodView):
         name = body["name"]
         for case_locality in case_localities(eng, body["business_key"], locality):
             found_in_scope(case_locality, case_locality, "等待该消息的案件", body["business_key"])
-            if not may_send(eng.settings(case_locality), current(), name):
-                abort(403, message=f"消息“{name}”只能由{_senders_text(eng.settings(case_locality), name)}发送，"
+            if not may_send(eng.runtime.settings(case_locality), current(), name):
+                abort(403, message=f"消息“{name}”只能由{_senders_text(eng.runtime.settings(case_locality), name)}发送，"
                                    f"本账户不能发送; the message {name} is not accepted from this account "
                                    f"(role {current().role}, groups {', '.join(current().groups) or '-'})")
         ids = eng.deliver_message(name, body["business_key"], body["payload"], locality=locality,

@@ -113,7 +113,7 @@ def _locality(args) -> str:
 
 
 def _today():
-    return engine().now().astimezone(SHANGHAI).date()
+    return engine().runtime.now().astimezone(SHANGHAI).date()
 
 
 def _completions(args) -> dict:
@@ -125,7 +125,7 @@ def _completions(args) -> dict:
         abort(422, message="截止月份早于起始月份：'to' is before 'from'", errors={"query": {"to": ["must not be before from"]}})
     if len(rt.month_range(first, last)) >= 120:
         abort(422, message="时间跨度不超过十年：at most 120 months", errors={"query": {"from": ["at most 120 months"]}})
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         rows = rt.completion_rows(eng, session, path_prefix(locality), locality, first, last)
     return {"locality": locality, "from": first, "to": last, "months": rt.month_range(first, last),
             "total": sum(r["completed"] for r in rows), "columns": rt.columns(rt.COMPLETION_COLUMNS), "rows": rows,
@@ -134,16 +134,16 @@ def _completions(args) -> dict:
 
 def _overdue(args) -> dict:
     eng, locality = engine(), _locality(args)
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         rows = rt.overdue_rows(eng, session, path_prefix(locality), locality)
-    return {"locality": locality, "at": eng.now().isoformat(), "total_overdue": sum(r["overdue"] for r in rows),
+    return {"locality": locality, "at": eng.runtime.now().isoformat(), "total_overdue": sum(r["overdue"] for r in rows),
             "columns": rt.columns(rt.OVERDUE_COLUMNS), "rows": rows}
 
 
 def _batches(args) -> dict:
     eng, locality = engine(), _locality(args)
     month = args.get("month") or rt.previous_month(_today())
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         rows = rt.batch_rows(eng, session, path_prefix(locality), locality, month)
     return {"locality": locality, "month": month, "columns": rt.columns(rt.BATCH_COLUMNS), "rows": rows}
 
@@ -151,7 +151,7 @@ def _batches(args) -> dict:
 def xlsx_of(kind: str, title: str, spec, report: dict, filename: str, locality: str):
     """The report as a workbook, the download audited (who, which file, how many rows)."""
     content = workbook([rt.as_sheet(title[:31], title, spec, report["rows"])])
-    with engine().transaction() as session:
+    with engine().runtime.transaction() as session:
         audit(session, current().username, "download", "report_file", filename, locality=locality, kind=kind,
               rows=len(report["rows"]), whole=False, bytes=len(content))
     return download(content, filename)

@@ -44,8 +44,8 @@ class Notifications(MethodView):
         """SMS written to the outbox for the cases of your locality's subtree, newest first (phones and the
         personal data in each text masked)"""
         eng = engine()
-        at_root = eng.locality(current().locality).parent is None
-        with eng.reading() as session:
+        at_root = eng.runtime.locality(current().locality).parent is None
+        with eng.runtime.reading() as session:
             rows, total = queries.outbox(session, path_prefix(), whole_tree=at_root,
                                          business_key=args.get("business_key"), page_no=args["page"],
                                          size=args["page_size"])

@@ -73,13 +73,13 @@ class LookupOut(Ordered):
 
 def case_locality(eng, county: str | None) -> str | None:
     """The deepest locality of the tree that holds the person's county (the national root excepted)."""
-    found = [c for c in eng.localities() if c != "000000" and county and contains(c, county)]
-    return max(found, key=lambda c: len(eng.chain(c)), default=None)
+    found = [c for c in eng.runtime.localities() if c != "000000" and county and contains(c, county)]
+    return max(found, key=lambda c: len(eng.runtime.chain(c)), default=None)
 
 
 def intake_only(eng) -> None:
     p = current()
-    if p.role != "admin" and not checks.channels_of(eng.settings(p.locality), p):
+    if p.role != "admin" and not checks.channels_of(eng.runtime.settings(p.locality), p):
         abort(403, message="只有受理退休申请的经办人员可以查询参保人 (only accounts that take applications — community, "
                            "township, agency, employer, the platforms — may look a person up)")
 
@@ -120,18 +120,18 @@ class Lookup(MethodView):
 
             raise InvalidInput("身份证号码不正确 (the ID number is not valid)",
                                errors={"id_number": [f"身份证号码{problem}"]})
-        person = eng.ports.roster.get(id_number)
+        person = eng.runtime.ports.roster.get(id_number)
         p = current()
         locality = case_locality(eng, (person or {}).get("locality"))
         if person is None or locality is None or not checks.within(p.locality, person.get("locality")) \
                 or not p.sees(eng, locality):
             abort(404, message=NOT_ON_ROSTER)
-        settings = eng.settings(locality)
+        settings = eng.runtime.settings(locality)
         born = born_on(person, id_number)
         category = person.get("category") or ("male" if sex_from_id(id_number) == "male" else None)
-        today = eng.now().astimezone(SHANGHAI).date()
-        with eng.transaction() as session:
-            form = queries.form_for(eng, session, "application_form", locality)
+        today = eng.runtime.now().astimezone(SHANGHAI).date()
+        with eng.runtime.transaction() as session:
+            form = queries.form_for(eng.runtime, session, "application_form", locality)
             facts = statutory(eng, locality, category, born, form)
             variables = {"category": category, "sex": person.get("sex"), "birth_date_id_card": born.isoformat()}
             dates = checks.retirement_dates(eng, locality, variables, person)
@@ -139,7 +139,7 @@ class Lookup(MethodView):
             audit(session, p.username, "read_whole", "person", mask_id(id_number), locality=locality,
                   view="lookup", fields=["name"])
         channels = checks.channels_of(settings, p) if p.role != "admin" else ["online"]
-        return {"locality": locality, "locality_name": eng.locality(locality).name,
+        return {"locality": locality, "locality_name": eng.runtime.locality(locality).name,
                 "person": {"name": person.get("name"), "id_number_masked": mask_id(id_number),
                            "birth_date": born.isoformat(), "gender": person.get("sex"), "category": category,
                            "phone_masked": mask_phone(person.get("phone")) if person.get("phone") else None,

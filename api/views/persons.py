@@ -21,7 +21,7 @@ def check_importer(eng) -> None:
     p = current()
     if p.role == "admin":
         return
-    allowed = set((eng.settings(p.locality).get("roster") or {}).get("importers") or [])
+    allowed = set((eng.runtime.settings(p.locality).get("roster") or {}).get("importers") or [])
     if not allowed & set(p.groups or []):
         abort(403, message=f"参保人员名单只能由{'、'.join(sorted(allowed)) or '系统管理员'}导入; "
                            f"only clerks of {', '.join(sorted(allowed)) or 'the operators'} may import the roster")
@@ -59,7 +59,7 @@ class Import(MethodView):
             path = Path(tmp) / f"roster{suffix}"
             upload.save(path)
             try:
-                report = import_roster(engine().db, path, progress=False, scope_prefix=scope, limits=limits)
+                report = import_roster(engine().runtime.db, path, progress=False, scope_prefix=scope, limits=limits)
             except ImportRefused as exc:
                 abort(413 if exc.too_large else 422, message=exc.reason, errors={"files": {"file": [exc.reason]}})
         return {"accepted": report.accepted, "rejected": report.rejected, "rejected_total": report.rejected_count,

@@ -122,16 +122,16 @@ class CertificateArgs(Ordered):
 def _by_token(session, eng, token: str):
     """The case a valid token opens; 410 for an expired one, the generic 404 for anything else."""
     try:
-        business_key, prefix = progress_link.read(token, eng.now(), _max_days(eng, token),
+        business_key, prefix = progress_link.read(token, eng.runtime.now(), _max_days(eng, token),
                                                   secret=current_app.config["SECRET_KEY"])
     except progress_link.LinkRefused as exc:
         abort(410 if exc.expired else 404, message=EXPIRED if exc.expired else NOT_FOUND)
     app = case_queries.application_by_key(session, business_key)
     if app is None or not app.instance_id.startswith(prefix):
         abort(404, message=NOT_FOUND)
-    days = (eng.settings(app.locality).get("public") or {}).get("progress_token_days") or progress_link.DEFAULT_DAYS
     try:   # the case's own locality may keep its links for a shorter time
-        progress_link.read(token, eng.now(), int(days), secret=current_app.config["SECRET_KEY"])
+        progress_link.read(token, eng.runtime.now(), _token_days(eng, app.locality),
+                           secret=current_app.config["SECRET_KEY"])
     except progress_link.LinkRefused:
         abort(410, message=EXPIRED)
     return app
@@ -139,9 +139,13 @@ def _by_token(session, eng, token: str):
 
 def _max_days(eng, token: str) -> int:
     """The longest validity of any locality (the token's own locality is checked once it is read)."""
-    days = [int((eng.settings(c).get("public") or {}).get("progress_token_days") or progress_link.DEFAULT_DAYS)
-            for c in eng.localities()]
-    return max(days or [progress_link.DEFAULT_DAYS])
+    return max(_token_days(eng, c) for c in eng.runtime.localities())
+
+
+def _token_days(eng, locality: str) -> int:
+    """How long the locality's progress links stay valid: settings public.progress_token_days (the national
+    settings give every locality one)."""
+    return int(eng.runtime.settings(locality)["public"]["progress_token_days"])
 
 
 def _by_tail(session, business_key: str, tail: str):
@@ -188,7 +192,7 @@ def progress_view(session, eng, app, token_for_links: str) -> dict:
     row = queries.instance(session, app.instance_id)
     if row is None:
         abort(404, message=NOT_FOUND)
-    settings = eng.settings(row.locality)
+    settings = eng.runtime.settings(row.locality)
     words = CaseWords(settings)
     running = row.status == "running"
     tasks = case_queries.open_tasks_of(session, row.id)
@@ -201,7 +205,7 @@ def progress_view(session, eng, app, token_for_links: str) -> dict:
     steps = []
     if running:
         jobs_subs = queries.instance_detail(session, row)
-        for step in queries.next_steps(eng, session, row, tasks, jobs_subs["jobs"], jobs_subs["subscriptions"]):
+        for step in queries.next_steps(eng.runtime, session, row, tasks, jobs_subs["jobs"], jobs_subs["subscriptions"]):
             steps.append({"what": step["name"] or words.next_kind(step["type"]), "who": step["department"],
                           "by": _day(step["due"])})
     public = settings.get("public") or {}
@@ -214,12 +218,12 @@ def progress_view(session, eng, app, token_for_links: str) -> dict:
                       or health.get("only_child_reward_channel"), "procedure": shown.get("procedure")}
     certificate = None
     try:
-        approval = (queries.variables_of(eng, session, row).get("approval") or {})
+        approval = (queries.variables_of(eng.runtime, session, row).get("approval") or {})
     except EngineError:
         approval = {}
     if approval.get("approval_no"):
         certificate = f"/api/public/certificate.pdf?token={token_for_links}"
-    return {"business_key": app.business_key, "locality_name": eng.locality(row.locality).name,
+    return {"business_key": app.business_key, "locality_name": eng.runtime.locality(row.locality).name,
             "state": row.status, "state_label": words.case_state(row.status), "items": items, "next": steps,
             "rights_notice": {"title": notice.get("title", ""), "text": notice.get("text", "")} if notice else None,
             "only_child": only_child, "certificate_url": certificate, "updated_at": row.updated_at}
@@ -239,13 +243,13 @@ class Progress(MethodView):
         next (by whom, by when), the rights notice, the only-child reward's policy and channel, and the
         retirement certificate's link once approved; nothing else of the person."""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             if body.get("token"):
                 app, how = _by_token(session, eng, body["token"]), "token"
                 token = body["token"]
             else:
                 app, how = _by_tail(session, body["business_key"], body["id_tail"]), "id_tail"
-                token = progress_link.issue(app.business_key, app.instance_id, eng.now(),
+                token = progress_link.issue(app.business_key, app.instance_id, eng.runtime.now(),
                                             secret=current_app.config["SECRET_KEY"])
             view = progress_view(session, eng, app, token)
             audit(session, "applicant", "read", "public_progress", app.id, locality=app.locality,
@@ -264,12 +268,12 @@ class PublicCertificate(MethodView):
     def get(self, args):
         """The applicant's retirement certificate (退休证明), from the link on their progress page, once approved"""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             app = _by_token(session, eng, args["token"])
             row = queries.instance(session, app.instance_id)
-            variables = queries.variables_of(eng, session, row)
+            variables = queries.variables_of(eng.runtime, session, row)
             case = {**{k: variables.get(k) for k in CASE_FIELDS}, "business_key": row.business_key,
-                    "locality_name": eng.locality(row.locality).name}
+                    "locality_name": eng.runtime.locality(row.locality).name}
             if not (case["approval"] or {}).get("approval_no"):
                 abort(409, message=NOT_APPROVED)
             audit(session, "applicant", "read", "retirement_certificate", row.id, locality=row.locality,

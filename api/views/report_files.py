@@ -14,7 +14,6 @@ from marshmallow import fields, validate
 
 from engine import report_queries
 from engine.clock import SHANGHAI
-from handlers.hrss import DEFAULT_BATCH_GROUPS
 
 from .. import report_tables as rt
 from ..auth import current, require
@@ -49,7 +48,7 @@ class QuarterArgs(LocalityArgs):
 
 
 def _settings(locality: str) -> dict:
-    return engine().settings(locality)
+    return engine().runtime.settings(locality)
 
 
 def _whole_groups(settings) -> set[str]:
@@ -60,12 +59,12 @@ def office_batch_groups(settings, groups) -> set[str]:
     """The 报送组 whose batches a clerk's office submits: its channels (application.channels_by_group) mapped
     through acceptance.batch_groups."""
     by_group = (settings.get("application") or {}).get("channels_by_group") or {}
-    to_batch = {**DEFAULT_BATCH_GROUPS, **((settings.get("acceptance") or {}).get("batch_groups") or {})}
+    to_batch = (settings.get("acceptance") or {}).get("batch_groups") or {}
     return {to_batch[c] for g in groups for c in (by_group.get(g) or []) if c in to_batch}
 
 
 def _today():
-    return engine().now().astimezone(SHANGHAI).date()
+    return engine().runtime.now().astimezone(SHANGHAI).date()
 
 
 def _locality(args) -> str:
@@ -95,7 +94,7 @@ def collection_access(settings, batch_group: str | None) -> tuple[list[str] | No
 
 
 def _audited(kind: str, filename: str, locality: str, rows: int, whole: bool, content: bytes, **extra):
-    with engine().transaction() as session:
+    with engine().runtime.transaction() as session:
         audit(session, current().username, "download", "report_file", filename, locality=locality, kind=kind,
               rows=rows, whole=whole, bytes=len(content), **extra)
 
@@ -105,7 +104,7 @@ def _collection(args) -> tuple[dict, list[dict], bool]:
     month = args.get("month") or rt.previous_month(_today())
     settings = _settings(locality)
     groups, whole = collection_access(settings, args.get("batch_group"))
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         rows = rt.collection_rows(eng, session, path_prefix(locality), locality, month, groups, whole=whole)
     names = rt.Names(eng, locality)
     office = names.batch_group(groups[0]) if groups and len(groups) == 1 else "全部报送机构"
@@ -166,9 +165,9 @@ class UpcomingXlsx(MethodView):
         whole = p.role == "clerk"
         year, q = int(args["quarter"][:4]), int(args["quarter"][5])
         months = {f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)}
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             persons = report_queries.upcoming_persons(
-                eng, session, "" if locality == "000000" else subtree_prefix(locality), months)
+                eng.runtime, session, "" if locality == "000000" else subtree_prefix(locality), months)
         rows = rt.upcoming_rows(persons, whole=whole)
         names = rt.Names(eng, locality)
         title = f"{names.locality_name(locality)}{args['quarter'][:4]}年第{q}季度到达法定退休年龄人员名单"
@@ -201,7 +200,7 @@ class PushedXlsx(MethodView):
         else:
             whole = False
         month = args.get("month") or _today().strftime("%Y-%m")
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             rows = rt.pushed_rows(eng, session, path_prefix(locality), locality, month, department, whole=whole)
         names = rt.Names(eng, locality)
         by_item: dict[str, list] = {}

@@ -47,15 +47,15 @@ class Completions(MethodView):
         eng = engine()
         locality = args.get("locality") or current().locality
         locality_allowed(locality)
-        today = eng.now().astimezone(SHANGHAI).date()
+        today = eng.runtime.now().astimezone(SHANGHAI).date()
         start = args.get("start") or date(today.year, 1, 1)
         end = args.get("end") or today
         if end < start:
             abort(422, message="'to' is before 'from'", errors={"query": {"to": ["must not be before from"]}})
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             rows = queries.completions(session, path_prefix(locality), _day_start(start), _day_start(end + timedelta(days=1)))
         by_dept: dict[str, dict] = {}
-        catalog = eng.item_catalog(locality)
+        catalog = eng.runtime.item_catalog(locality)
         names = Names(eng, locality)
         rows = [{**r, "department_name": names.department(r["department"]), "item_name": names.item(r["item"], r["locality"]),
                  "locality_name": names.locality_name(r["locality"])} for r in rows]
@@ -87,8 +87,8 @@ class Upcoming(MethodView):
         year, q = int(args["quarter"][:4]), int(args["quarter"][5])
         months = {f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)}
         prefix = "" if locality == "000000" else subtree_prefix(locality)
-        with eng.reading() as session:
-            found = report_queries.upcoming_persons(eng, session, prefix, months)
+        with eng.runtime.reading() as session:
+            found = report_queries.upcoming_persons(eng.runtime, session, prefix, months)
         size, page = args["page_size"], args["page"]
         return {"locality": locality, "quarter": args["quarter"], "total": len(found),
                 "items": [masked({k: v for k, v in p.items() if k != "birth_date"})

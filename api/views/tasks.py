@@ -26,7 +26,7 @@ def task_out(t: HumanTask, summary: dict | None = None) -> dict:
     due = t.due_at
     if due is not None and due.tzinfo is None:  # SQLite hands back naive UTC
         due = due.replace(tzinfo=timezone.utc)
-    out["overdue"] = t.status == "open" and due is not None and due < engine().now()
+    out["overdue"] = t.status == "open" and due is not None and due < engine().runtime.now()
     if summary is not None:
         out["summary"] = summary
     return out
@@ -50,10 +50,10 @@ def _load_task(session, task_id) -> HumanTask:
 def _assign(task_id, change):
     """Check the caller may see the task, change its assignment, return it."""
     eng = engine()
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         _load_task(session, task_id)
     change(eng)
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         return task_out(queries.task(session, task_id))
 
 
@@ -74,14 +74,13 @@ class Tasks(MethodView):
             groups = [args["group"]]
         assignee = p.username if args.get("assignee") == "me" else args.get("assignee")
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             if args.get("locality"):
                 locality_allowed(args["locality"])
-            q = queries.task_query(path_prefix(args.get("locality")), groups=groups, assignee=assignee,
-                                   process=args.get("process"), due_before=args.get("due_before"),
-                                   business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")))
-            got = queries.seek_page(session, q, queries.TASK_ORDER, size=args["page_size"], page_no=args["page"],
-                                    after=args.get("after"))
+            got = queries.task_page(session, path_prefix(args.get("locality")), groups=groups, assignee=assignee,
+                                    process=args.get("process"), due_before=args.get("due_before"),
+                                    business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")),
+                                    size=args["page_size"], page_no=args["page"], after=args.get("after"))
             rows = got.pop("rows")
             return {**got, "items": [task_out(t, masked(t.summary)) for t in rows]}
 
@@ -93,11 +92,11 @@ class TaskById(MethodView):
     def get(self, task_id):
         """One task with its form definition and current data"""
         eng = engine()
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             t = _load_task(session, task_id)
             out = task_out(t)
-            out["form"] = queries.form_for(eng, session, t.form_ref, t.locality)
-            data = queries.task_data(eng, session, t)
+            out["form"] = queries.form_for(eng.runtime, session, t.form_ref, t.locality)
+            data = queries.task_data(eng.runtime, session, t)
             if current().role == "auditor":  # auditors check who read what; they need no personal data
                 out["data"] = masked(data)
             else:  # the department's clerk works the task with its data whole: an audited read
@@ -135,8 +134,8 @@ class Complete(MethodView):
     def post(self, body, task_id):
         """Complete the task with form data → the instance's new state"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             _load_task(session, task_id)
         instance_id = eng.complete_task(task_id, body["data"], current().username, validate=True)
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             return detail_out(session, queries.instance(session, instance_id), whole=False)

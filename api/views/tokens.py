@@ -77,7 +77,7 @@ class Token(MethodView):
     def post(self, body):
         """Exchange a username and password for an access token (default 20 min) and a refresh token (8 h)"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             user = queries.user(session, body["username"])
         if user is None:
             spend_verification_time(body["password"])
@@ -87,7 +87,7 @@ class Token(MethodView):
         if not ok or not user.active:
             abort(401, message=WRONG)
         if rehashed:
-            with eng.transaction() as session:
+            with eng.runtime.transaction() as session:
                 records.set_password_hash(session, user.id, rehashed)
         return {**issue_tokens(user), "user": user}
 
@@ -102,7 +102,7 @@ class Refresh(MethodView):
         """Exchange a refresh token for a new access token and a new refresh token (no password needed)"""
         claims = decode(body["refresh_token"], REFRESH)
         current_account(claims)
-        with engine().reading() as session:
+        with engine().runtime.reading() as session:
             user = queries.user(session, claims["sub"])
         if user is None:
             abort(401, message=SESSION_ENDED)
@@ -115,5 +115,5 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self):
         """End every session of the caller: all their access and refresh tokens stop working at once"""
-        with engine().transaction() as session:
+        with engine().runtime.transaction() as session:
             records.end_sessions(session, current().username)

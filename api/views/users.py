@@ -29,7 +29,7 @@ def _check_password(password: str, username: str) -> None:
 
 def _account(session, eng, username: str) -> User:
     user = queries.user(session, username)
-    if user is None or not eng.in_scope(current().locality, user.locality):
+    if user is None or not eng.runtime.in_scope(current().locality, user.locality):
         abort(404, message=f"没有这个用户 (no user {username} in your locality)")
     return user
 
@@ -41,9 +41,9 @@ class Users(MethodView):
     def get(self):
         """Users in your locality"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             return [u for u in queries.users(session)
-                    if eng.in_scope(current().locality, u.locality)]
+                    if eng.runtime.in_scope(current().locality, u.locality)]
 
     @require("admin")
     @blp.arguments(UserIn)
@@ -51,10 +51,10 @@ class Users(MethodView):
     def post(self, body):
         """Create a user (the password needs 12 characters of three kinds, or a 16-character passphrase)"""
         eng = engine()
-        eng.locality(body["locality"])
+        eng.runtime.locality(body["locality"])
         check_scope(eng, body["locality"], "locality")
         _check_password(body["password"], body["username"])
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             if queries.user(session, body["username"]):
                 abort(409, message=f"用户已存在 (user {body['username']} exists)")
             user = User(username=body["username"], display_name=body["display_name"],
@@ -73,7 +73,7 @@ class OneUser(MethodView):
     def get(self, username):
         """One user"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             return _account(session, eng, username)
 
     @require("admin")
@@ -83,14 +83,14 @@ class OneUser(MethodView):
         """Change a user; a new password, role, locality, groups or active=false ends their sessions at once"""
         eng = engine()
         if "locality" in body:
-            eng.locality(body["locality"])
+            eng.runtime.locality(body["locality"])
             check_scope(eng, body["locality"], "locality")
         if "password" in body:
             _check_password(body["password"], username)
         if username == current().username and (body.get("active") is False or body.get("role", "admin") != "admin"):
             abort(409, message="不能停用自己的账户或取消自己的管理员角色 (you may not disable yourself or drop your "
                                "own admin role)")
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             user = _account(session, eng, username)
             for field in ("display_name", "role", "locality", "groups", "active"):
                 if field in body:
@@ -109,6 +109,6 @@ class OneUser(MethodView):
         eng = engine()
         if username == current().username:
             abort(409, message="不能删除自己的账户 (you may not delete your own account)")
-        with eng.transaction() as session:
+        with eng.runtime.transaction() as session:
             records.delete(session, _account(session, eng, username))
             audit(session, current().username, "delete", "user", username)

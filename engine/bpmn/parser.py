@@ -2,21 +2,15 @@
 
 Each task spec gets ``extensions``: the ``camunda:*`` attributes of its element (candidateGroups,
 formRef, dueDate, type, topic, decisionRef, resultVariable, …), ``properties`` (camunda:properties)
-and ``inputs`` (camunda:inputOutput/inputParameter, text as written).
+and ``inputs`` (camunda:inputOutput/inputParameter, text as written). User, script, business rule, service, manual
+tasks and call activities honour ``camunda:asyncAfter="true"`` (task_specs.AsyncAfter).
 """
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import CONDITIONAL_EVENT_XPATH, MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH
 from SpiffWorkflow.bpmn.parser.task_parsers import CallActivityParser
-from SpiffWorkflow.bpmn.specs.defaults import (
-    BoundaryEvent,
-    CallActivity,
-    IntermediateCatchEvent,
-    ManualTask,
-    ScriptTask,
-    StartEvent,
-)
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, StartEvent
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
     CamundaIntermediateCatchEventParser,
@@ -29,10 +23,17 @@ from SpiffWorkflow.camunda.parser.task_spec import (
     ScriptTaskParser,
     UserTaskParser,
 )
-from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .expressions import timer_expression
-from .task_specs import DecisionTask, ExternalServiceTask, PassThroughTask
+from .task_specs import (
+    DecisionTask,
+    ExternalServiceTask,
+    PassThroughTask,
+    RetireCallActivity,
+    RetireManualTask,
+    RetireScriptTask,
+    RetireUserTask,
+)
 
 _CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
 
@@ -132,12 +133,12 @@ class RetireParser(CamundaParser):
         full_tag("startEvent"): (StartParser, StartEvent),
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("boundaryEvent"): (BoundaryParser, BoundaryEvent),
-        full_tag("userTask"): (UserParser, UserTask),
+        full_tag("userTask"): (UserParser, RetireUserTask),
         full_tag("task"): (TaskParser, PassThroughTask),
-        full_tag("manualTask"): (TaskParser, ManualTask),
-        full_tag("scriptTask"): (ScriptParser, ScriptTask),
+        full_tag("manualTask"): (TaskParser, RetireManualTask),
+        full_tag("scriptTask"): (ScriptParser, RetireScriptTask),
         full_tag("serviceTask"): (ServiceParser, ExternalServiceTask),
         full_tag("sendTask"): (ServiceParser, ExternalServiceTask),
         full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
-        full_tag("callActivity"): (CallParser, CallActivity),
+        full_tag("callActivity"): (CallParser, RetireCallActivity),
     }

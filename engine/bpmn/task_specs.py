@@ -1,7 +1,9 @@
-"""Task specs the engine adds to SpiffWorkflow's: external service tasks and DMN business rule tasks."""
+"""Task specs the engine adds to SpiffWorkflow's: external service tasks and DMN business rule tasks, and the
+``camunda:asyncAfter`` boundary every task of ours honours."""
 from __future__ import annotations
 
-from SpiffWorkflow.bpmn.specs.defaults import NoneTask, ServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask, ScriptTask, ServiceTask
+from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 
@@ -9,7 +11,39 @@ from ..dmn.errors import NoMatchingRule
 from ..dmn.evaluate import UNMATCHED
 
 
-class ExternalServiceTask(ServiceTask):
+ASYNC_AFTER = "async_after"   # the task's internal_data key: "waiting" while its continuation is a job
+
+
+class AsyncAfter:
+    """``camunda:asyncAfter="true"``: when the task completes, its work is kept (data, item, history) but the case
+    does not go on in the same command. The task is COMPLETED with its outgoing flows not yet taken and
+    ``internal_data["async_after"] == "waiting"``; the mirror leaves a ``continuation`` job, and the worker that
+    runs it calls ``continue_after`` to take the flows. The stored state and the job are written in one
+    transaction, so a process killed between the two commands loses nothing: the job is still there."""
+
+    def _on_complete(self, my_task):
+        if my_task.internal_data.get(ASYNC_AFTER) == "continue" or not is_async_after(self):
+            my_task.internal_data.pop(ASYNC_AFTER, None)
+            return super()._on_complete(my_task)
+        my_task.internal_data[ASYNC_AFTER] = "waiting"
+
+
+def is_async_after(spec) -> bool:
+    return str((getattr(spec, "extensions", None) or {}).get("asyncAfter", "")).strip().lower() == "true"
+
+
+def waits_after(task) -> bool:
+    """The task completed and waits for the worker to take its outgoing flows (``camunda:asyncAfter``)."""
+    return task.internal_data.get(ASYNC_AFTER) == "waiting"
+
+
+def continue_after(task) -> None:
+    """The continuation job: take the outgoing flows of a task that completed at an asyncAfter boundary."""
+    task.internal_data[ASYNC_AFTER] = "continue"
+    task.task_spec._on_complete(task)
+
+
+class ExternalServiceTask(AsyncAfter, ServiceTask):
     """``camunda:type="external"`` with a ``camunda:topic``: runs as a job, outside the engine step.
 
     Running it does nothing, so the task stays STARTED; the engine turns each STARTED external task
@@ -20,7 +54,7 @@ class ExternalServiceTask(ServiceTask):
         return None
 
 
-class DecisionTask(ScriptEngineTask, BpmnSpecMixin):
+class DecisionTask(AsyncAfter, ScriptEngineTask, BpmnSpecMixin):
     """``camunda:decisionRef``: evaluates a DMN decision of the case's locality, synchronously."""
 
     def _run_hook(self, task):
@@ -41,9 +75,25 @@ class DecisionTask(ScriptEngineTask, BpmnSpecMixin):
         return True
 
 
-class PassThroughTask(NoneTask):
+class PassThroughTask(AsyncAfter, NoneTask):
     """A plain ``bpmn:task``: documentation on the diagram, passed through as Camunda does (not a user task)."""
 
     def __init__(self, wf_spec, bpmn_id, **kwargs):
         super().__init__(wf_spec, bpmn_id, **kwargs)
         self.manual = False
+
+
+class RetireUserTask(AsyncAfter, UserTask):
+    """Camunda's user task, honouring ``camunda:asyncAfter``."""
+
+
+class RetireScriptTask(AsyncAfter, ScriptTask):
+    """A script task, honouring ``camunda:asyncAfter``."""
+
+
+class RetireManualTask(AsyncAfter, ManualTask):
+    """A manual task, honouring ``camunda:asyncAfter``."""
+
+
+class RetireCallActivity(AsyncAfter, CallActivity):
+    """A call activity, honouring ``camunda:asyncAfter`` (the boundary is after the called process ends)."""

@@ -43,8 +43,8 @@ def load_model(files) -> Model:
     return model
 
 
-def load_decisions(source: bytes | str, file_name: str = "<dmn>") -> list:
-    """Parse a DMN file (bytes or text) into its decisions; entries are compiled once here.
+def load_decisions(source, file_name: str = "<dmn>") -> list:
+    """Parse a DMN file (bytes, text or its lxml root) into its decisions; entries are compiled once here.
 
     Table decisions are ``Decision`` objects; other decisions ``DrgDecision``; both evaluate their
     required decisions first. Problems of the whole file are on every decision's ``problems()``.
@@ -57,14 +57,11 @@ def load_decisions(source: bytes | str, file_name: str = "<dmn>") -> list:
 
 
 def _root(source, file_name):
-    if isinstance(source, str):
-        source = source.encode("utf-8")
-    if len(source) > MAX_FILE:
-        raise DecisionSyntaxError(f"{file_name}: the file is {len(source)} bytes; at most {MAX_FILE} are allowed")
-    try:
-        root = etree.fromstring(source, _XML)
-    except etree.XMLSyntaxError as exc:
-        raise DecisionSyntaxError(f"{file_name}: not well-formed XML: {exc}") from None
+    """The root of a DMN file given as bytes, text, or already read (an lxml element, see engine.parsed)."""
+    if isinstance(source, etree._Element):
+        root = source
+    else:
+        root = _read(source, file_name)
     qname = etree.QName(root)
     if qname.localname != "definitions" or qname.namespace not in DMN_NAMESPACES:
         raise DecisionSyntaxError(
@@ -88,6 +85,17 @@ def _names(root) -> set:
         if el.get("iteratorVariable"):
             found.add(el.get("iteratorVariable"))
     return found
+
+
+def _read(source, file_name):
+    if isinstance(source, str):
+        source = source.encode("utf-8")
+    if len(source) > MAX_FILE:
+        raise DecisionSyntaxError(f"{file_name}: the file is {len(source)} bytes; at most {MAX_FILE} are allowed")
+    try:
+        return etree.fromstring(source, _XML)
+    except etree.XMLSyntaxError as exc:
+        raise DecisionSyntaxError(f"{file_name}: not well-formed XML: {exc}") from None
 
 
 _KINDS = {"decision": "decision", "inputData": "inputData", "businessKnowledgeModel": "bkm",

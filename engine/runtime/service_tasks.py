@@ -5,7 +5,8 @@ the handler is marked as calling a slow outside system (``fn.runs_as_job = True`
 the engine's ports are remote), or no handler is registered. A failed inline call leaves the task STARTED:
 the mirror makes it a job, which carries the failure (an attempt counted, back-off, or an incident), so a
 clerk's completion never fails because a department's system is down. Handlers must be idempotent for
-(instance, task), as they are for jobs.
+(instance, task), as they are for jobs. ``camunda:asyncAfter`` is not decided here: the task completes inline as
+usual and its task spec holds the outgoing flows back for a continuation job (bpmn.task_specs.AsyncAfter).
 """
 from __future__ import annotations
 

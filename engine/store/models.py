@@ -97,7 +97,9 @@ class Instance(Base):
         sa.Index("ix_instances_scope", "locality_path", "status", postgresql_ops=PREFIX_OPS),
         sa.Index("ix_instances_key", "process_key", "status"),
         # one running case per person and locality: person_key is set while the case runs and freed when it ends
-        sa.Index("uq_instances_running_person", "locality", "person_key", unique=True),
+        # (on PostgreSQL it carries the business key: "whose running case is this ID number's" reads the index only)
+        sa.Index("uq_instances_running_person", "locality", "person_key", unique=True,
+                 postgresql_include=["business_key"]),
         # the newest cases first (keyset paging on started_at, id), all of them or of one status
         sa.Index("ix_instances_recent", "started_at", "id"),
         sa.Index("ix_instances_status_recent", "status", "started_at", "id"),
@@ -141,6 +143,8 @@ class HumanTask(Base):
         sa.Index("ix_human_tasks_inbox", "status", "due_at", "created_at", "id"),
         # a county clerk's inbox: the county's own tasks in inbox order
         sa.Index("ix_human_tasks_locality_inbox", "status", "locality", "due_at", "created_at", "id"),
+        # one case's tasks (the task list filtered by business key)
+        sa.Index("ix_human_tasks_business_key", "business_key"),
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     instance_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("instances.id"), index=True)
@@ -163,10 +167,38 @@ class HumanTask(Base):
     completed_by: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
 
 
+# PostgreSQL takes ``locality = X AND locality_path = P`` as independent (1/30 × 1/30 of a county's rows) and then
+# sorts a county's whole list instead of walking its ordered index: this statistics object tells it one determines
+# the other (made by create_all here, and by migration 0009 on existing databases).
+for _table in (Instance.__table__, HumanTask.__table__):
+    sa.event.listen(_table, "after_create", sa.DDL(
+        f"CREATE STATISTICS IF NOT EXISTS st_{_table.name}_locality (dependencies) ON locality, locality_path "
+        f"FROM {_table.name}").execute_if(dialect="postgresql"))
+
+
 class HumanTaskGroup(Base):
     __tablename__ = "human_task_groups"
     task_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True)
     group: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True, index=True)
+
+
+class InboxEntry(Base):
+    """The clerks' inbox: one row per (open human task, candidate group), written with the task by the mirror of
+    the case's wait states (``engine/inbox.py``) and gone when the task is no longer open. A clerk's list walks
+    ``ix_inbox_order`` for each of their groups: a county's tasks of one group, due first (undated last), oldest
+    first, so the first page and a bounded count read only index entries, however many tasks the county has."""
+    __tablename__ = "inbox"
+    __table_args__ = (
+        sa.Index("ix_inbox_order", "group", "locality_path", "due_at", "created_at", "task_id",
+                 postgresql_ops=PREFIX_OPS),
+        sa.Index("ix_inbox_instance", "instance_id"),
+    )
+    task_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True)
+    group: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.String(36))
+    locality_path: so.Mapped[str] = so.mapped_column(sa.String(200))
+    due_at: so.Mapped[Optional[datetime]]
+    created_at: so.Mapped[datetime]
 
 
 class Job(Base):

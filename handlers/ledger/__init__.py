@@ -15,16 +15,16 @@ from .sms import LedgerSms
 from .social_insurance import LedgerContributions, LedgerPension
 
 
-def ledger_ports(engine: sa.Engine) -> Ports:
-    return Ports(roster=LedgerRoster(engine), hrss=LedgerHrss(engine), contributions=LedgerContributions(engine),
-                 pension=LedgerPension(engine), medical=LedgerMedical(engine), housing_fund=LedgerHousingFund(engine),
-                 household=LedgerHouseholdRegister(engine), health=LedgerHealth(engine), sms=LedgerSms(engine),
-                 exchange=LedgerExchange(engine))
+def ledger_ports(db: sa.Engine) -> Ports:
+    return Ports(roster=LedgerRoster(db), hrss=LedgerHrss(db), contributions=LedgerContributions(db),
+                 pension=LedgerPension(db), medical=LedgerMedical(db), housing_fund=LedgerHousingFund(db),
+                 household=LedgerHouseholdRegister(db), health=LedgerHealth(db), sms=LedgerSms(db),
+                 exchange=LedgerExchange(db))
 
 
-def create_tables(engine: sa.Engine) -> None:
+def create_tables(db: sa.Engine) -> None:
     """For tests and the demo without Alembic; production uses the migrations."""
-    metadata.create_all(engine)
+    metadata.create_all(db)
 
 
 __all__ = ["ledger_ports", "create_tables", "metadata"]

@@ -1,7 +1,8 @@
 """Synthetic insured persons for the demo and for load tests, with every record a handler reads.
 
-``generate_roster("340722", 2000, today=date(2026, 11, 1), seed=1)`` gives persons whose statutory
-retirement month (2025 reform, domain.md §1.2) falls in the six quarters after ``today``'s quarter,
+``generate_roster("340722", 2000, today=date(2026, 11, 1), seed=1, retirement_month=...)`` gives persons whose
+statutory retirement month falls in the six quarters after ``today``'s quarter — ``retirement_month(category,
+birth_month)`` is the locality's statutory_retirement_age table (the 2025 reform lives there, not here) —
 with contribution histories (deemed years, gaps, arrears, periods elsewhere), pension, medical and
 housing-fund accounts, wrong phones, file birth dates that differ from the ID card, special work and
 only-child certificates. ``load_roster`` writes them into the ledger.
@@ -9,6 +10,7 @@ only-child certificates. ``load_roster`` writes them into the ledger.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -30,36 +32,30 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚�
 TOWNS = ["枞阳镇", "汤沟镇", "横埠镇", "义津镇", "老洲镇", "南大街道", "重庆路街道", "桃源街道"]
 SPECIAL_TYPES = ["underground", "high_altitude", "high_temperature", "heavy", "harmful"]
 
-# category: (original age, first affected birth month, birth months per step, max delay months)
-_REFORM = {"male": (60, "1965-01", 4, 36), "female_cadre": (55, "1970-01", 4, 36),
-           "female_worker": (50, "1975-01", 2, 60)}
+CATEGORIES = ("male", "female_cadre", "female_worker")   # the roster's 人员类型 (statutory_retirement_age input)
+RetirementMonth = Callable[[str, str], str]                # (category, birth month "YYYY-MM") → "YYYY-MM"
 
 
-def statutory_retirement_month(category: str, birth_month: str) -> str:
-    """The generator's own copy of the 2025 rule; the handlers ask the DMN table instead."""
-    age, first, step, cap = _REFORM[category]
-    since = month_index(birth_month) - month_index(first)
-    delay = 0 if since < 0 else min(since // step + 1, cap)
-    return months_after(birth_month, age * 12 + delay)
-
-
-def _candidates(first: str, last: str) -> dict[str, list[str]]:
+def _candidates(first: str, last: str, retirement_month: RetirementMonth) -> dict[str, list[str]]:
+    """Birth months, per category, whose statutory retirement month falls in [first, last]: born 49 to 64
+    years before (every statutory age lies in between)."""
     low, high = month_index(first) - 64 * 12, month_index(last) - 49 * 12
-    found = {c: [] for c in _REFORM}
+    found = {c: [] for c in CATEGORIES}
     for index in range(low, high + 1):
-        for category in _REFORM:
-            month = statutory_retirement_month(category, month_text(index))
+        for category in CATEGORIES:
+            month = retirement_month(category, month_text(index))
             if month_index(first) <= month_index(month) <= month_index(last):
                 found[category].append(month_text(index))
     return found
 
 
-def generate_roster(locality_code: str, n: int, *, today: date, seed: int) -> list[dict]:
+def generate_roster(locality_code: str, n: int, *, today: date, seed: int,
+                    retirement_month: RetirementMonth) -> list[dict]:
     if locality_code not in COUNTIES and locality_code.endswith("00"):
         raise ValueError(f"no demo counties known for {locality_code}; pass a county code")
     counties = COUNTIES.get(locality_code, [locality_code])
     first = quarter_months(next_quarter(today))[0]
-    candidates = _candidates(first, months_after(first, 17))
+    candidates = _candidates(first, months_after(first, 17), retirement_month)
     rng = random.Random(seed)
     maker = _PersonMaker(rng, today, counties, candidates)
     return [maker.person() for _ in range(n)]
@@ -73,7 +69,7 @@ class _PersonMaker:
 
     def person(self) -> dict:
         rng = self.rng
-        category = rng.choices(["male", "female_cadre", "female_worker"], [50, 20, 30])[0]
+        category = rng.choices(list(CATEGORIES), [50, 20, 30])[0]
         sex = "male" if category == "male" else "female"
         county = rng.choice(self.counties)
         born = self._birth(category)

@@ -10,14 +10,14 @@ from .schema import pushes
 
 
 class LedgerExchange(ports.DataExchange):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def push(self, business_key, department, payload, idempotency_key, at=None):
         where = (pushes.c.business_key == business_key) & (pushes.c.department == department)
         query = sa.select(pushes.c.department, pushes.c.pushed_at).where(where)
         try:
-            with self.engine.begin() as conn:
+            with self.db.begin() as conn:
                 row = conn.execute(query).mappings().first()
                 if row is None:
                     conn.execute(pushes.insert().values(
@@ -26,12 +26,12 @@ class LedgerExchange(ports.DataExchange):
                     row = conn.execute(query).mappings().first()
                 return dict(row)
         except sa.exc.IntegrityError:
-            with self.engine.connect() as conn:
+            with self.db.connect() as conn:
                 return dict(conn.execute(query).mappings().first())
 
     def received(self, business_key, department):
         query = sa.select(pushes.c.department, pushes.c.payload, pushes.c.pushed_at).where(
             (pushes.c.business_key == business_key) & (pushes.c.department == department))
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             row = conn.execute(query).mappings().first()
         return dict(row) if row else None

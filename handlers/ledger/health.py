@@ -9,15 +9,15 @@ from .schema import only_child_rewards, persons
 
 
 class LedgerHealth(ports.Health):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def certificate(self, id_number):
         query = sa.select(persons.c.only_child_certificate).where(persons.c.id_number == id_number)
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             number = conn.execute(query).scalar()
         return {"certificate_no": number} if number else None
 
     def grant_reward(self, reward, idempotency_key):
-        return insert_once(self.engine, only_child_rewards, dict(reward, idempotency_key=idempotency_key),
+        return insert_once(self.db, only_child_rewards, dict(reward, idempotency_key=idempotency_key),
                            {"business_key": reward["business_key"], "idempotency_key": idempotency_key})

@@ -12,15 +12,15 @@ from .schema import housing_fund_withdrawals as withdrawals
 
 
 class LedgerHousingFund(ports.HousingFund):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def account(self, id_number):
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             return find(conn, accounts, {"id_number": id_number})
 
     def seal(self, account_no, on, idempotency_key):
-        with self.engine.begin() as conn:
+        with self.db.begin() as conn:
             conn.execute(accounts.update()
                          .where((accounts.c.account_no == account_no) & (accounts.c.status == "open"))
                          .values(status="sealed", sealed_on=on))
@@ -33,7 +33,7 @@ class LedgerHousingFund(ports.HousingFund):
         """Pay the balance once to the card the centre holds (a different card is refused, never paid)."""
         match = {"idempotency_key": idempotency_key, "account_no": account_no}
         try:
-            with self.engine.begin() as conn:
+            with self.db.begin() as conn:
                 paid = find(conn, withdrawals, match)
                 if paid:
                     return paid
@@ -51,5 +51,5 @@ class LedgerHousingFund(ports.HousingFund):
                     balance=0, status="closed", closed_on=on, sealed_on=account["sealed_on"] or on))
                 return find(conn, withdrawals, match)
         except sa.exc.IntegrityError:
-            with self.engine.connect() as conn:
+            with self.db.connect() as conn:
                 return find(conn, withdrawals, {"account_no": account_no})

@@ -9,18 +9,18 @@ from .schema import acceptances, approvals, batches
 
 
 class LedgerHrss(ports.Hrss):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def accept(self, acceptance, idempotency_key):
         row = {k: acceptance[k] for k in ("business_key", "id_number", "locality", "channel", "batch_group",
                                           "accepted_on", "batch_month")}
-        return insert_once(self.engine, acceptances, dict(row, idempotency_key=idempotency_key),
+        return insert_once(self.db, acceptances, dict(row, idempotency_key=idempotency_key),
                            {"business_key": row["business_key"], "idempotency_key": idempotency_key})
 
     def submit_batch(self, batch_group, period, submitted_at, idempotency_key):
         try:
-            with self.engine.begin() as conn:
+            with self.db.begin() as conn:
                 found = find(conn, batches, {"idempotency_key": idempotency_key})
                 if found:
                     return found
@@ -35,9 +35,9 @@ class LedgerHrss(ports.Hrss):
                 conn.execute(batches.insert().values(**batch))
                 return batch
         except sa.exc.IntegrityError:
-            with self.engine.connect() as conn:
+            with self.db.connect() as conn:
                 return find(conn, batches, {"idempotency_key": idempotency_key})
 
     def approve(self, approval, idempotency_key):
-        return insert_once(self.engine, approvals, dict(approval, idempotency_key=idempotency_key),
+        return insert_once(self.db, approvals, dict(approval, idempotency_key=idempotency_key),
                            {"business_key": approval["business_key"], "idempotency_key": idempotency_key})

@@ -10,17 +10,17 @@ from .schema import medical_accounts, medical_top_ups
 
 
 class LedgerMedical(ports.Medical):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def account(self, id_number):
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             return find(conn, medical_accounts, {"id_number": id_number})
 
     def record_top_up(self, top_up, idempotency_key):
         match = {"business_key": top_up["business_key"], "idempotency_key": idempotency_key}
         try:
-            with self.engine.begin() as conn:
+            with self.db.begin() as conn:
                 found = find(conn, medical_top_ups, match)
                 if found:
                     return found
@@ -34,11 +34,11 @@ class LedgerMedical(ports.Medical):
                     raise BusinessRuleViolation("no_medical_account", "no medical account to top up")
                 return find(conn, medical_top_ups, match)
         except sa.exc.IntegrityError:
-            with self.engine.connect() as conn:
+            with self.db.connect() as conn:
                 return find(conn, medical_top_ups, match)
 
     def switch_to_retiree(self, id_number, since, idempotency_key):
-        with self.engine.begin() as conn:
+        with self.db.begin() as conn:
             conn.execute(medical_accounts.update()
                          .where((medical_accounts.c.id_number == id_number) & (medical_accounts.c.status != "retiree"))
                          .values(status="retiree", retiree_since=since))

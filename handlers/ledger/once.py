@@ -13,21 +13,21 @@ def find(conn, table: sa.Table, match: dict) -> dict | None:
     return None
 
 
-def insert_once(engine: sa.Engine, table: sa.Table, row: dict, match: dict) -> dict:
+def insert_once(db: sa.Engine, table: sa.Table, row: dict, match: dict) -> dict:
     """Insert row, or return the row already stored under one of the unique keys in match.
 
     A concurrent writer that wins the race makes our insert fail on the unique constraint; we then
     return the winner's row.
     """
     try:
-        with engine.begin() as conn:
+        with db.begin() as conn:
             found = find(conn, table, match)
             if found is not None:
                 return found
             conn.execute(table.insert().values(**row))
             return find(conn, table, match)
     except sa.exc.IntegrityError:
-        with engine.connect() as conn:
+        with db.connect() as conn:
             found = find(conn, table, match)
         if found is None:
             raise

@@ -13,8 +13,8 @@ CHUNK = 500
 
 
 class LedgerSms(ports.SmsGateway):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def send_many(self, messages):
         messages = list(messages)
@@ -25,7 +25,7 @@ class LedgerSms(ports.SmsGateway):
 
     def _send(self, messages):
         results = {}
-        with self.engine.begin() as conn:
+        with self.db.begin() as conn:
             for start in range(0, len(messages), CHUNK):
                 chunk = messages[start:start + CHUNK]
                 keys = [m["idempotency_key"] for m in chunk]

@@ -10,33 +10,33 @@ from .schema import contributions, pension_accounts, pension_awards
 
 
 class LedgerContributions(ports.Contributions):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def periods(self, id_number):
         query = (sa.select(contributions).where(contributions.c.id_number == id_number)
                  .order_by(contributions.c.start_month, contributions.c.id))
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
 
 class LedgerPension(ports.Pension):
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
+    def __init__(self, db: sa.Engine):
+        self.db = db
 
     def account(self, id_number):
         query = sa.select(pension_accounts).where(pension_accounts.c.id_number == id_number)
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             row = conn.execute(query).mappings().first()
         return dict(row) if row else None
 
     def award(self, award, idempotency_key):
         """Record the award once per case; a person already awarded under another case is refused, not paid twice."""
         try:
-            return insert_once(self.engine, pension_awards, dict(award, idempotency_key=idempotency_key),
+            return insert_once(self.db, pension_awards, dict(award, idempotency_key=idempotency_key),
                                {"business_key": award["business_key"], "idempotency_key": idempotency_key})
         except sa.exc.IntegrityError:
-            with self.engine.connect() as conn:
+            with self.db.connect() as conn:
                 other = find(conn, pension_awards, {"id_number": award["id_number"]})
             if other is None:
                 raise

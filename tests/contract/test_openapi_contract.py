@@ -102,7 +102,7 @@ def served(tmp_path_factory):
     create_schema(url)
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms",
                     clock=FakeClock(datetime(2026, 11, 22, 9, 0)), worker_id="contract-worker")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     app = create_app({"TESTING": True, "SECRET_KEY": "contract-secret-key-0123456789-abcdefghijkl",
@@ -117,7 +117,7 @@ def served(tmp_path_factory):
 
     headers = {name: token(name) for name in (*ROLES, "zy_community")}
     people = [person(county="340722", born=date(1966, 2 + n, 9), seq=31 + 2 * n) for n in range(3)]
-    load_roster(eng.db, people)
+    load_roster(eng.runtime.db, people)
     applications = []
     for p in people:
         rv = client.post("/api/applications", headers=headers["zy_community"],
@@ -125,14 +125,14 @@ def served(tmp_path_factory):
         assert rv.status_code == 201, rv.json
         applications.append(rv.json)
     eng.run_due_jobs()
-    with eng.transaction() as s:  # a message that could not be delivered after its last attempt: an incident
-        now = eng.now()
+    with eng.runtime.transaction() as s:  # a message that could not be delivered after its last attempt: an incident
+        now = eng.runtime.now()
         s.add(Job(instance_id=None, task_id="contract-incident", kind="message", topic="probe", activity_id="probe",
-                  activity_name="probe", locality="340722", locality_path=eng.locality_path("340722"), due_at=now,
+                  activity_name="probe", locality="340722", locality_path=eng.runtime.locality_path("340722"), due_at=now,
                   status="incident", attempts=3, max_attempts=3, last_error="ConnectionError: probe",
                   payload={"name": "probe", "business_key": "BK-none"}, created_at=now, updated_at=now))
     eng.deploy("000000", [DefinitionFile("probe_withdrawal.bpmn", PROBE_BPMN)], "test", "contract")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.status == "open",
                                                          HumanTask.instance_id == applications[0]["instance_id"]))
         definition_id = s.scalar(sa.select(Definition.id).where(Definition.kind == "bpmn").order_by(Definition.id))
@@ -144,7 +144,7 @@ def served(tmp_path_factory):
                 "application_id": applications[0]["id"], "definition_id": definition_id, "job_id": incident_id,
                 "code": "340722", "decision_id": "statutory_retirement_age", "draft_id": rv.json["id"]}
     newcomer = person(county="340722", born=date(1966, 1, 9), seq=71)  # inside the one-month window
-    load_roster(eng.db, [newcomer])
+    load_roster(eng.runtime.db, [newcomer])
     valid = [  # (method, path, path parameters, query, body): requests a client means to succeed
         ("POST", "/api/auth/token", {}, None, {"username": "admin", "password": demo_password("admin")}),
         ("POST", "/api/definitions/validate", {}, None,
@@ -173,7 +173,7 @@ def served(tmp_path_factory):
         ("PATCH", "/api/users/{username}", {"username": "zy_community"}, None, {"display_name": "枞阳县社区经办（契约）"}),
     ]
     yield app, headers, real_ids, valid
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 def _operations(schema):

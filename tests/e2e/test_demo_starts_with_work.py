@@ -21,7 +21,7 @@ def test_the_demo_prerun_leaves_waiting_tasks_finished_cases_and_filed_applicati
                  today=date(2026, 12, 3), echo=lambda *_: None)
     print(f"\ndemo prerun: {ran}")
     assert ran["340722"]["cases"] and ran["220000"]["cases"]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         cases = s.scalar(sa.select(sa.func.count()).select_from(Instance).where(Instance.process_key == "retirement"))
         filed = s.scalar(sa.select(sa.func.count()).select_from(Application))
         waiting = s.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(HumanTask.status == "open"))
@@ -32,7 +32,7 @@ def test_the_demo_prerun_leaves_waiting_tasks_finished_cases_and_filed_applicati
     key = samples[0]["business_key"]
     found = client.post("/api/instances/search", headers=login("admin"), json={"q": key}).json["items"]
     assert [f["business_key"] for f in found] == [key]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         app = s.scalar(sa.select(Application).where(Application.business_key == key))
     page = client.post("/api/public/progress", json={"business_key": key, "id_tail": app.id_number[-6:]})
     assert page.status_code == 200 and page.json["items"]

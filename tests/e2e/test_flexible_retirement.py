@@ -51,7 +51,7 @@ def test_a_date_outside_the_window_is_refused_at_the_window_with_the_earliest_mo
     rv = _apply(client, employer, p, "early", None, locality="340722")
     assert rv.status_code == 422
     assert "须填写申请的退休时间" in rv.json["errors"]["json"]["requested_retirement_month"][0]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         from engine.store.models import Instance
         assert s.query(Instance).count() == 0, "a refused application starts nothing"
 

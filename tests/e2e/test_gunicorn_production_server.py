@@ -48,13 +48,13 @@ def server(tmp_path_factory):
         url = f"sqlite:///{tmp / 'retire.db'}"
     create_schema(url)
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="gunicorn-test")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     eng.deploy("000000", [DefinitionFile("probe_withdrawal.bpmn", APPROVE_THEN_WITHDRAW)], "test", "probe")
     from datetime import date
     wang = person(county="340722", born=date(1966, 10, 9), seq=11, phone="13912345678")
-    load_roster(eng.db, [wang])
+    load_roster(eng.runtime.db, [wang])
     port = _free_port()
     log = open(tmp / "server.log", "w+")
     env = {**os.environ, "RETIRE_DATABASE_URL": url, "RETIRE_SECRET_KEY": SECRET, "RETIRE_DEMO": "1",
@@ -79,7 +79,7 @@ def server(tmp_path_factory):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
     log.close()
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 def _login(c: httpx.Client, username: str) -> dict:
@@ -104,21 +104,21 @@ def test_four_gunicorn_workers_serve_a_case_from_start_through_an_incident_to_it
         rv = c.post(f"/api/tasks/{task['id']}/complete", headers=hrss, json={"data": {"decision": "approve"}})
         assert rv.status_code == 200, rv.text
 
-        real = eng.handlers["housing_fund.withdraw"]
+        real = eng.runtime.handlers["housing_fund.withdraw"]
 
         def unreachable(ctx):
             raise ConnectionError("housing-fund system unreachable")
 
-        eng.handlers["housing_fund.withdraw"] = unreachable
+        eng.runtime.handlers["housing_fund.withdraw"] = unreachable
         try:
             from engine.store.models import Job
             for _ in range(5):
-                with eng.transaction() as s:  # the back-off is waited out by moving the retry to now
+                with eng.runtime.transaction() as s:  # the back-off is waited out by moving the retry to now
                     s.execute(sa.update(Job).where(Job.status == "ready")
-                              .values(due_at=eng.now() - timedelta(seconds=1)))
+                              .values(due_at=eng.runtime.now() - timedelta(seconds=1)))
                 tick(eng)
         finally:
-            eng.handlers["housing_fund.withdraw"] = real
+            eng.runtime.handlers["housing_fund.withdraw"] = real
 
         from api.worker import heartbeat
         heartbeat(eng)

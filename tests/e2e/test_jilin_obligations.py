@@ -26,7 +26,7 @@ def _declare(client, login, when_eng, clock, roster_person, when: str = "2027-04
 
 def _set_household(eng, id_number: str, **values) -> None:
     from handlers.ledger.schema import persons
-    with eng.db.begin() as conn:
+    with eng.runtime.db.begin() as conn:
         conn.execute(sa.update(persons).where(persons.c.id_number == id_number).values(**values))
 
 

@@ -47,7 +47,7 @@ def test_a_person_who_asks_only_for_the_medical_item_keeps_his_housing_fund_and_
     results = {i["code"]: i["result"] for i in prog["items"]}
     assert results["medical_deemed_years"]["medical_retiree"]["since"] == "2027-10-15"
     from handlers.ledger.schema import housing_fund_accounts, only_child_rewards, pushes
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         status = conn.scalar(sa.select(housing_fund_accounts.c.status).where(
             housing_fund_accounts.c.id_number == sun["id_number"]))
         rewards = conn.scalar(sa.select(sa.func.count()).select_from(only_child_rewards))

@@ -49,7 +49,7 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert guide["due_provisional"] is True, "no official 2027 holiday data yet: the date is marked provisional"
     from handlers.ledger.schema import contributions
     import sqlalchemy as sa
-    with eng.db.begin() as conn:  # the person pays the arrears at the tax bureau
+    with eng.runtime.db.begin() as conn:  # the person pays the arrears at the tax bureau
         conn.execute(sa.update(contributions).where(contributions.c.id_number == zhao["id_number"])
                      .values(arrears_months=0, arrears_amount=0))
     complete(client, si, guide, {"guidance_outcome": "recheck", "arrears_settled": True, "guidance_note": "已补缴2个月"})
@@ -123,7 +123,7 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     assert pension_pdf.status_code == 200 and figure.json["pension_award"]["monthly_total"].encode() in pension_pdf.data
     assert client.get(f"/api/instances/{instance_id}/certificate.pdf", headers=login("zy_hrss")).status_code == 404
     from engine.store.models import AuditEvent
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         reads = s.execute(sa.select(AuditEvent.username, AuditEvent.resource).where(
             AuditEvent.resource_id == instance_id)).all()
     assert ("jl_employer", "retirement_certificate") in reads and ("jishiban", "pension_figure") in reads, \
@@ -133,7 +133,7 @@ def test_an_employer_declaration_runs_through_prereview_check_and_launch_to_ever
     import re
 
     from handlers.ledger.schema import sms_outbox
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         last = conn.scalar(sa.select(sms_outbox.c.text).where(sms_outbox.c.business_key == bk,
                                                               sms_outbox.c.template == "completed"))
     token = re.search(r"/progress\?t=([\w.\-]+)", last).group(1)

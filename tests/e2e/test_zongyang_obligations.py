@@ -103,7 +103,7 @@ def test_only_the_items_ticked_on_the_collection_form_are_pushed_done_and_counte
     assert item_states(prog) == {"pension_claim": "done", "retiree_medical": "done",
                                  "housing_fund_withdrawal": "not_requested"}
     from handlers.ledger.schema import housing_fund_accounts, pushes
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         account = conn.execute(sa.select(housing_fund_accounts).where(
             housing_fund_accounts.c.id_number == wang["id_number"])).mappings().one()
         pushed_to = set(conn.execute(sa.select(pushes.c.department).where(pushes.c.business_key == bk)).scalars())
@@ -161,7 +161,7 @@ def test_a_wrong_phone_is_fixed_at_a_bank_window_saved_to_the_roster_or_recorded
     complete(client, township, fixes[1], {"fix_outcome": "told_offline", "told_offline_note": "2月3日上门告知本人"})
     tick(eng)
     from handlers.ledger.schema import persons, phone_changes
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         changes = conn.execute(sa.select(phone_changes)).mappings().all()
         fixed = conn.execute(sa.select(persons).where(persons.c.phone == "13600001111")).mappings().one()
     assert len(changes) == 1

@@ -69,7 +69,7 @@ def deploy_everything(url: str, clock, worker_id: str = "test-worker"):
 
     create_schema(url)
     eng = new_engine(url, clock, worker_id)
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     return eng
@@ -112,7 +112,7 @@ class SqliteSnapshot:
     def build(cls, folder: Path) -> "SqliteSnapshot":
         path = folder / "deployed.db"
         eng = deploy_everything(f"sqlite:///{path}", _deployed_clock())
-        eng.db.dispose()
+        eng.runtime.db.dispose()
         with sqlite3.connect(path) as conn:       # everything in the one file: nothing left in the -wal
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.close()
@@ -136,7 +136,7 @@ class PostgresSnapshot:
     @classmethod
     def build(cls, url: str) -> "PostgresSnapshot":
         reset_database(url)
-        deploy_everything(url, _deployed_clock()).db.dispose()
+        deploy_everything(url, _deployed_clock()).runtime.db.dispose()
         db = sa.create_engine(url, poolclass=NullPool)
         try:
             with db.connect() as conn:

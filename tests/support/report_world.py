@@ -56,7 +56,7 @@ def audit_count(eng, **where) -> int:
     q = sa.select(sa.func.count()).select_from(AuditEvent)
     for k, v in where.items():
         q = q.where(getattr(AuditEvent, k) == v)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalar(q)
 
 

@@ -70,6 +70,7 @@ def build_world(tmp_path_factory) -> World:
     from engine.clock import FakeClock
     from engine.store.models import HumanTask, Instance, Job
     from handlers.ledger.demo_roster import generate_roster, load_roster
+    from tests.support.decisions import statutory_month
 
     if PG_URL:
         reset_database(PG_URL)
@@ -80,7 +81,7 @@ def build_world(tmp_path_factory) -> World:
     clock = FakeClock(datetime(2026, 11, 22, 9, 0))
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
                     worker_id="test-worker")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     ensure_user(eng, "zy_auditor", "auditor", "340722", [], "枞阳县审计", "auditor123")
@@ -92,12 +93,12 @@ def build_world(tmp_path_factory) -> World:
 
     # roster rows of both localities (the quarterly report reads them)
     today = clock.now().date()
-    load_roster(eng.db, generate_roster("220000", 30, today=today, seed=3))
-    load_roster(eng.db, generate_roster("340722", 30, today=today, seed=4))
+    load_roster(eng.runtime.db, generate_roster("220000", 30, today=today, seed=3, retirement_month=statutory_month))
+    load_roster(eng.runtime.db, generate_roster("340722", 30, today=today, seed=4, retirement_month=statutory_month))
     w.zy_person = person(county="340722", born=date(1966, 2, 9), name=ZONGYANG_NAME, seq=31, phone="13800001111")
     w.jl_person = person(county="220102", born=date(1966, 2, 9), name=JILIN_NAME, seq=41, phone="13900002222",
                          arrears_months=2)
-    load_roster(eng.db, [w.zy_person, w.jl_person])
+    load_roster(eng.runtime.db, [w.zy_person, w.jl_person])
 
     # one case each, through the API as their own clerks do it
     c = w.client
@@ -109,7 +110,7 @@ def build_world(tmp_path_factory) -> World:
         out.update(application_id=rv.json["id"], instance_id=rv.json["instance_id"],
                    business_key=rv.json["business_key"])
     eng.run_due_jobs()
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         for out in (w.jl, w.zy):
             row = s.get(Instance, out["instance_id"])
             out["definition_id"] = row.definition_id
@@ -119,10 +120,10 @@ def build_world(tmp_path_factory) -> World:
             out["task_groups"] = task.candidate_groups
 
     # an incident in Jilin: a job of the Jilin case that failed its last attempt
-    with eng.transaction() as s:
+    with eng.runtime.transaction() as s:
         job = Job(instance_id=w.jl["instance_id"], task_id="incident-task", kind="service", topic="hrss.fail",
                   activity_id="Task_failing", activity_name="失败的任务", locality="220000",
-                  locality_path=eng.locality_path("220000"), due_at=clock.now(), status="incident", attempts=3,
+                  locality_path=eng.runtime.locality_path("220000"), due_at=clock.now(), status="incident", attempts=3,
                   max_attempts=3, last_error="department system down", payload={}, created_at=clock.now(),
                   updated_at=clock.now())
         s.add(job)
@@ -131,7 +132,7 @@ def build_world(tmp_path_factory) -> World:
 
     # SMS outbox rows of both cases
     for out, p in ((w.jl, w.jl_person), (w.zy, w.zy_person)):
-        eng.ports.sms.send(p["phone"], f"{p['name']}您好，您的退休申请已受理", out["business_key"],
+        eng.runtime.ports.sms.send(p["phone"], f"{p['name']}您好，您的退休申请已受理", out["business_key"],
                            f"test-{out['business_key']}", "accepted", f"{p['name'][0]}**您好，您的退休申请已受理")
 
     # Jilin's own definitions: a second version of its retirement process, an adapted DMN table, a draft
@@ -160,12 +161,12 @@ def build_world(tmp_path_factory) -> World:
 
     for out, p, loc, channel, group in ((w.jl, w.jl_person, "220000", "employer", "employer"),
                                         (w.zy, w.zy_person, "340722", "community", "community")):
-        eng.ports.hrss.accept({"business_key": out["business_key"], "id_number": p["id_number"], "channel": channel,
+        eng.runtime.ports.hrss.accept({"business_key": out["business_key"], "id_number": p["id_number"], "channel": channel,
                                "batch_group": group, "accepted_on": date(2026, 10, 20), "batch_month": "2026-10",
                                "locality": loc}, f"test-accept-{out['business_key']}")
-    with eng.transaction() as s:
+    with eng.runtime.transaction() as s:
         s.add(Item(instance_id=w.jl["instance_id"], item="retiree_medical_jl", department="medical_insurance",
-                   locality="220000", locality_path=eng.locality_path("220000"), state="done", result={},
+                   locality="220000", locality_path=eng.runtime.locality_path("220000"), state="done", result={},
                    started_at=clock.now(), completed_at=clock.now()))
 
     # a whole-record read in Jilin, audited there

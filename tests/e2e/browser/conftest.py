@@ -35,4 +35,4 @@ def live_server(tmp_path_factory):
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", engine=eng)
     server.shutdown()
-    eng.db.dispose()
+    eng.runtime.db.dispose()

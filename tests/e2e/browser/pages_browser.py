@@ -47,7 +47,7 @@ def site(tmp_path_factory):
     create_schema(url)
     clock = FakeClock(TODAY)
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock, worker_id="pages")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret-0123456789-abcdefghij"}, engine=eng)
@@ -56,7 +56,7 @@ def site(tmp_path_factory):
     thread.start()
     yield Site(url=f"http://127.0.0.1:{server.server_port}", engine=eng, clock=clock)
     server.shutdown()
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 @dataclass

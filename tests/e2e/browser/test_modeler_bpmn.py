@@ -233,7 +233,7 @@ def _start_case(eng, business_key):
     from tests.support.people import person
 
     p = person(county="340722", born=date(1967, 3, 9), seq=91 if "before" in business_key else 93)
-    load_roster(eng.db, [p])
+    load_roster(eng.runtime.db, [p])
     return eng.start("retirement", "340722", business_key, {
         "id_number": p["id_number"], "name": p["name"], "sex": "male", "category": "male", "birth_month": "1967-03",
         "channel": "employer", "retirement_type": "normal", "phone": p["phone"], "bank_card": p["bank_card"]}, "test")
@@ -242,5 +242,5 @@ def _start_case(eng, business_key):
 def _versions(eng, *instance_ids):
     from engine.store.models import Definition, Instance
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return tuple(s.get(Definition, s.get(Instance, i).definition_id).version for i in instance_ids)

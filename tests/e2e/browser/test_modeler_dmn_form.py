@@ -174,7 +174,7 @@ def _case_at_collection(eng):
     from tests.support.people import person
 
     p = person(county="340722", born=date(1966, 2, 9), seq=95)
-    load_roster(eng.db, [p])
+    load_roster(eng.runtime.db, [p])
     eng.start("retirement", "340722", "BK-form-label", {
         "id_number": p["id_number"], "name": p["name"], "sex": "male", "category": "male", "birth_month": "1966-02",
         "channel": "community", "retirement_type": "normal", "phone": p["phone"], "bank_card": p["bank_card"]}, "test")

@@ -37,23 +37,23 @@ def _failing_retirement(eng, seq: int):
     from handlers.ledger.demo_roster import load_roster
 
     p = person(county="340722", born=date(1966, 2, 9), name="孙立新", seq=seq)
-    load_roster(eng.db, [p])
-    saved = dict(eng.handlers)
+    load_roster(eng.runtime.db, [p])
+    saved = dict(eng.runtime.handlers)
 
     def unreachable(ctx):
         raise ConnectionError(f"{ctx.topic}: 部门系统无法连接 (department system unreachable)")
 
     for topic in saved:
-        eng.handlers[topic] = unreachable
+        eng.runtime.handlers[topic] = unreachable
     iid = eng.start("retirement", "340722", f"BK-console-{seq}", {
         "id_number": p["id_number"], "name": p["name"], "sex": "male", "category": "male", "birth_month": "1966-02",
         "channel": "community", "retirement_type": "normal", "phone": p["phone"], "bank_card": p["bank_card"]}, "test")
     for _ in range(6):
-        with eng.transaction() as s:  # wait out the back-off: the retries are due now
+        with eng.runtime.transaction() as s:  # wait out the back-off: the retries are due now
             s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready")
-                      .values(due_at=eng.now() - timedelta(seconds=1)))
+                      .values(due_at=eng.runtime.now() - timedelta(seconds=1)))
         eng.run_due_jobs()
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         job = s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.status == "incident"))
         assert job is not None and s.get(Instance, iid).status == "running"
         return iid, job.activity_id, saved
@@ -127,7 +127,7 @@ def test_an_operator_sees_an_incident_opens_the_case_retries_the_failed_element_
     record_metric("console_case_view_render_ms_in_page", pg.evaluate("window.__consoleCaseRenderMs"))
     record_metric("console_case_view_shapes", pg.locator(".cv-diagram .djs-shape").count())
 
-    eng.handlers.update(handlers)          # the department's system is back
+    eng.runtime.handlers.update(handlers)          # the department's system is back
     pg.get_by_test_id("case-retry").click()
     pg.get_by_test_id("case-retrying").wait_for()
     eng.run_due_jobs()                     # the worker runs the retried job
@@ -146,7 +146,7 @@ def test_an_operator_sees_an_incident_opens_the_case_retries_the_failed_element_
 def test_an_auditor_reads_the_console_and_searches_without_the_operator_s_actions(desk, live_server):
     eng = live_server.engine
     iid, _failed_at, handlers = _failing_retirement(eng, seq=73)
-    eng.handlers.update(handlers)
+    eng.runtime.handlers.update(handlers)
     pg = desk
     _login(pg, live_server.url, "auditor", "auditor123")
     pg.get_by_test_id("stat-incidents").wait_for()
@@ -177,22 +177,22 @@ def test_the_operator_switches_to_the_called_process_where_the_case_failed(desk,
     eng.deploy("000000", [DefinitionFile("probe_flexible.bpmn", FLEX_V1), DefinitionFile("probe_joint.bpmn", JOINT_V1)],
                "policy", "probe")
     p = person(county="340722", born=date(1966, 10, 9), seq=75)
-    load_roster(eng.db, [p])
+    load_roster(eng.runtime.db, [p])
     iid = eng.start("probe_joint", "340722", "BK-console-75", {"id_number": p["id_number"], "name": p["name"]}, "test")
     for _activity in ("Task_intake", "Task_flex_review"):
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
         eng.complete_task(task.id, {}, "zy_hrss")
-    real = eng.handlers["housing_fund.seal_account"]
-    eng.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
+    real = eng.runtime.handlers["housing_fund.seal_account"]
+    eng.runtime.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
     try:
         for _ in range(4):
-            with eng.transaction() as s:
+            with eng.runtime.transaction() as s:
                 s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready")
-                          .values(due_at=eng.now() - timedelta(seconds=1)))
+                          .values(due_at=eng.runtime.now() - timedelta(seconds=1)))
             eng.run_due_jobs()
     finally:
-        eng.handlers["housing_fund.seal_account"] = real
+        eng.runtime.handlers["housing_fund.seal_account"] = real
     pg = desk
     _login(pg, live_server.url, "admin", "admin123")
     pg.get_by_test_id("stat-incidents").wait_for()

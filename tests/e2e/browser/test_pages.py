@@ -33,7 +33,7 @@ def _filed_at_the_window(site, p) -> dict:
     from handlers.ledger.demo_roster import load_roster
     from tests.support.people import application_data
 
-    load_roster(site.engine.db, [p])
+    load_roster(site.engine.runtime.db, [p])
     token = requests.post(f"{site.url}/api/auth/token", json={"username": "zy_community", "password": "clerk123"},
                           timeout=30).json()["token"]
     res = requests.post(f"{site.url}/api/applications", headers={"Authorization": f"Bearer {token}"}, timeout=60,
@@ -47,7 +47,7 @@ def test_a_community_clerk_takes_in_an_application_at_the_window_and_prints_it(t
     from handlers.ledger.demo_roster import load_roster
 
     p = person(county="340722", born=date(1966, 1, 9), name="钱进步", seq=SEQ[tab.size])
-    load_roster(site.engine.db, [p])
+    load_roster(site.engine.runtime.db, [p])
     page = tab.page
 
     measure(tab, "apply", f"{site.url}/apply", page.get_by_test_id("apply-username"))
@@ -110,7 +110,7 @@ def test_a_community_clerk_takes_in_an_application_at_the_window_and_prints_it(t
 
     # someone whose window has not opened yet: told so, in Chinese, before any form
     later = person(county="340722", born=date(1970, 5, 9), name="周未到", seq=SEQ[tab.size] + 4)
-    load_roster(site.engine.db, [later])
+    load_roster(site.engine.runtime.db, [later])
     page.get_by_test_id("apply-id").fill(later["id_number"])
     page.get_by_test_id("apply-id").press("Enter")
     page.get_by_test_id("apply-window-message").wait_for()
@@ -125,9 +125,9 @@ def test_a_clerk_finds_the_case_by_id_number_sees_it_overdue_and_completes_it_af
     eng = site.engine
     p = person(county="340722", born=date(1966, 1, 9), name="孙立新", seq=SEQ[tab.size] + 20)
     key = _filed_at_the_window(site, p)["business_key"]
-    with eng.transaction() as s:  # the collection was due yesterday
+    with eng.runtime.transaction() as s:  # the collection was due yesterday
         s.execute(sa.update(HumanTask).where(HumanTask.business_key == key)
-                  .values(due_at=eng.now() - timedelta(days=1)))
+                  .values(due_at=eng.runtime.now() - timedelta(days=1)))
     page = tab.page
 
     measure(tab, "inbox", f"{site.url}/inbox", page.get_by_test_id("inbox-username"))
@@ -174,7 +174,7 @@ def test_a_clerk_finds_the_case_by_id_number_sees_it_overdue_and_completes_it_af
     page.get_by_test_id("inbox-complete").click()
     page.get_by_test_id("form-done").wait_for()
     tab.shot("inbox-3-completed")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task = s.scalar(sa.select(HumanTask).where(HumanTask.activity_id == "Task_accept_community",
                                                    HumanTask.business_key == key))
         assert task.status == "completed" and task.completed_by == "zy_community"
@@ -194,7 +194,7 @@ def test_the_applicant_opens_the_sms_link_and_sees_the_new_state(tab, site):
     p = person(county="340722", born=date(1966, 1, 9), name="李秀英", seq=SEQ[tab.size] + 40)
     filed = _filed_at_the_window(site, p)
     key = filed["business_key"]
-    sms_link = progress_link.link(key, filed["instance_id"], eng.now())  # what the applicant's SMS carries
+    sms_link = progress_link.link(key, filed["instance_id"], eng.runtime.now())  # what the applicant's SMS carries
     page = tab.page
 
     measure(tab, "progress", f"{site.url}/progress?t={sms_link.split('?t=', 1)[1]}", page.get_by_test_id("progress-items"))
@@ -207,7 +207,7 @@ def test_the_applicant_opens_the_sms_link_and_sees_the_new_state(tab, site):
     # the community clerk takes the papers in; the applicant refreshes and sees the new state
     from engine.store.models import HumanTask
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.business_key == key,
                                                          HumanTask.activity_id == "Task_accept_community"))
     before = page.get_by_test_id("progress-items").inner_text()

@@ -42,7 +42,7 @@ def world(tmp_path_factory):
     create_schema(url)
     clock = FakeClock(datetime(2027, 5, 1, 9, 0))
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock, worker_id="reports")
-    eng.sync_folders("test")
+    eng.deploy_folders("test")
     for user in DEMO_USERS:
         ensure_user(eng, *user)
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret-0123456789-abcdefghij"}, engine=eng)
@@ -54,14 +54,14 @@ def world(tmp_path_factory):
         return {"Authorization": f"Bearer {rv.json['token']}"}
 
     def roster(*persons):
-        load_roster(eng.db, list(persons))
+        load_roster(eng.runtime.db, list(persons))
 
     month = zongyang_month(eng, clock, client, login, roster)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield {"url": f"http://127.0.0.1:{server.server_port}", "eng": eng, **month}
     server.shutdown()
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
 
 @pytest.fixture
@@ -105,9 +105,9 @@ def _download(page, testid, tmp_path) -> bytes:
 def _done_items_in_db(eng) -> Counter:
     from engine.store.models import Item
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         rows = s.execute(sa.select(Item.department, Item.item).where(
-            Item.state == "done", Item.locality_path.like(eng.locality_path("340722") + "%"))).all()
+            Item.state == "done", Item.locality_path.like(eng.runtime.locality_path("340722") + "%"))).all()
     return Counter((d, i) for d, i in rows)
 
 
@@ -115,7 +115,7 @@ def _batch_in_db(eng, month) -> dict:
     from engine.store.models import Application
     from handlers.ledger.schema import acceptances
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         rows = s.execute(sa.select(Application.id_number, Application.name, acceptances.c.business_key)
                          .join(acceptances, acceptances.c.business_key == Application.business_key)
                          .where(acceptances.c.batch_month == month, acceptances.c.locality == "340722",

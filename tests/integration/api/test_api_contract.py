@@ -75,7 +75,7 @@ def test_lists_mask_personal_data_and_the_whole_record_read_is_audited(eng, clie
     assert task["summary"]["id_number"] == p["id_number"][:6] + "********" + p["id_number"][-4:]
     full = client.get(f"/api/tasks/{task['id']}", headers=community).json
     assert full["data"]["id_number"] == p["id_number"] and full["form"]["id"] == "collection_form"
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.username == "zy_community", AuditEvent.resource == "task")) == 1
 

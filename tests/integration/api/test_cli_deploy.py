@@ -22,7 +22,7 @@ def _retire(database_url, *args):
 
 
 def _versions(eng) -> int:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalar(sa.select(sa.func.count()).select_from(Definition))
 
 

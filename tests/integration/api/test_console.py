@@ -17,11 +17,11 @@ def _failing_case(eng, clock, client, login, roster):
     community = login("zy_community")
     at(clock, eng, "2027-05-06T10:00:00")
     broken = {}  # the departments' systems are down before the application comes (service calls run at once)
-    for topic, handler in list(eng.handlers.items()):
+    for topic, handler in list(eng.runtime.handlers.items()):
         def fail(ctx, _topic=topic):
             raise ConnectionError(f"{_topic} system unreachable")
         broken[topic] = handler
-        eng.handlers[topic] = fail
+        eng.runtime.handlers[topic] = fail
     rv = client.post("/api/applications", headers=community,
                      json={"locality": "340722", "data": application_data(wang, channel="community")})
     assert rv.status_code == 201, rv.json
@@ -50,7 +50,7 @@ def test_an_incident_shows_its_error_and_the_stack_s_last_lines_and_many_are_ret
     assert items and items[0]["error"].endswith("system unreachable")
     assert items[0]["trace_tail"] and "ConnectionError" in items[0]["trace_tail"][-1]
     assert items[0]["business_key"]
-    eng.handlers.update(broken)
+    eng.runtime.handlers.update(broken)
     ids = [i["id"] for i in items]
     rv = client.post("/api/incidents/retry", headers=admin, json={"job_ids": ids + ids[:1]})
     assert rv.status_code == 200, rv.json
@@ -101,7 +101,7 @@ def test_health_says_the_worker_is_stale_when_its_heartbeat_is_older_than_three_
     clock.advance(seconds=31)
     rv = client.get("/api/health")
     assert rv.status_code == 200 and rv.json["worker"] == "stale" and rv.json["status"] == "stale"
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(WorkerHeartbeat)) == 1
 
 
@@ -116,15 +116,15 @@ def test_a_failure_inside_a_called_process_is_marked_there_and_on_the_call_activ
     p = roster(person(county="340722", born=date(1966, 10, 9), seq=81))
     iid = eng.start("probe_joint", "340722", "BK-J81", {"id_number": p["id_number"], "name": p["name"]}, "test")
     for activity in ("Task_intake", "Task_flex_review"):
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
         assert task.activity_id == activity
         eng.complete_task(task.id, {}, "zy_hrss")
-    eng.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
+    eng.runtime.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
     for _ in range(4):
-        with eng.transaction() as s:
+        with eng.runtime.transaction() as s:
             s.execute(sa.update(Job).where(Job.instance_id == iid, Job.status == "ready")
-                      .values(due_at=eng.now() - timedelta(seconds=1)))
+                      .values(due_at=eng.runtime.now() - timedelta(seconds=1)))
         eng.run_due_jobs()
     rv = client.get(f"/api/instances/{iid}/diagram", headers=login("admin"))
     assert rv.status_code == 200, rv.json

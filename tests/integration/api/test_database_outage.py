@@ -111,8 +111,8 @@ def outage(eng, database_url, request):
             if PG_URL:
                 request.getfixturevalue("relay").cut()
             else:
-                eng.db.dispose()
-                path = Path(eng.db.url.database)
+                eng.runtime.db.dispose()
+                path = Path(eng.runtime.db.url.database)
                 for p in path.parent.glob(path.name + "*"):
                     os.rename(p, str(p) + ".away")
                 path.mkdir()
@@ -121,11 +121,11 @@ def outage(eng, database_url, request):
             if PG_URL:
                 request.getfixturevalue("relay").restore()
             else:
-                path = Path(eng.db.url.database)
+                path = Path(eng.runtime.db.url.database)
                 shutil.rmtree(path)
                 for p in path.parent.glob(path.name + "*.away"):
                     os.rename(p, str(p)[:-len(".away")])
-            eng.db.dispose()
+            eng.runtime.db.dispose()
 
     return Outage()
 

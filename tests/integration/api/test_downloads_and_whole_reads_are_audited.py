@@ -17,7 +17,7 @@ QUERY = {"quarter": "2027Q1", "department": "medical_insurance"}
 def world(tmp_path_factory):
     w = build_world(tmp_path_factory)
     yield w
-    w.eng.db.dispose()
+    w.eng.runtime.db.dispose()
 
 
 def _path_values(w) -> dict:
@@ -42,7 +42,7 @@ def _whole_reads(spec):
 def _audit_rows(w, username) -> list:
     from engine.store.models import AuditEvent
 
-    with w.eng.reading() as s:
+    with w.eng.runtime.reading() as s:
         return s.execute(sa.select(AuditEvent.id, AuditEvent.action, AuditEvent.resource, AuditEvent.resource_id)
                          .where(AuditEvent.username == username).order_by(AuditEvent.id)).all()
 

@@ -24,7 +24,7 @@ PUBLIC = {"/api/health", "/api/auth/token", "/api/auth/refresh", "/api/auth/logo
 def world(tmp_path_factory):
     w = build_world(tmp_path_factory)
     yield w
-    w.eng.db.dispose()
+    w.eng.runtime.db.dispose()
 
 
 def _password(username):
@@ -177,7 +177,7 @@ def _jilin_state(w) -> dict:
 
     from engine.store.models import Definition, Draft, HumanTask, Instance, Job
 
-    with w.eng.reading() as s:
+    with w.eng.runtime.reading() as s:
         inst = s.get(Instance, w.jl["instance_id"])
         task = s.get(HumanTask, w.jl["task_id"])
         return {"instance": (inst.status, inst.definition_id, inst.version), "task": (task.status, task.assignee),

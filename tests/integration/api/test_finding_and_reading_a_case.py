@@ -57,7 +57,7 @@ def test_the_housing_fund_clerk_finds_no_case_before_their_department_has_work_i
 
 def test_a_search_is_audited_without_the_whole_id_number(eng, client, login, filed):
     _search(client, login("zy_community"), filed["wang"]["id_number"])
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         row = s.scalars(sa.select(AuditEvent).where(AuditEvent.action == "search")).all()[-1]
     assert row.username == "zy_community" and row.details["kind"] == "id_number" and row.details["hits"] == 1
     assert filed["wang"]["id_number"] not in str(row.details)
@@ -95,7 +95,7 @@ def test_the_whole_summary_is_for_a_department_that_works_on_the_case_and_is_aud
     admin = client.get(url, headers=login("admin"), query_string={"whole": "true"})
     assert admin.json["person"]["id_number"] == filed["wang"]["id_number"]
     assert admin.json["person"]["name"] == "王建国" and admin.json["person"]["birth_date"] == "1966-12-04"
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         reads = s.scalars(sa.select(AuditEvent).where(AuditEvent.action == "read_whole")).all()
     assert [(r.username, r.details.get("view")) for r in reads] == [("admin", "summary")]
 

@@ -117,7 +117,7 @@ def test_an_input_parameter_bomb_becomes_an_incident_at_its_element_and_the_hand
     from tests.e2e.helpers import at
 
     calls = []
-    eng.handlers["housing_fund.withdraw"] = lambda ctx: calls.append(ctx.inputs) or {}
+    eng.runtime.handlers["housing_fund.withdraw"] = lambda ctx: calls.append(ctx.inputs) or {}
     assert _deploy(client, login, _process(parameter="${s * n}", cardinality="1")).status_code == 201
     rv = _start(client, login, {"s": "a", "n": 10 ** 9, "channel": "online"})
     assert rv.status_code == 201, rv.json
@@ -125,7 +125,7 @@ def test_an_input_parameter_bomb_becomes_an_incident_at_its_element_and_the_hand
     assert client.post(f"/api/tasks/{task_id}/complete", headers=login("zy_hrss"), json={"data": {}}).status_code == 200
     at(clock, eng, "2026-11-22T11:00:00")   # past the one-hour timer
     eng.run_due_jobs()
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         job = s.scalar(sa.select(Job).where(Job.topic == "housing_fund.withdraw"))
         assert (job.status, job.activity_id) == ("incident", "Task_notify")
         assert "BudgetExceeded" in job.last_error and "'phone'" in job.last_error
@@ -199,7 +199,7 @@ def test_a_bomb_after_a_timer_ends_as_an_incident_naming_its_element_not_a_stall
         at(clock, eng, f"2026-11-22T{hour}:30:00")
         eng.run_due_jobs()
         assert client.get("/api/health").status_code == 200
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         job = s.scalar(sa.select(Job).where(Job.activity_id == "Event_wait"))
         assert job.status == "incident"
         assert "Task_late" in job.last_error and "longer than" in job.last_error, job.last_error

@@ -34,7 +34,7 @@ def test_the_community_clerk_sees_whose_id_number_it_is_and_that_the_window_is_o
     assert body["running_case"] is None
     assert body["prefill"]["name"] == "王建国" and body["prefill"]["channel"] == "community"
     assert body["prefill"]["id_number"] == wang["id_number"] and "bank_card" not in body["prefill"]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         [row] = s.scalars(sa.select(AuditEvent).where(AuditEvent.resource == "person")).all()
     assert row.action == "read_whole" and row.username == "zy_community" and wang["id_number"] not in row.resource_id
 
@@ -113,6 +113,6 @@ def test_the_filled_application_form_prints_on_one_a4_page_for_the_intake_that_f
     assert pdf.data.count(b"/Type /Page") - pdf.data.count(b"/Type /Pages") == 1, "one page"
     assert client.get(url, headers=login("zy_housing")).status_code == 403
     assert client.get(url, headers=login("jl_hrss")).status_code == 404
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         reads = s.scalars(sa.select(AuditEvent).where(AuditEvent.resource == "application")).all()
     assert [(r.username, r.details["view"]) for r in reads] == [("zy_community", "form.pdf")]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from datetime import timedelta
 
 from engine import queries
+from engine.inbox import mirror_inbox
 from engine.store.models import Definition, HumanTask, HumanTaskGroup, Instance, Job
 
 ZY_PATH = "/000000/340000/340700/340722/"
@@ -26,20 +27,24 @@ def _case(s, now) -> str:
 
 def _tasks(eng, n: int, *, group: str = "hrss", start: int = 0) -> list[str]:
     """n open tasks of Zongyang for ``group``: some share a due date, some have none (they come last)."""
-    now = eng.now()
-    ids = []
-    with eng.transaction() as s:
+    now = eng.runtime.now()
+    ids, opened = [], []
+    with eng.runtime.transaction() as s:
         case = _case(s, now)
         for i in range(start, start + n):
             tid = str(uuid.UUID(int=i + 1))
             due = None if i % 7 == 0 else now + timedelta(days=i % 5)
-            s.add(HumanTask(id=tid, instance_id=case, process_key="probe", activity_id="a", name=f"task {i}",
+            opened.append(HumanTask(id=tid, instance_id=case, process_key="probe", activity_id="a", name=f"task {i}",
                             business_key=f"BK-{i}", locality="340722", locality_path=ZY_PATH,
                             candidate_groups=[group], due_at=due, status="open", summary={},
                             created_at=now - timedelta(minutes=i % 3)))
+            s.add(opened[-1])
             s.flush()
             s.add(HumanTaskGroup(task_id=tid, group=group))
             ids.append(tid)
+        # as the mirror of the case's wait states does for the tasks it opens: their rows in the clerks' inbox
+        mirror_inbox(s, case, s.scalars(sa.select(HumanTask.id).where(HumanTask.instance_id == case,
+                                                                       HumanTask.status == "open")), opened)
     return ids
 
 
@@ -104,8 +109,8 @@ def test_totals_stop_counting_at_the_cap_and_say_there_are_more(eng, client, log
 
 
 def test_incidents_page_by_cursor_newest_first(eng, client, login):
-    now = eng.now()
-    with eng.transaction() as s:
+    now = eng.runtime.now()
+    with eng.runtime.transaction() as s:
         case = _case(s, now)
         for i in range(9):
             s.add(Job(instance_id=case, task_id=str(uuid.uuid4()), kind="service", topic="probe", activity_id="x",

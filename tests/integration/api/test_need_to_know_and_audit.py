@@ -15,7 +15,7 @@ from tests.support.scope_world import JILIN_NAME, ZONGYANG_NAME, body_text, buil
 def world(tmp_path_factory):
     w = build_world(tmp_path_factory)
     yield w
-    w.eng.db.dispose()
+    w.eng.runtime.db.dispose()
 
 
 def _audit(w, headers, **query):

@@ -19,7 +19,7 @@ def _post(client, headers, p, channel="community"):
 
 
 def _running(eng, id_number) -> list[str]:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return list(s.scalars(sa.select(Instance.business_key).join(
             Application, Application.instance_id == Instance.id).where(
             Application.id_number == id_number, Instance.status == "running")))
@@ -66,7 +66,7 @@ def test_applications_in_sequence_are_refused_while_the_case_runs_and_accepted_a
     for _ in range(3):
         again = _post(client, community, wang)
         assert again.status_code == 409 and first.json["business_key"] in again.json["message"]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Instance)) == 1, "refused applications start nothing"
 
     rv = client.post(f"/api/instances/{first.json['instance_id']}/cancel", headers=admin,
@@ -82,7 +82,7 @@ def test_the_database_itself_refuses_a_second_running_case_for_the_same_person(e
     with pytest.raises(PersonHasRunningCase):
         eng.start("retirement", "340722", "BK-2", _variables(), person_key="340722196612040011")
     eng.start("retirement", "340722", "BK-3", _variables(), person_key="340722196612040038")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert sorted(s.scalars(sa.select(Instance.business_key))) == ["BK-1", "BK-3"]
 
 

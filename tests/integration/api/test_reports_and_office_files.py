@@ -11,7 +11,7 @@ from tests.support.report_world import audit_count, sheet_rows, zongyang_month
 def _acceptances(eng, month):
     from handlers.ledger.schema import acceptances
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return {r.business_key: r for r in s.execute(sa.select(acceptances).where(acceptances.c.batch_month == month))}
 
 

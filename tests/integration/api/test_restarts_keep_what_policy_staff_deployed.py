@@ -18,7 +18,7 @@ EDITED = "\n<!-- 枞阳县政策股：受理后3个工作日内推送 -->\n"
 
 
 def _latest(eng, locality="340722", key="retirement") -> Definition:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalars(sa.select(Definition).where(Definition.locality == locality, Definition.kind == "bpmn",
                                                      Definition.key == key)
                          .order_by(Definition.version.desc()).limit(1)).one()
@@ -35,7 +35,7 @@ def _deploy_from_the_modeler(client, login) -> dict:
 def test_a_restart_after_a_modeler_deployment_keeps_the_modelers_version_as_the_latest(eng, client, login):
     _deploy_from_the_modeler(client, login)
     assert _latest(eng).version == 2
-    results = eng.sync_folders("demo")            # what retire demo --if-empty does on every ./dev run
+    results = eng.deploy_folders("demo")            # what retire demo --if-empty does on every ./dev run
     latest = _latest(eng)
     assert latest.version == 2 and latest.author == "policy_zy" and EDITED.strip() in latest.content
     kept = [k for r in results for k in r.kept]
@@ -51,14 +51,14 @@ def test_a_start_reports_a_file_changed_on_disk_and_only_retire_deploy_deploys_i
     path.write_text(path.read_text(encoding="utf-8") + EDITED, encoding="utf-8")
     edited = bootstrap(database_url, processes_dir=folders, forms_dir=ROOT / "forms", clock=clock, worker_id="w2")
     try:
-        kept = [k for r in edited.sync_folders("demo") for k in r.kept]
+        kept = [k for r in edited.deploy_folders("demo") for k in r.kept]
         assert [(k["locality"], k["file"], k["reason"]) for k in kept] == [
             ("340722", "retirement.bpmn", "changed_on_disk")]
         assert _latest(eng).version == 1, "a start deploys nothing that is already deployed"
-        edited.sync_folders("cli", deploy_changed=True)        # retire deploy
+        edited.deploy_folders("cli", deploy_changed=True)        # retire deploy
         assert _latest(eng).version == 2 and EDITED.strip() in _latest(eng).content
     finally:
-        edited.db.dispose()
+        edited.runtime.db.dispose()
 
 
 def test_retire_demo_if_empty_says_which_files_it_kept(eng, client, login, database_url, tmp_path):

@@ -28,7 +28,7 @@ def _upload(client, headers, name: str, content: bytes):
 
 
 def _person(eng, id_number):
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         return conn.execute(sa.select(persons).where(persons.c.id_number == id_number)).mappings().first()
 
 

@@ -49,7 +49,7 @@ def test_a_cancelled_case_closes_its_tasks_and_cannot_be_cancelled_twice(eng, cl
     hrss = login("zy_hrss")
     rv = client.post(f"/api/instances/{iid}/cancel", headers=hrss, json={"reason": "申请人撤回申请"})
     assert rv.status_code == 200 and rv.json["status"] == "cancelled"
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
             HumanTask.instance_id == iid, HumanTask.status == "open")) == 0
     assert client.post(f"/api/instances/{iid}/cancel", headers=hrss, json={"reason": "again"}).status_code == 409
@@ -77,11 +77,11 @@ def test_two_workers_fire_each_timer_start_once(eng, clock, database_url):
         t.start()
     for t in threads:
         t.join()
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         fired = s.execute(sa.select(TimerStart.process_key, TimerStart.fire_at).where(
             TimerStart.process_key.in_(("monthly_batch", "quarterly_notification")))).all()
         starts = s.scalar(sa.select(sa.func.count()).select_from(Instance).where(
             Instance.process_key.in_(("monthly_batch", "quarterly_notification"))))
     keys = [(k, f) for k, f in fired]
     assert len(keys) == len(set(keys)) == starts == 4, keys  # Dec, Jan, Feb batches + the Feb notification
-    other.db.dispose()
+    other.runtime.db.dispose()

@@ -107,7 +107,7 @@ def test_outside_demo_mode_the_server_refuses_demo_passwords_and_the_banner_show
     assert len(refused.output.strip().splitlines()) == 1 and "zy_hrss" in refused.output
     demo = CliRunner().invoke(main, ["up"], env={"RETIRE_DEMO": "1"})
     assert demo.exit_code == 0 and "clerk123" in demo.output
-    with eng.transaction() as session:
+    with eng.runtime.transaction() as session:
         session.execute(sa.update(User).values(active=False))
     plain = CliRunner().invoke(main, ["up"], env=key)
     assert plain.exit_code == 0 and "clerk123" not in plain.output and len(started) == 2

@@ -24,7 +24,7 @@ def _bearer(token):
 
 
 def _set(eng, username, **values):
-    with eng.transaction() as session:
+    with eng.runtime.transaction() as session:
         session.execute(sa.update(User).where(User.username == username).values(**values))
 
 
@@ -121,7 +121,7 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_answer_after_the_same
 def test_an_old_pbkdf2_password_still_works_once_and_is_stored_again_as_argon2(eng, client):
     _set(eng, "zy_agency", password_hash=generate_password_hash("clerk123", method="pbkdf2:sha256:60000"))
     assert _token(client, "zy_agency", "clerk123").status_code == 200
-    with eng.reading() as session:
+    with eng.runtime.reading() as session:
         stored = session.scalar(sa.select(User.password_hash).where(User.username == "zy_agency"))
     assert stored.startswith("$argon2id$")
     assert _token(client, "zy_agency", "clerk123").status_code == 200

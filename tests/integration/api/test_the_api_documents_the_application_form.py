@@ -25,7 +25,7 @@ def test_the_documented_example_passes_the_forms_own_checks(eng, client):
     example = _data_schema(client)["properties"]["data"]["example"]
     from engine import queries
 
-    with eng.reading() as s:
-        form = queries.form_for(eng, s, "application_form", "340722")
+    with eng.runtime.reading() as s:
+        form = queries.form_for(eng.runtime, s, "application_form", "340722")
     clean = validate_submission(form, {**defaults_of(form), **example, "channel": "community"})
     assert clean["id_number"] == example["id_number"] and clean["consent"] is True

@@ -28,7 +28,7 @@ def wang(client, login, roster, clock):
 
 
 def _sms_link(eng, business_key: str) -> str:
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         text = conn.scalar(sa.select(sms_outbox.c.text).where(sms_outbox.c.business_key == business_key,
                                                               sms_outbox.c.template == "application_received"))
     return text

@@ -41,7 +41,7 @@ def test_the_channel_of_an_application_is_the_one_of_the_account_that_files_it(
     rv = _post(client, login(account), p)  # the form carries no channel: the account gives it
     assert rv.status_code == 201, rv.json
     assert rv.json["channel"] == channel
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(Application, rv.json["id"]).channel == channel
 
 
@@ -56,7 +56,7 @@ def test_a_community_clerk_may_not_file_as_the_employer_and_skip_the_monthly_bat
     rv = _post(client, login("zy_community"), wang, channel="employer")
     assert rv.status_code == 403
     assert "只能以“community”渠道提交申请" in rv.json["message"]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.query(Application).count() == 0
 
 

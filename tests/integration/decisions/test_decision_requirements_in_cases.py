@@ -43,8 +43,8 @@ def _deploy(eng):
 def test_a_business_rule_task_on_a_drd_evaluates_the_required_classification_first(eng):
     _deploy(eng)
     case = eng.start("claim_route", "340722", "BK-DRD-1", {"amount": 300, "claim_category": "office"}, "test")
-    with eng.reading() as s:
-        data = variables_of(eng, s, s.get(Instance, case))
+    with eng.runtime.reading() as s:
+        data = variables_of(eng.runtime, s, s.get(Instance, case))
         open_tasks = s.scalars(sa.select(HumanTask.activity_id).where(HumanTask.instance_id == case)).all()
     assert data["approvers"] == ["finance", "bureau_head"]
     assert open_tasks == ["Task_review"]
@@ -60,9 +60,9 @@ def test_a_business_rule_task_whose_table_matched_nothing_names_the_table_and_th
 
 def test_the_engine_decides_a_decision_that_requires_another(eng):
     _deploy(eng)
-    assert eng.decide("approver_group", "340722", {"amount": 80, "claim_category": "travel"}) == [
+    assert eng.runtime.decide("approver_group", "340722", {"amount": 80, "claim_category": "travel"}) == [
         {"approver_group": "finance"}, {"approver_group": "bureau_head"}]
-    assert eng.decide("claim_class", "340722", {"amount": 5000, "claim_category": "office"}) == {
+    assert eng.runtime.decide("claim_class", "340722", {"amount": 5000, "claim_category": "office"}) == {
         "claim_class": "exceptional"}
 
 

@@ -91,8 +91,8 @@ def test_running_cases_keep_the_table_they_started_with(eng, client, login, rost
     national = (ROOT / "processes" / "000000" / "statutory_retirement_age.dmn").read_text(encoding="utf-8")
     eng.deploy("340722", [DefinitionFile("statutory_retirement_age.dmn",
                                          national.replace("<text>724</text>", "<text>732</text>", 1))], "policy_zy")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         from engine.store.models import Instance
         row = s.get(Instance, old_case)
-        assert eng.decide("statutory_retirement_age", "340722", {"category": "male", "birth_month": "1966-02"},
+        assert eng.runtime.decide("statutory_retirement_age", "340722", {"category": "male", "birth_month": "1966-02"},
                           seq=row.snapshot_seq, session=s)["retirement_age_months"] == 724

@@ -5,25 +5,25 @@ from tests.conftest import ROOT
 
 
 def test_locality_settings_are_a_fresh_copy_for_each_caller(eng):
-    first = eng.settings("340722")
+    first = eng.runtime.settings("340722")
     first["sms"] = {"templates": {}}
     first.setdefault("items", []).clear()
-    again = eng.settings("340722")
+    again = eng.runtime.settings("340722")
     assert again != first
     assert again["items"], "the cached settings were changed through a caller's copy"
-    assert eng.item_catalog("340722")
+    assert eng.runtime.item_catalog("340722")
 
 
 def test_locality_settings_follow_a_change_of_the_localities_table(eng):
     from engine.store.models import Locality
 
-    assert "probe_parameter" not in eng.settings("340722")
-    with eng.transaction() as session:
+    assert "probe_parameter" not in eng.runtime.settings("340722")
+    with eng.runtime.transaction() as session:
         row = session.get(Locality, "340722")
         row.settings = {**row.settings, "probe_parameter": {"value": 1}}
-    eng.forget_localities()  # what a deploy does after writing the table
-    assert eng.settings("340722")["probe_parameter"] == {"value": 1}
-    assert eng.settings("340700").get("probe_parameter") is None
+    eng.runtime.forget_localities()  # what a deploy does after writing the table
+    assert eng.runtime.settings("340722")["probe_parameter"] == {"value": 1}
+    assert eng.runtime.settings("340700").get("probe_parameter") is None
 
 
 def test_a_decision_follows_a_deploy_and_an_older_deployment_number_keeps_its_table(eng):
@@ -32,20 +32,20 @@ def test_a_decision_follows_a_deploy_and_an_older_deployment_number_keeps_its_ta
     from engine.definitions import DefinitionFile
 
     original = (ROOT / "processes" / "000000" / "deadline_roll.dmn").read_text(encoding="utf-8")
-    with eng.reading() as s:
-        before = eng.definitions.latest_seq(s)
+    with eng.runtime.reading() as s:
+        before = eng.runtime.definitions.latest_seq(s)
     inputs = {"deadline_kind": "monthly_submission"}
-    assert eng.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
+    assert eng.runtime.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
     county = original.replace('<text>"next_workday"</text>\n        </outputEntry>\n        <outputEntry id="rule_001_inclusive">',
                               '<text>"previous_workday"</text>\n        </outputEntry>\n        <outputEntry id="rule_001_inclusive">', 1)
     assert county != original
     eng.deploy("340722", [DefinitionFile("deadline_roll.dmn", county)], "test", "county roll")
-    assert eng.decide("deadline_roll", "340722", inputs)["roll_policy"] == "previous_workday"
-    assert eng.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
-    assert eng.decide("deadline_roll", "340700", inputs)["roll_policy"] == "next_workday"
+    assert eng.runtime.decide("deadline_roll", "340722", inputs)["roll_policy"] == "previous_workday"
+    assert eng.runtime.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
+    assert eng.runtime.decide("deadline_roll", "340700", inputs)["roll_policy"] == "next_workday"
     for _ in range(2):  # a miss is remembered too, and still raises
         with pytest.raises(LookupError):
-            eng.decide("no_such_decision", "340722", {})
+            eng.runtime.decide("no_such_decision", "340722", {})
 
 
 START_FORM_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -76,9 +76,9 @@ def _start_data(eng, business_key: str) -> dict:
 
     from engine.store.models import HumanTask
 
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task = s.scalar(sa.select(HumanTask).where(HumanTask.business_key == business_key))
-        _row, wf, _pspec, _se = eng.load(s, task.instance_id)
+        _row, wf, _pspec, _se = eng.runtime.load(s, task.instance_id)
     return dict(wf.get_task_from_id(__import__("uuid").UUID(task.id)).data)
 
 

@@ -16,8 +16,8 @@ from tests.support.people import person
 
 
 def _ready_jobs(eng, n: int) -> set[int]:
-    now = eng.now()
-    with eng.transaction() as s:
+    now = eng.runtime.now()
+    with eng.runtime.transaction() as s:
         jobs = [Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message", topic="probe", activity_id="probe",
                     activity_name="probe", locality="340722", locality_path="/000000/340000/340700/340722/",
                     due_at=now - timedelta(seconds=1 + i % 5), status="ready", max_attempts=3,
@@ -35,7 +35,7 @@ def test_two_engines_claiming_at_once_never_get_the_same_job(eng, database_url, 
     try:
         for _round in range(3):
             all_ids = _ready_jobs(eng, 60)
-            barrier, got = threading.Barrier(2), {eng.worker_id: [], other.worker_id: []}
+            barrier, got = threading.Barrier(2), {eng.runtime.worker_id: [], other.runtime.worker_id: []}
 
             def claim_all(engine):
                 barrier.wait()
@@ -43,31 +43,31 @@ def test_two_engines_claiming_at_once_never_get_the_same_job(eng, database_url, 
                     batch = engine.claim_due_jobs(7)
                     if not batch:
                         return
-                    got[engine.worker_id].extend(j.id for j in batch)
+                    got[engine.runtime.worker_id].extend(j.id for j in batch)
 
             threads = [threading.Thread(target=claim_all, args=(e,)) for e in (eng, other)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-            mine, theirs = got[eng.worker_id], got[other.worker_id]
+            mine, theirs = got[eng.runtime.worker_id], got[other.runtime.worker_id]
             assert len(mine) == len(set(mine)) and len(theirs) == len(set(theirs))
             assert not set(mine) & set(theirs), "a job was leased to both workers"
             assert set(mine) | set(theirs) == all_ids
-            with eng.reading() as s:
+            with eng.runtime.reading() as s:
                 owners = dict(s.execute(sa.select(Job.id, Job.lease_owner).where(Job.id.in_(all_ids))).all())
-            assert all(owners[i] == eng.worker_id for i in mine) and all(owners[i] == other.worker_id for i in theirs)
-            with eng.transaction() as s:
+            assert all(owners[i] == eng.runtime.worker_id for i in mine) and all(owners[i] == other.runtime.worker_id for i in theirs)
+            with eng.runtime.transaction() as s:
                 s.execute(sa.update(Job).where(Job.id.in_(all_ids)).values(status="done"))
     finally:
-        other.db.dispose()
+        other.runtime.db.dispose()
 
 
 def test_a_claim_takes_the_earliest_due_jobs_and_a_lease_that_expired_can_be_taken_again(eng, clock):
     ids = _ready_jobs(eng, 12)
     first = eng.claim_due_jobs(5)
     assert len(first) == 5
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         due = dict(s.execute(sa.select(Job.id, Job.due_at).where(Job.id.in_(ids))).all())
     assert max(due[j.id] for j in first) <= min(due[i] for i in ids - {j.id for j in first})
     assert [j.due_at for j in first] == sorted(j.due_at for j in first)
@@ -84,7 +84,7 @@ def _approved_cases(eng, roster, probe, n: int) -> list[str]:
         p = roster(person(county="340722", born=date(1966, 10, 9), seq=40 + seq))
         iid = eng.start(probe, "340722", f"BK-batch-{seq}", {"id_number": p["id_number"], "name": p["name"],
                                                             "bank_card": p["bank_card"]}, "test")
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid))
         eng.complete_task(task.id, {"decision": "approve"}, "zy_hrss")
         ids.append(iid)
@@ -93,22 +93,22 @@ def _approved_cases(eng, roster, probe, n: int) -> list[str]:
 
 def test_a_job_of_a_batch_is_not_started_once_its_lease_is_half_gone(eng, clock, roster, probe):
     cases = _approved_cases(eng, roster, probe, 3)
-    real = eng.handlers["housing_fund.seal_account"]
+    real = eng.runtime.handlers["housing_fund.seal_account"]
     leases = []
 
     def slow_seal(ctx):
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             job = s.scalar(sa.select(Job).where(Job.instance_id == ctx.instance_id, Job.task_id == ctx.task_id))
-            leases.append((ctx.instance_id, job.lease_owner, job.lease_until - eng.now()))
+            leases.append((ctx.instance_id, job.lease_owner, job.lease_until - eng.runtime.now()))
         if len(leases) == 1:
             clock.advance(seconds=LEASE.total_seconds() * 0.75)  # the first seal takes most of a lease
         return real(ctx)
 
-    eng.handlers["housing_fund.seal_account"] = slow_seal
+    eng.runtime.handlers["housing_fund.seal_account"] = slow_seal
     eng.run_due_jobs()
     assert sorted(c for c, _o, _left in leases) == sorted(cases), "every seal ran once"
-    assert all(owner == eng.worker_id and left >= LEASE / 2 for _c, owner, left in leases), leases
-    with eng.reading() as s:
+    assert all(owner == eng.runtime.worker_id and left >= LEASE / 2 for _c, owner, left in leases), leases
+    with eng.runtime.reading() as s:
         assert [s.get(Instance, c).status for c in cases] == ["completed"] * 3
 
 
@@ -137,17 +137,17 @@ def test_a_case_changed_while_its_handler_ran_gets_the_result_on_top_of_the_chan
     p = roster(person(county="340722", born=date(1966, 10, 9), seq=77))
     iid = eng.start("probe_parallel", "340722", "BK-parallel", {"id_number": p["id_number"], "name": p["name"],
                                                                  "bank_card": p["bank_card"]}, "test")
-    real = eng.handlers["housing_fund.seal_account"]
+    real = eng.runtime.handlers["housing_fund.seal_account"]
 
     def seal_while_the_clerk_approves(ctx):
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
         eng.complete_task(task.id, {"decision": "approve", "note": "by the clerk"}, "zy_hrss")
         return real(ctx)
 
-    eng.handlers["housing_fund.seal_account"] = seal_while_the_clerk_approves
+    eng.runtime.handlers["housing_fund.seal_account"] = seal_while_the_clerk_approves
     assert eng.run_due_jobs() == 1
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         row = s.get(Instance, iid)
         assert row.status == "completed", row.waiting_in
         kinds = s.scalars(sa.select(HistoryEvent.kind).where(HistoryEvent.instance_id == iid)
@@ -155,7 +155,7 @@ def test_a_case_changed_while_its_handler_ran_gets_the_result_on_top_of_the_chan
         assert kinds[-3:] == ["task_completed", "job_completed", "completed"], kinds
         assert s.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
             HumanTask.instance_id == iid, HumanTask.status == "open")) == 0
-        _row, wf, _p, _se = eng.load(s, iid)
+        _row, wf, _p, _se = eng.runtime.load(s, iid)
     end = next(t for t in wf.get_tasks() if t.task_spec.name == "EndEvent_1")
     assert end.data.get("note") == "by the clerk", "the clerk's completion was kept"
     assert end.data["housing_fund"]["status"] == "sealed", "and the handler's result on top"
@@ -171,12 +171,12 @@ def test_two_workers_running_jobs_at_once_run_each_job_once_and_finish_every_cas
     calls, lock = [], threading.Lock()
 
     def counting(engine):
-        for topic, handler in list(engine.handlers.items()):
+        for topic, handler in list(engine.runtime.handlers.items()):
             def call(ctx, handler=handler, topic=topic):
                 with lock:
-                    calls.append((topic, ctx.idempotency_key, engine.worker_id))
+                    calls.append((topic, ctx.idempotency_key, engine.runtime.worker_id))
                 return handler(ctx)
-            engine.handlers[topic] = call
+            engine.runtime.handlers[topic] = call
 
     counting(eng)
     counting(other)
@@ -196,10 +196,10 @@ def test_two_workers_running_jobs_at_once_run_each_job_once_and_finish_every_cas
         clock.advance(seconds=5)
         eng.run_due_jobs()
     finally:
-        other.db.dispose()
+        other.runtime.db.dispose()
     keys = [(topic, key) for topic, key, _w in calls]
     assert len(keys) == len(set(keys)) == 2 * len(cases), "every seal and withdrawal ran exactly once"
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert [s.get(Instance, c).status for c in cases] == ["completed"] * len(cases)
         assert s.scalar(sa.select(sa.func.count()).select_from(HistoryEvent).where(
             HistoryEvent.kind == "job_completed", HistoryEvent.instance_id.in_(cases))) == 2 * len(cases)

@@ -19,7 +19,7 @@ def _approved_cases(eng, roster, probe, n: int) -> list[str]:
         p = roster(person(county="340722", born=date(1966, 10, 9), seq=80 + 2 * seq))
         iid = eng.start(probe, "340722", f"BK-lease-{seq}", {"id_number": p["id_number"], "name": p["name"],
                                                             "bank_card": p["bank_card"]}, "test")
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid))
         eng.complete_task(task.id, {"decision": "approve"}, "zy_hrss")
         ids.append(iid)
@@ -27,7 +27,7 @@ def _approved_cases(eng, roster, probe, n: int) -> list[str]:
 
 
 def _jobs(eng, cases, topic="housing_fund.seal_account") -> list[Job]:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalars(sa.select(Job).where(Job.instance_id.in_(cases), Job.topic == topic).order_by(Job.id)).all()
 
 
@@ -42,14 +42,14 @@ def test_a_worker_told_to_stop_hands_back_the_rest_of_its_batch_for_another_work
         eng, database_url, clock, roster, probe):
     cases = _approved_cases(eng, roster, probe, 4)
     stop, ran = threading.Event(), []
-    real = eng.handlers["housing_fund.seal_account"]
+    real = eng.runtime.handlers["housing_fund.seal_account"]
 
     def seal_then_shutdown(ctx):
         ran.append(ctx.instance_id)
         stop.set()  # the worker is asked to stop while this job runs
         return real(ctx)
 
-    eng.handlers["housing_fund.seal_account"] = seal_then_shutdown
+    eng.runtime.handlers["housing_fund.seal_account"] = seal_then_shutdown
     assert eng.run_due_jobs(stop=stop) == 1, "the running job is finished, nothing more is started"
     jobs = _jobs(eng, cases)
     assert [j.status for j in jobs].count("done") == 1
@@ -61,14 +61,14 @@ def test_a_worker_told_to_stop_hands_back_the_rest_of_its_batch_for_another_work
     try:
         taken = other.claim_due_jobs(10)  # same clock: no lease had to run out first
     finally:
-        other.db.dispose()
+        other.runtime.db.dispose()
     assert {j.id for j in rest} <= {j.id for j in taken}
 
 
 def test_a_run_cut_short_by_its_bound_leaves_no_job_leased(eng, clock, roster, probe):
     cases = _approved_cases(eng, roster, probe, 3)
     assert eng.run_due_jobs(limit=1, max_rounds=1) == 1
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         held = s.scalars(sa.select(Job).where(Job.instance_id.in_(cases), Job.status == "running")).all()
     assert held == [], [(j.id, j.topic, j.lease_owner) for j in held]
     assert eng.run_due_jobs() >= 1, "the next round runs the rest without waiting for a lease to run out"
@@ -88,7 +88,7 @@ def test_each_expired_lease_counts_as_an_attempt_and_the_last_one_makes_an_incid
     [after] = _jobs(eng, [case])
     assert after.status == "incident" and after.attempts == after.max_attempts
     assert after.lease_owner is None and "test-worker" in after.last_error and "租约" in after.last_error
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         kinds = s.scalars(sa.select(HistoryEvent.kind).where(HistoryEvent.instance_id == case)
                           .order_by(HistoryEvent.id)).all()
     assert kinds.count("lease_expired") == job.max_attempts and kinds[-1] == "incident", kinds

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from engine.definitions import DefinitionFile
+from engine.parsed import forget as forget_parsed
 from engine.specs import SpecCache
 from engine.store.models import HumanTask
 
@@ -26,7 +27,7 @@ EACH_THEN_CLOSE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def open_activities(eng, instance_id):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return sorted(s.scalars(sa.select(HumanTask.activity_id).where(HumanTask.instance_id == instance_id,
                                                                          HumanTask.status == "open")))
 
@@ -36,8 +37,9 @@ def test_a_multi_instance_case_merges_its_instances_after_the_specs_are_parsed_a
     case = eng.start("probe_each", "340722", "BK-EACH", {}, "test")
     assert open_activities(eng, case) == ["Task_check_each", "Task_check_each"]
 
-    eng.specs = SpecCache()  # what a restarted server holds: specs parsed from the stored files, no instance yet
-    with eng.reading() as s:
+    eng.runtime.specs = SpecCache()  # what a restarted server holds: specs parsed from the stored files, no instance yet
+    forget_parsed()                  # ... and no file read yet
+    with eng.runtime.reading() as s:
         tasks = s.scalars(sa.select(HumanTask.id).where(HumanTask.instance_id == case)).all()
     for task_id in tasks:
         eng.complete_task(task_id, {}, "zy_hrss")

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from api.simulate import run_simulation
-from engine.core import EngineBase
+from engine.core import Runtime
 from engine.store.models import HumanTask, Item, Job, Subscription
 from engine.sync import observe_items, parse_due, waiting_states
 
@@ -35,7 +35,7 @@ def _check_tables(session, row, wf, pspec) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("locality", ["340722", "220000"])
 def test_after_every_step_the_tables_hold_what_the_workflow_waits_in(tmp_path, monkeypatch, locality):
-    real = EngineBase.save  # every command stores the case through save, after its step
+    real = Runtime.save  # every command stores the case through save, after its step
     checked, problems = [], []
 
     def advance_and_check(self, session, row, wf, pspec, se, actor=None, **kw):
@@ -48,7 +48,7 @@ def test_after_every_step_the_tables_hold_what_the_workflow_waits_in(tmp_path, m
             raise
         checked.append(kw.get("stored") is not None)
 
-    monkeypatch.setattr(EngineBase, "save", advance_and_check)
+    monkeypatch.setattr(Runtime, "save", advance_and_check)
     summary = run_simulation(locality=locality, start="2026-01-05", days=35, people=80,
                              database_url=f"sqlite:///{tmp_path / 'mirror.db'}", echo=lambda _line: None)
     assert not problems, problems[:3]

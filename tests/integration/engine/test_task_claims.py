@@ -17,7 +17,7 @@ def _open_task(eng, roster, probe) -> str:
     p = roster(person(county="340722", born=date(1966, 10, 9), seq=61))
     iid = eng.start(probe, "340722", "BK-claim", {"id_number": p["id_number"], "name": p["name"],
                                                  "bank_card": p["bank_card"]}, "test")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
 
 
@@ -59,7 +59,7 @@ def test_twenty_clerks_claiming_one_task_at_once_leave_exactly_one_holder_and_ni
     for body in losers:
         assert body["code"] == 409 and body["status"] == "Conflict"
         assert holder in body["message"] and "认领" in body["message"], body
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(HumanTask, task_id).assignee == holder
 
 
@@ -108,6 +108,6 @@ def test_a_completion_racing_claims_never_succeeds_on_a_task_another_clerk_was_t
     claimed = [code for what, code in answers if what == "claim" and code == 200]
     assert len(claimed) <= 1 and not (completed and claimed), answers
     assert all(code in (200, 409) for _what, code in answers), answers
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task = s.get(HumanTask, task_id)
     assert task.status == ("completed" if completed else "open")

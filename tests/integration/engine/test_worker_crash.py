@@ -39,14 +39,14 @@ def _approved(eng, roster, probe, seq: int, business_key: str) -> str:
     p = roster(person(county="340722", born=date(1966, 10, 9), seq=seq, housing_balance="8888.88"))
     iid = eng.start(probe, "340722", business_key, {"id_number": p["id_number"], "name": p["name"],
                                                    "bank_card": p["bank_card"]}, "test")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid))
     eng.complete_task(task.id, {"decision": "approve"}, "zy_hrss")
     return iid
 
 
 def _job(eng, iid: str, topic: str) -> Job:
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.topic == topic))
 
 
@@ -65,7 +65,7 @@ def test_a_worker_killed_mid_job_reruns_it_after_restart_and_pays_once(eng, data
     p = roster(person(county="340722", born=date(1966, 10, 9), housing_balance="8888.88"))
     iid = eng.start(probe, "340722", "BK-crash", {"id_number": p["id_number"], "name": p["name"],
                                                   "bank_card": p["bank_card"]}, "test")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid))
     eng.complete_task(task.id, {"decision": "approve"}, "zy_hrss")
     marker = tmp_path / "paid"
@@ -78,7 +78,7 @@ def test_a_worker_killed_mid_job_reruns_it_after_restart_and_pays_once(eng, data
     finally:
         if first.poll() is None:
             first.kill()
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         job = s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.topic == "housing_fund.withdraw"))
         assert job.status == "running", "the killed worker still holds the lease"
         assert s.get(Instance, iid).status == "running"
@@ -86,19 +86,19 @@ def test_a_worker_killed_mid_job_reruns_it_after_restart_and_pays_once(eng, data
     second = _worker(database_url, marker, slow=False)
     try:
         def finished():
-            with eng.reading() as s:
+            with eng.runtime.reading() as s:
                 return s.get(Instance, iid).status == "completed"
         _wait(finished, 60, "the restarted worker to finish the case")
     finally:
         second.terminate()
         second.wait(timeout=10)
 
-    with eng.db.connect() as conn:
+    with eng.runtime.db.connect() as conn:
         paid = conn.execute(sa.select(housing_fund_withdrawals)).mappings().all()
         account = conn.execute(sa.select(housing_fund_accounts)).mappings().one()
     assert len(paid) == 1 and str(paid[0]["amount"]) == "8888.88", paid
     assert account["status"] == "closed" and account["balance"] == 0
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         job = s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.topic == "housing_fund.withdraw"))
         assert job.status == "done"
 
@@ -128,7 +128,7 @@ def test_a_job_that_kills_every_worker_running_it_becomes_an_incident_after_its_
     assert len(kills) == max_attempts, f"the job ran {len(kills)} times; it may run {max_attempts} times"
     job = _job(eng, iid, "housing_fund.withdraw")
     assert (job.status, job.attempts, job.lease_owner) == ("incident", max_attempts, None)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(Instance, iid).status == "running", "the case waits for an operator's retry"
         kinds = s.scalars(sa.select(HistoryEvent.kind).where(HistoryEvent.instance_id == iid)
                           .order_by(HistoryEvent.id)).all()
@@ -143,7 +143,7 @@ def test_a_worker_stopped_with_sigterm_finishes_its_job_and_hands_back_the_rest_
     worker = _worker(database_url, marker, handlers="tests.support.slow_seal")
     try:
         _wait(marker.exists, 60, "the worker to start its first seal")
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             leased = s.scalars(sa.select(Job.id).where(Job.instance_id.in_(cases), Job.status == "running")).all()
         assert len(leased) == 3, "the worker leased the whole batch"
         worker.send_signal(signal.SIGTERM)

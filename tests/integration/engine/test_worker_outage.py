@@ -39,7 +39,7 @@ def through_proxy(eng, database_url, clock):
                        worker_id="outage-worker")
     yield proxy, worker
     proxy.cut()
-    worker.db.dispose()
+    worker.runtime.db.dispose()
 
 
 def test_a_worker_that_loses_its_database_logs_one_line_backs_off_and_resumes_when_it_returns(
@@ -52,7 +52,7 @@ def test_a_worker_that_loses_its_database_logs_one_line_backs_off_and_resumes_wh
     p = roster(person(county="340722", born=date(1966, 10, 9), seq=91))
     iid = eng.start(probe, "340722", "BK-outage", {"id_number": p["id_number"], "name": p["name"],
                                                    "bank_card": p["bank_card"]}, "test")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid))
     eng.complete_task(task.id, {"decision": "approve"}, "zy_hrss")
 
@@ -74,6 +74,6 @@ def test_a_worker_that_loses_its_database_logs_one_line_backs_off_and_resumes_wh
         assert poller.tick() >= 1, "after the back-off the worker runs the jobs that waited"
     assert poller.failures == 0
     assert any("reachable again" in r.getMessage() for r in caplog.records)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         seal = s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.topic == "housing_fund.seal_account"))
     assert seal.status == "done"

@@ -15,8 +15,8 @@ from tests.conftest import ROOT
 
 
 def _ready_jobs(eng, n: int) -> set[int]:
-    now = eng.now()
-    with eng.transaction() as s:
+    now = eng.runtime.now()
+    with eng.runtime.transaction() as s:
         jobs = [Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message", topic="probe", activity_id="probe",
                     activity_name="probe", locality="340722", locality_path="/000000/340000/340700/340722/",
                     due_at=now - timedelta(seconds=1 + i % 5), status="ready", max_attempts=3,
@@ -43,7 +43,7 @@ def test_two_workers_with_threads_run_each_of_many_due_jobs_once(eng, database_u
             return _deliver
 
         for e in (eng, other):
-            e.deliver_message = deliver(e.worker_id)
+            e._cases.deliver_message = deliver(e.runtime.worker_id)  # the message jobs deliver through it
         pollers = [Poller(e, threads=3) for e in (eng, other)]
         barrier = threading.Barrier(2)
 
@@ -59,7 +59,7 @@ def test_two_workers_with_threads_run_each_of_many_due_jobs_once(eng, database_u
         per_job = Counter(actor for (_w, actor) in runs.elements())
         assert set(per_job) == {f"job:{i}" for i in ids}, "every job ran"
         assert set(per_job.values()) == {1}, "no job ran twice"
-        with eng.reading() as s:
+        with eng.runtime.reading() as s:
             assert set(s.scalars(sa.select(Job.status).where(Job.id.in_(ids)))) == {"done"}
     finally:
-        other.db.dispose()
+        other.runtime.db.dispose()

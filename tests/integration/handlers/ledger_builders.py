@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 from handlers import build_ports
 from handlers.context import HandlerContext
-from handlers.ledger.demo_roster import statutory_retirement_month
-from tests.support.decisions import decide_national
+from engine.localities import deep_merge
+from tests.support.decisions import decide_in, settings_of
 
-SETTINGS = {
+SETTINGS = deep_merge(settings_of("000000"), {
     "pension": {"base_monthly": "7999", "transitional_coefficient": "0.013"},
     "medical": {"min_total_months_male": 300, "min_total_months_female": 240, "min_actual_months": 120,
                 "min_local_months": 60, "deemed_counts": True, "lump_sum_allowed": True,
@@ -16,7 +16,7 @@ SETTINGS = {
     "health": {"only_child_reward_type": "lump_sum"},
     "sms": {"templates": {"notify_upcoming": "{name}您好：您将于{retirement_month}达到法定退休年龄。",
                           "accepted": "{name}您好：您的申请已受理。"}},
-}
+})
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
 
 
@@ -26,11 +26,7 @@ class CountingDecide:
 
     def __call__(self, decision_id, inputs):
         self.calls += 1
-        if decision_id == "statutory_retirement_age":
-            return {"retirement_month": statutory_retirement_month(inputs["category"], inputs["birth_month"])}
-        if decision_id == "retiree_medical_eligibility":
-            return decide_national(decision_id, inputs)
-        raise LookupError(decision_id)
+        return decide_in("340722")(decision_id, inputs)   # the tables of processes/ in force for Zongyang
 
 
 def ledger_ctx(engine, *, variables=None, inputs=None, business_key="CASE-1", key=None, locality="340722",

@@ -12,23 +12,24 @@ from ledger_builders import CountingDecide, ledger_ctx
 
 from handlers import ALL_HANDLERS, build_ports
 from handlers.ledger import schema
-from handlers.ledger.demo_roster import generate_roster, load_roster, statutory_retirement_month
+from handlers.ledger.demo_roster import generate_roster, load_roster
 from handlers.months import first_day, month_of, quarter_of
 from handlers.personal import is_valid_phone
+from tests.support.decisions import statutory_month
 
 TODAY = date(2026, 11, 20)
 
 
 @pytest.fixture
 def demo(ledger):
-    persons = generate_roster("340722", 2000, today=TODAY, seed=11)
+    persons = generate_roster("340722", 2000, today=TODAY, seed=11, retirement_month=statutory_month)
     load_roster(ledger, persons)
     return persons
 
 
 def _expected_quarter(person):
     born = person["birth_date_file"] or person["birth_date_id_card"]
-    return quarter_of(statutory_retirement_month(person["category"], month_of(born)))
+    return quarter_of(statutory_month(person["category"], month_of(born)))
 
 
 def test_upcoming_finds_exactly_the_persons_of_the_quarter_with_few_decisions(ledger, demo):
@@ -60,7 +61,7 @@ def test_quarterly_notice_reaches_good_phones_once_and_reports_the_bad(ledger, d
 
 def _case(person):
     born = person["birth_date_file"] or person["birth_date_id_card"]
-    month = statutory_retirement_month(person["category"], month_of(born))
+    month = statutory_month(person["category"], month_of(born))
     return {"id_number": person["id_number"], "name": person["name"], "sex": person["sex"],
             "category": person["category"], "phone": person["phone"], "channel": "community",
             "retirement_type": "normal", "bank_card": person["bank_card"],

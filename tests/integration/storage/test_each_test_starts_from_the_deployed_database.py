@@ -32,14 +32,14 @@ def _everything(url: str) -> dict:
         db.dispose()
     eng = new_engine(url, None)
     try:
-        with eng.transaction() as s:
-            added = Deployment(locality="000000", author="probe", note="", created_at=eng.now())
+        with eng.runtime.transaction() as s:
+            added = Deployment(locality="000000", author="probe", note="", created_at=eng.runtime.now())
             s.add(added)
             s.flush()
             rows["next deployment id"] = added.id
             s.rollback()
     finally:
-        eng.db.dispose()
+        eng.runtime.db.dispose()
     return rows
 
 
@@ -48,13 +48,13 @@ def _second_url(tmp_path, name: str) -> str:
 
 
 def test_a_copied_database_holds_exactly_what_deploying_writes(deployed_snapshot, database_url, clock, tmp_path):
-    deployed_engine(deployed_snapshot, database_url, clock).db.dispose()
+    deployed_engine(deployed_snapshot, database_url, clock).runtime.db.dispose()
     copied = _everything(database_url)
 
     url = _second_url(tmp_path, "deployed-for-real.db")
     if PG_URL:
         reset_database(url)
-    deploy_everything(url, clock).db.dispose()
+    deploy_everything(url, clock).runtime.db.dispose()
     deployed = _everything(url)
 
     assert copied["definitions"], "the processes folder was deployed"
@@ -63,25 +63,25 @@ def test_a_copied_database_holds_exactly_what_deploying_writes(deployed_snapshot
 
 
 def test_what_a_test_wrote_is_gone_when_the_next_one_starts(eng, roster, deployed_snapshot, tmp_path):
-    before = _everything(eng.db.url.render_as_string(hide_password=False))
+    before = _everything(eng.runtime.db.url.render_as_string(hide_password=False))
     p = roster(person(county="340722", born=date(1966, 2, 9), seq=7))
     eng.start("retirement", "340722", "BK-leak", {"id_number": p["id_number"], "name": p["name"], "sex": "male",
               "category": "male", "birth_month": "1966-02", "channel": "employer", "retirement_type": "normal",
               "phone": p["phone"], "bank_card": p["bank_card"]}, "test")
     eng.run_due_jobs()
-    with eng.transaction() as s:
+    with eng.runtime.transaction() as s:
         s.add(User(username="leaked", role="hrss", locality="340722", groups=[], password_hash="x"))
-    eng.db.dispose()
+    eng.runtime.db.dispose()
 
     url = _second_url(tmp_path, "next-test.db")
-    deployed_engine(deployed_snapshot, url, FakeClock(DEPLOYED_AT)).db.dispose()
+    deployed_engine(deployed_snapshot, url, FakeClock(DEPLOYED_AT)).runtime.db.dispose()
 
     assert _everything(url) == before
 
 
 def test_a_test_that_dropped_or_changed_the_tables_still_hands_the_next_the_deployed_database(
         deployed_snapshot, database_url, clock, tmp_path):
-    deployed_engine(deployed_snapshot, database_url, clock).db.dispose()
+    deployed_engine(deployed_snapshot, database_url, clock).runtime.db.dispose()
     expected = _everything(database_url)
     db = sa.create_engine(database_url)
     with db.begin() as conn:
@@ -90,6 +90,6 @@ def test_a_test_that_dropped_or_changed_the_tables_still_hands_the_next_the_depl
     db.dispose()
 
     url = _second_url(tmp_path, "after-a-migration-test.db")
-    deployed_engine(deployed_snapshot, url, clock).db.dispose()
+    deployed_engine(deployed_snapshot, url, clock).runtime.db.dispose()
 
     assert _everything(url) == expected

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.ledger.demo_roster import statutory_retirement_month
+from engine.localities import deep_merge
 from handlers.personal import make_id_number
-from tests.support.decisions import decide_national
+from tests.support.decisions import decide_in, settings_of
 
 WANG = make_id_number("340722", date(1966, 3, 15), 17)      # male, retires 2026-07 (60y4m)
 LI = make_id_number("340722", date(1976, 5, 9), 28)         # female worker, retires 2027-02 (50y9m)
 ZHAO = make_id_number("220102", date(1966, 5, 20), 35)      # male in Changchun, retires 2026-10
 
-SETTINGS = {
+# the national settings of processes/000000, with the county-like values these tests compute with
+SETTINGS = deep_merge(settings_of("000000"), {
     "pension": {"base_monthly": "7999", "transitional_coefficient": "0.013"},
     "medical": {"min_total_months_male": 300, "min_total_months_female": 240, "min_actual_months": 120,
                 "min_local_months": 60, "deemed_counts": True, "lump_sum_allowed": True,
@@ -21,23 +22,12 @@ SETTINGS = {
         "notify_upcoming": "{name}您好：您将于{retirement_month}达到法定退休年龄，可申请办理退休一件事。",
         "accepted": "{name}您好：您的退休一件事申请已受理（{business_key}）。",
     }},
-}
-
-
-def statutory_decision(inputs):
-    month = statutory_retirement_month(inputs["category"], inputs["birth_month"])
-    return {"retirement_month": month, "delay_months": None, "retirement_age_months": None}
-
-
-NATIONAL_TABLES = ("retiree_medical_eligibility",)   # evaluated from processes/000000, as the engine does
+})
 
 
 def default_decide(decision_id, inputs):
-    if decision_id == "statutory_retirement_age":
-        return statutory_decision(inputs)
-    if decision_id in NATIONAL_TABLES:
-        return decide_national(decision_id, inputs)
-    raise LookupError(f"no decision {decision_id}")
+    """The decision tables of processes/ in force for Zongyang County (the national ones and its own)."""
+    return decide_in("340722")(decision_id, inputs)
 
 
 def person(id_number=WANG, **overrides):

@@ -3,25 +3,29 @@ from datetime import date
 
 import pytest
 
-from handlers.ledger.demo_roster import generate_roster, statutory_retirement_month
-from handlers.months import month_of, quarter_of
+from handlers.ledger.demo_roster import generate_roster
+from handlers.months import month_of, months_after, quarter_of
 from handlers.personal import birth_date_from_id, is_valid_id, is_valid_phone, sex_from_id
+from tests.support.decisions import statutory_month
 
 TODAY = date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
 def zongyang():
-    return generate_roster("340722", 2000, today=TODAY, seed=7)
+    return generate_roster("340722", 2000, today=TODAY, seed=7, retirement_month=statutory_month)
 
 
-@pytest.mark.parametrize("category, birth, retires", [
-    ("male", "1964-12", "2024-12"), ("male", "1965-05", "2025-07"), ("male", "1976-09", "2039-09"),
-    ("female_cadre", "1975-03", "2031-07"), ("female_worker", "1975-03", "2025-05"),
-    ("female_worker", "1984-11", "2039-11"),
-])
-def test_generator_rule_matches_the_published_sample_rows(category, birth, retires):
-    assert statutory_retirement_month(category, birth) == retires
+def _quarters(persons, retirement_month) -> Counter:
+    return Counter(quarter_of(retirement_month(p["category"], month_of(p["birth_date_id_card"]))) for p in persons)
+
+
+def test_the_roster_is_born_for_the_retirement_ages_the_table_gives_not_its_own():
+    # a policy officer raises every statutory age by a year: the generated persons are born a year earlier
+    later = lambda category, birth: months_after(statutory_month(category, birth), 12)  # noqa: E731
+    persons = generate_roster("340722", 300, today=TODAY, seed=5, retirement_month=later)
+    assert set(_quarters(persons, later)) == {"2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1", "2028Q2"}
+    assert set(_quarters(persons, statutory_month)) != set(_quarters(persons, later))
 
 
 def test_every_person_has_a_valid_id_from_a_county_of_the_locality(zongyang):
@@ -32,13 +36,12 @@ def test_every_person_has_a_valid_id_from_a_county_of_the_locality(zongyang):
 
 
 def test_jilin_persons_live_in_changchun_districts():
-    persons = generate_roster("220000", 300, today=TODAY, seed=1)
+    persons = generate_roster("220000", 300, today=TODAY, seed=1, retirement_month=statutory_month)
     assert {p["locality"] for p in persons} == {"220102", "220103", "220104"}
 
 
 def test_retirements_spread_over_the_coming_six_quarters(zongyang):
-    quarters = Counter(quarter_of(statutory_retirement_month(p["category"], month_of(p["birth_date_id_card"])))
-                       for p in zongyang)
+    quarters = _quarters(zongyang, statutory_month)
     assert set(quarters) == {"2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1", "2028Q2"}
     assert min(quarters.values()) > 150
 
@@ -57,4 +60,5 @@ def test_the_roster_has_the_awkward_cases_handlers_must_meet(zongyang):
 
 
 def test_the_same_seed_gives_the_same_roster():
-    assert generate_roster("340722", 50, today=TODAY, seed=3) == generate_roster("340722", 50, today=TODAY, seed=3)
+    same = lambda: generate_roster("340722", 50, today=TODAY, seed=3, retirement_month=statutory_month)  # noqa: E731
+    assert same() == same()

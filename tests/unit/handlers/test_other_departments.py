@@ -26,7 +26,7 @@ def test_no_household_record_means_not_registered(make_ctx):
 
 def test_only_child_reward_is_granted_once_with_the_locality_reward_type(make_ctx):
     ports = fake_ports(health=FakeHealth({WANG: "独340722000123"}))
-    settings = dict(SETTINGS, health={"only_child_reward_type": "pension_increment"})
+    settings = dict(SETTINGS, health={**SETTINGS["health"], "only_child_reward_type": "pension_increment"})
     first = health.only_child_reward(make_ctx(ports=ports, settings=settings, variables={"id_number": WANG}))
     again = health.only_child_reward(make_ctx(ports=ports, settings=settings, variables={"id_number": WANG}))
     assert first == again == {"only_child": {"eligible": True, "certificate_no": "独340722000123",

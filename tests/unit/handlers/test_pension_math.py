@@ -1,9 +1,6 @@
 from decimal import Decimal
 
-import pytest
-
-from handlers.pension_math import (account_pension, basic_pension, divisor_for_age, to_fen, transitional_pension,
-                                   weighted_index)
+from handlers.pension_math import account_pension, basic_pension, to_fen, transitional_pension, weighted_index
 
 
 def test_basic_pension_worked_example():
@@ -30,19 +27,6 @@ def test_a_whole_pension_adds_its_three_parts():
     total = basic_pension("7999", "1.2", 420) + account_pension("120000", "138.4") + \
         transitional_pension("7999", "1.2", 240, "0.013")
     assert total == Decimal("6442.36")
-
-
-@pytest.mark.parametrize("years, months, divisor", [
-    (60, 0, "139"), (60, 1, "138.4"), (50, 1, "194.6"), (55, 1, "169.5"), (62, 11, "117.7"),
-    (47, 0, "207"), (50, 4, "193.3"), (60, 3, "137.3"),
-])
-def test_divisor_interpolates_between_integer_ages(years, months, divisor):
-    assert divisor_for_age(years, months) == Decimal(divisor)
-
-
-def test_divisor_outside_the_table_is_an_error():
-    with pytest.raises(ValueError):
-        divisor_for_age(70, 1)
 
 
 def test_average_index_is_weighted_by_months():

@@ -65,14 +65,14 @@ def _engine(calls: Calls, *, asynchronous: bool = False, slow: str | None = None
 
 def _complete_check(eng) -> str:
     iid = eng.start("rt_probe", "000000", "bk-1", {}, "test")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
     assert eng.complete_task(task_id, {}, "clerk") == iid
     return iid
 
 
 def _case(eng, iid):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         row = s.get(Instance, iid)
         jobs = s.scalars(sa.select(Job).where(Job.instance_id == iid).order_by(Job.id)).all()
         kinds = list(s.scalars(sa.select(HistoryEvent.kind).where(HistoryEvent.instance_id == iid)
@@ -102,7 +102,7 @@ def test_a_department_that_is_down_makes_a_job_with_its_first_attempt_not_a_fail
     assert (job.topic, job.status, job.attempts) == ("dept.first", "ready", 1)
     assert "department system down" in job.last_error
     del calls.fail["dept.first"]
-    eng.clock.advance(minutes=5)                     # past the first back-off
+    eng.runtime.clock.advance(minutes=5)                     # past the first back-off
     assert eng.run_due_jobs() == 1                   # the retry runs it, and the next task runs inline
     row, jobs, _ = _case(eng, iid)
     assert row.status == "completed"

@@ -19,13 +19,13 @@ THREE_INSTANCES = THEN_ARCHIVE.replace("<bpmn:loopCardinality>2</bpmn:loopCardin
 
 def _deploy(eng, content, note):
     eng.deploy("000000", [DefinitionFile("probe_each.bpmn", content)], "policy", note)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalars(sa.select(Definition).where(Definition.key == "probe_each")
                          .order_by(Definition.version.desc())).first()
 
 
 def _open_ids(eng, case):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalars(sa.select(HumanTask.id).where(HumanTask.instance_id == case, HumanTask.status == "open")
                          .order_by(HumanTask.created_at, HumanTask.id)).all()
 
@@ -45,7 +45,7 @@ def test_a_case_inside_a_multi_instance_body_is_refused_when_the_target_counts_i
     v3 = _deploy(eng, THEN_ARCHIVE, "two checks, then archive")
     (moved,) = eng.migrate_instances(v1.id, v3.id, {}, dry_run=False, actor="policy")
     assert (moved.outcome, moved.to_activities) == ("move", ["Task_check_each"])
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(Instance, case).definition_id == v3.id
     assert _open_ids(eng, case) == [second], "the open instance keeps its task id"
 

@@ -31,7 +31,7 @@ def _case(eng, roster, probe, seq):
 
 
 def _open_task(eng, iid):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
 
 
@@ -39,13 +39,13 @@ def test_cases_waiting_at_several_points_move_or_are_refused_with_reasons(eng, c
     at_approval = _case(eng, roster, probe, 71)
     at_withdrawal = _case(eng, roster, probe, 73)
     eng.complete_task(_open_task(eng, at_withdrawal).id, {"decision": "approve"}, "zy_hrss")
-    real = eng.handlers["housing_fund.withdraw"]
-    eng.handlers["housing_fund.withdraw"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
+    real = eng.runtime.handlers["housing_fund.withdraw"]
+    eng.runtime.handlers["housing_fund.withdraw"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
     eng.run_due_jobs()  # the seal runs; the withdrawal fails and waits for its retry
-    eng.handlers["housing_fund.withdraw"] = real
+    eng.runtime.handlers["housing_fund.withdraw"] = real
 
     eng.deploy("000000", [DefinitionFile("probe_withdrawal.bpmn", V2)], "policy", "review + confirm")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         v1, v2 = s.scalars(sa.select(Definition).where(Definition.key == probe).order_by(Definition.version)).all()
     officer = login("policy")
     body = {"from_definition": v1.id, "to_definition": v2.id, "dry_run": True}
@@ -62,13 +62,13 @@ def test_cases_waiting_at_several_points_move_or_are_refused_with_reasons(eng, c
     assert by_id[at_approval]["outcome"] == "move" and by_id[at_approval]["to_activities"] == ["Task_review"]
     assert by_id[at_withdrawal]["outcome"] == "refuse"
     assert "Task_withdraw (a wait state) does not exist in version 2" in by_id[at_withdrawal]["reason"]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(Instance, at_approval).definition_id == v1.id, "a dry run changes nothing"
 
     body["dry_run"] = False
     real_run = client.post("/api/migrations", headers=officer, json=body).json
     assert (real_run["moved"], real_run["refused"]) == (1, 1)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(Instance, at_approval).definition_id == v2.id
         assert s.get(Instance, at_withdrawal).definition_id == v1.id
         assert s.scalar(sa.select(HistoryEvent.kind).where(HistoryEvent.instance_id == at_approval,

@@ -21,11 +21,11 @@ class Health(MethodView):
         """Database reachable, worker heartbeat age"""
         eng = engine()
         try:
-            with eng.reading() as session:
+            with eng.runtime.reading() as session:
                 beat = queries.latest_heartbeat(session)
         except Exception as exc:  # the whole point of a health check is to say so
             return {"status": "error", "database": f"unreachable: {type(exc).__name__}"}, 503
-        age = max(0.0, (eng.clock.now() - beat).total_seconds()) if beat else None
+        age = max(0.0, (eng.runtime.clock.now() - beat).total_seconds()) if beat else None
         worker = worker_state(age)
         # the API still answers (200): a stale worker is said, so a probe that restarts the server does not
         return {"status": worker, "database": "ok",

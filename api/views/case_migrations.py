@@ -57,7 +57,7 @@ class Migrations(MethodView):
     def post(self, body):
         """Move the running cases of one version in your locality's subtree to another (dry_run: what would happen)"""
         eng = engine()
-        with eng.reading() as session:
+        with eng.runtime.reading() as session:
             for key in ("from_definition", "to_definition"):
                 found_definition(session, body[key])
             ids = queries.instance_ids_of_definition(session, body["from_definition"], path_prefix(),
@@ -74,7 +74,7 @@ class Migrations(MethodView):
                                          instance_ids=ids) if ids else []
         items = [asdict(o) for o in outcomes]
         if not body["dry_run"]:
-            with eng.transaction() as session:
+            with eng.runtime.transaction() as session:
                 target = queries.definition(session, body["to_definition"])
                 for o in outcomes:
                     if o.outcome == "move":

@@ -16,7 +16,7 @@ from tests.support.people import person
 def _deploy(eng, joint, flex, note):
     eng.deploy("000000", [DefinitionFile("probe_flexible.bpmn", flex), DefinitionFile("probe_joint.bpmn", joint)],
                "policy", note)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return {key: s.scalars(sa.select(Definition).where(Definition.key == key)
                                .order_by(Definition.version.desc())).first()
                 for key in ("probe_joint", "probe_flexible")}
@@ -28,7 +28,7 @@ def _start(eng, roster, seq):
 
 
 def _open(eng, iid):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open")).all()
 
 
@@ -38,12 +38,12 @@ def _complete(eng, iid, activity):
 
 
 def _at(eng, iid):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         return [w["activity_id"] for w in s.get(Instance, iid).waiting_in]
 
 
 def _snapshot(eng, ids):
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         rows = {i: s.get(Instance, i) for i in ids}
         tasks = s.scalars(sa.select(HumanTask).where(HumanTask.instance_id.in_(ids))).all()
         return ({i: (r.definition_id, r.subprocess_definitions, r.state) for i, r in rows.items()},
@@ -65,14 +65,14 @@ def test_cases_inside_a_called_process_and_an_embedded_sub_process_move_with_the
     at_seal = _start(eng, roster, 89)
     _complete(eng, at_seal, "Task_intake")
     _complete(eng, at_seal, "Task_flex_review")
-    real = eng.handlers["housing_fund.seal_account"]
-    eng.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
+    real = eng.runtime.handlers["housing_fund.seal_account"]
+    eng.runtime.handlers["housing_fund.seal_account"] = lambda ctx: (_ for _ in ()).throw(ConnectionError("down"))
     eng.run_due_jobs()  # this seal fails and waits for its retry, inside the called process
-    eng.handlers["housing_fund.seal_account"] = real
+    eng.runtime.handlers["housing_fund.seal_account"] = real
     cases = [at_intake, at_review, at_seal, at_collect, at_sign]
     assert [_at(eng, c) for c in cases] == [["Task_intake"], ["Task_flex_review"], ["Task_flex_seal"],
                                             ["Task_collect"], ["Task_sign"]]
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         seal_job = s.scalar(sa.select(Job).where(Job.instance_id == at_seal, Job.status == "ready"))
     review_task = _open(eng, at_review)[0]
 
@@ -101,7 +101,7 @@ def test_cases_inside_a_called_process_and_an_embedded_sub_process_move_with_the
     body["dry_run"] = False
     run = client.post("/api/migrations", headers=officer, json=body).json
     assert (run["moved"], run["refused"]) == (4, 1)
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         for case in cases[:4]:
             row = s.get(Instance, case)
             assert (row.definition_id, row.subprocess_definitions) == (
@@ -126,7 +126,7 @@ def test_cases_inside_a_called_process_and_an_embedded_sub_process_move_with_the
     _complete(eng, at_review, "Task_flex_confirm")
     assert _at(eng, at_review) == ["Task_collect"], "and returns to the main process"
 
-    eng.clock.advance(seconds=31)
+    eng.runtime.clock.advance(seconds=31)
     eng.run_due_jobs()  # the retried seal now succeeds, then version 2's confirmation follows it
     assert _at(eng, at_seal) == ["Task_flex_confirm"]
 
@@ -150,7 +150,7 @@ def test_a_case_inside_a_called_process_moves_to_its_new_version_while_the_main_
     assert _at(eng, case) == ["Task_check"], "now the called process's Task_check"
     eng.deploy("000000", [DefinitionFile("probe_twice_called.bpmn", TWICE_CALLED_V2),
                           DefinitionFile("probe_twice.bpmn", TWICE)], "policy", "called process v2 only")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         (main,) = s.scalars(sa.select(Definition).where(Definition.key == "probe_twice")).all()
         called_v2 = s.scalar(sa.select(Definition).where(Definition.key == "probe_twice_called",
                                                          Definition.version == 2))
@@ -166,10 +166,10 @@ def test_a_case_inside_a_called_process_moves_to_its_new_version_while_the_main_
         "probe_twice_called; write it as probe_twice:Task_check or probe_twice_called:Task_check")
     moved = migrate({"probe_twice_called:Task_check": "Task_check_again"}, dry_run=False)
     assert (moved.outcome, moved.to_activities) == ("move", ["Task_check_again"])
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         row = s.get(Instance, case)
         assert (row.definition_id, row.subprocess_definitions) == (main.id, {"probe_twice_called": called_v2.id})
 
     _complete(eng, case, "Task_check_again")
-    with eng.reading() as s:
+    with eng.runtime.reading() as s:
         assert s.get(Instance, case).status == "completed", "back in the main process, which then ends"

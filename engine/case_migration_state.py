@@ -1,4 +1,4 @@
-"""A case's stored state, rewritten element by element onto the target version's specs (see engine.migration).
+"""A case's stored state, rewritten element by element onto the target version's specs (see engine.case_migration).
 
 The state holds one task tree for the main process and one per started sub-process or call activity
 (``state["subprocesses"]``, keyed by the id of the task that started it). Each tree is checked against the
@@ -127,7 +127,7 @@ def _check_loop(tree: Tree, old_name: str, old_ts, new_ts) -> None:
     kind = "a multi-instance body" if isinstance(old_ts, MultiInstanceTask) else "a loop body"
     head = f"the case waits inside {kind}: {_element(old_name)}{_paren(tree.context)}"
     if type(new_ts) is not type(old_ts):
-        raise Refusal(f"{head} is a {type(old_ts).__name__} in its version, a {type(new_ts).__name__} "
+        raise Refusal(f"{head} is a {_bpmn_class(old_ts)} in its version, a {_bpmn_class(new_ts)} "
                       f"in {tree.place}")
     if _loop_settings(old_ts) != _loop_settings(new_ts):
         raise Refusal(f"{head} counts or collects its instances differently in {tree.place}")
@@ -162,8 +162,14 @@ def _is_call(ts) -> bool:
 
 def _kind(ts) -> str:
     if isinstance(ts, SubWorkflowTask):
-        return getattr(ts, "description", None) or type(ts).__name__
-    return type(ts).__name__
+        return getattr(ts, "description", None) or _bpmn_class(ts)
+    return _bpmn_class(ts)
+
+
+def _bpmn_class(ts) -> str:
+    """The element's SpiffWorkflow class name (ours only add behaviour, e.g. asyncAfter, to the same element)."""
+    return next((c.__name__ for c in type(ts).__mro__ if c.__module__.startswith("SpiffWorkflow")),
+                type(ts).__name__)
 
 
 def _element(name: str) -> str:

@@ -19,13 +19,13 @@ import sqlalchemy as sa
 from SpiffWorkflow import TaskState
 
 from .errors import InvalidInput, NotFound
-from .migration_state import Refusal, Target, rewrite_state
+from .case_migration_state import Refusal, Target, rewrite_state
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job
 from .sync import activity_label, all_tasks, sync_instance, waiting_states
 
 
 @dataclass
-class MigrationOutcome:
+class CaseMigrationOutcome:
     instance_id: str
     business_key: str
     from_activities: list[str]
@@ -34,11 +34,16 @@ class MigrationOutcome:
     reason: str = ""
 
 
-class MigrationOps:
+class CaseMigrations:
+    """Moving running cases from one version of their process to another."""
+
+    def __init__(self, rt):
+        self._rt = rt
+
     def migrate_instances(self, from_definition: int, to_definition: int, mappings: dict[str, str] | None,
-                          *, dry_run: bool, actor: str, instance_ids: list[str] | None = None) -> list[MigrationOutcome]:
+                          *, dry_run: bool, actor: str, instance_ids: list[str] | None = None) -> list[CaseMigrationOutcome]:
         mappings = dict(mappings or {})
-        with self.reading() as session:
+        with self._rt.reading() as session:
             source, target = session.get(Definition, from_definition), session.get(Definition, to_definition)
             if source is None or target is None:
                 raise NotFound(f"no definition {from_definition if source is None else to_definition}", field="id")
@@ -52,44 +57,44 @@ class MigrationOps:
         outcomes = []
         for instance_id in ids:
             try:
-                with self.transaction() as session:
+                with self._rt.transaction() as session:
                     outcome = self._migrate_one(session, instance_id, target, mappings, actor)
                     if dry_run or outcome.outcome != "move":
                         session.rollback()
             except Exception as exc:  # one case's failure is its own refusal, never the whole batch's
-                outcome = MigrationOutcome(instance_id, "", [], outcome="refuse", reason=f"{type(exc).__name__}: {exc}")
+                outcome = CaseMigrationOutcome(instance_id, "", [], outcome="refuse", reason=f"{type(exc).__name__}: {exc}")
             outcomes.append(outcome)
         return outcomes
 
-    def _migrate_one(self, session, instance_id, target: Definition, mappings, actor) -> MigrationOutcome:
+    def _migrate_one(self, session, instance_id, target: Definition, mappings, actor) -> CaseMigrationOutcome:
         row = session.get(Instance, instance_id)
-        human, external, timers, messages = waiting_states(self.load(session, instance_id, row=row)[1])
+        human, external, timers, messages = waiting_states(self._rt.load(session, instance_id, row=row)[1])
         waiting = (*human, *external, *timers, *messages)
-        outcome = MigrationOutcome(row.id, row.business_key, [t.task_spec.bpmn_id for t in waiting])
-        seq = self.definitions.latest_seq(session)
-        subs = self.resolve_called(session, target, row.locality, seq)
+        outcome = CaseMigrationOutcome(row.id, row.business_key, [t.task_spec.bpmn_id for t in waiting])
+        seq = self._rt.definitions.latest_seq(session)
+        subs = self._rt.resolve_called(session, target, row.locality, seq)
         old_subs = row.subprocess_definitions
-        pspec = self.process_spec(session, Instance(id=row.id, definition_id=target.id, subprocess_definitions=subs))
+        pspec = self._rt.process_spec(session, Instance(id=row.id, definition_id=target.id, subprocess_definitions=subs))
         called_versions = {key: session.get(Definition, def_id).version for key, def_id in subs.items()}
         state = json.loads(row.state)
         try:
-            rewrite_state(state, self.process_spec(session, row),
+            rewrite_state(state, self._rt.process_spec(session, row),
                           Target(pspec.spec, pspec.subprocess_specs, target.version, called_versions),
                           mappings, {str(t.id) for t in waiting})
         except Refusal as refusal:
             outcome.outcome, outcome.reason = "refuse", str(refusal)
             return outcome
-        wf = self.serializer.loads(json.dumps(state), pspec.spec, pspec.subprocess_specs)
-        wf.script_engine = se = self.script_engine(session, row)
+        wf = self._rt.serializer.loads(json.dumps(state), pspec.spec, pspec.subprocess_specs)
+        wf.script_engine = se = self._rt.script_engine(session, row)
         for task in list(wf.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)):
             task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
         now_waiting = waiting_states(wf)
         outcome.to_activities = [t.task_spec.bpmn_id for group in now_waiting for t in group]
-        now = self.now()
+        now = self._rt.now()
         row.definition_id, row.subprocess_definitions = target.id, subs
-        sync_instance(self, session, row, wf, pspec, se, now, actor)
+        sync_instance(self._rt, session, row, wf, pspec, se, now, actor)
         _rename_open_rows(session, row.id, wf)
-        row.state = self.serializer.dumps(wf)
+        row.state = self._rt.serializer.dumps(wf)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="migrated", actor=actor, details={
             "to_definition": target.id, "to_version": target.version, "mappings": mappings,
             "from_subprocesses": old_subs, "to_subprocesses": subs}))
