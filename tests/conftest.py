@@ -3,13 +3,11 @@ with the repository's processes and forms on a fake clock, the Flask app and dem
 from __future__ import annotations
 
 import os
-from datetime import datetime
-from pathlib import Path
-
 import pytest
-import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.deployed_database import (DEPLOYED_AT, ROOT, build_snapshot, create_schema,  # noqa: F401
+                                             deployed_engine, reset_database)
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 # cheap argon2 for the hundreds of logins the tests make (production keeps RFC 9106's 64 MiB, 3 passes)
 os.environ.setdefault("RETIRE_ARGON2_MEMORY_KIB", "1024")
@@ -17,20 +15,12 @@ os.environ.setdefault("RETIRE_ARGON2_TIME_COST", "1")
 os.environ.setdefault("RETIRE_ARGON2_PARALLELISM", "1")
 
 
-def reset_database(url: str) -> None:
-    """Drop every table of the test database (PostgreSQL is shared between tests)."""
-    eng = sa.create_engine(url)
-    with eng.begin() as conn:
-        if eng.dialect.name == "postgresql":
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-    eng.dispose()
-
-
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(request, tmp_path):
+    """The test's own database, empty — or, when the test uses ``eng``, about to hold the deployed snapshot."""
     if PG_URL:
-        reset_database(PG_URL)
+        if "eng" not in request.fixturenames:
+            reset_database(PG_URL)
         yield PG_URL
     else:
         yield f"sqlite:///{tmp_path / 'retire.db'}"
@@ -40,30 +30,19 @@ def database_url(tmp_path):
 def clock():
     from engine.clock import FakeClock
 
-    return FakeClock(datetime(2026, 11, 22, 9, 0))
+    return FakeClock(DEPLOYED_AT)
 
 
-def create_schema(url: str) -> None:
-    from engine.store.models import Base
-    from handlers.ledger.schema import metadata as ledger_metadata
-
-    eng = sa.create_engine(url)
-    Base.metadata.create_all(eng)
-    ledger_metadata.create_all(eng)
-    eng.dispose()
+@pytest.fixture(scope="session")
+def deployed_snapshot(tmp_path_factory):
+    """processes/, forms/ and the demo accounts deployed once per run; each ``eng`` starts from a copy."""
+    return build_snapshot(PG_URL, tmp_path_factory.mktemp("deployed"))
 
 
 @pytest.fixture
-def eng(database_url, clock):
-    from api.demo import DEMO_USERS, ensure_user
-    from engine.bootstrap import bootstrap
-
-    create_schema(database_url)
-    eng = bootstrap(database_url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,
-                    worker_id="test-worker")
-    eng.deploy_folders("test")
-    for user in DEMO_USERS:
-        ensure_user(eng, *user)
+def eng(deployed_snapshot, database_url, clock):
+    """A new engine (no cache shared with another test) on the test's database with everything deployed."""
+    eng = deployed_engine(deployed_snapshot, database_url, clock)
     yield eng
     eng.runtime.db.dispose()
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PG_URL, ROOT, create_schema, reset_database
+from tests.conftest import PG_URL, ROOT, reset_database
+from tests.support.deployed_database import deploy_everything
 
 
 @dataclass
@@ -20,8 +20,6 @@ class LiveServer:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     from api import create_app
-    from api.demo import DEMO_USERS, ensure_user
-    from engine.bootstrap import bootstrap
 
     if not (ROOT / "api" / "static" / "modeler" / "index.html").exists():
         pytest.skip("the modeler is not built (./dev test builds it with npm)")
@@ -30,11 +28,7 @@ def live_server(tmp_path_factory):
         url = PG_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'retire.db'}"
-    create_schema(url)
-    eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="live")
-    eng.deploy_folders("test")
-    for user in DEMO_USERS:
-        ensure_user(eng, *user)
+    eng = deploy_everything(url, None, worker_id="live")   # on the system clock, as a server runs
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret-0123456789-abcdefghij"}, engine=eng)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
