@@ -20,7 +20,7 @@ from .timer_starts import TimerStarts
 class Engine:
     """Everything the API, the worker and the CLI do to cases goes through one of these (built by bootstrap)."""
 
-    COMMANDS = ("start", "complete_task", "claim", "unclaim", "deliver_message", "cancel", "running_case_of",
+    COMMANDS = ("start", "complete_task", "claim", "unclaim", "deliver_message", "cancel",
                 "claim_due_jobs", "run_due_jobs", "run_job", "retry_incident", "fire_timer_starts",
                 "validate", "deploy", "deploy_folders", "adapt", "drop_override", "migrate_instances")
 
@@ -56,9 +56,6 @@ class Engine:
 
     def cancel(self, instance_id: str, reason: str, actor: str) -> None:
         self._cases.cancel(instance_id, reason, actor)
-
-    def running_case_of(self, locality: str, person_key: str) -> str | None:
-        return self._cases.running_case_of(locality, person_key)
 
     # ---- jobs and timers -----------------------------------------------------------------
     def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:

@@ -102,12 +102,6 @@ class Cases:
                 raise
             raise PersonHasRunningCase(None) from exc  # the caller names the case once this transaction is over
 
-    def running_case_of(self, locality: str, person_key: str) -> str | None:
-        """The business key of the running case holding ``person_key`` in ``locality`` (read in its own session)."""
-        with self._rt.reading() as session:
-            return session.scalar(sa.select(Instance.business_key).where(
-                Instance.locality == locality, Instance.person_key == person_key))
-
     def _start_form_defaults(self, session, pspec, locality: str, seq: int) -> dict:
         """Default values of the start event's form (``camunda:formRef``) for variables a start omits."""
         defaults: dict = {}

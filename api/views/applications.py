@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
-from engine import queries, records
+from engine import case_queries, queries, records
 from engine.clock import SHANGHAI
 from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
@@ -111,6 +111,13 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
         raise InvalidInput(verdict["reason"], errors={"requested_retirement_month": [verdict["reason"]]})
 
 
+def _running_case_key(eng, locality: str, id_number: str) -> str | None:
+    """The business key of the person's running case in the locality, if any (read in its own session)."""
+    with eng.runtime.reading() as session:
+        found = case_queries.running_case(session, locality, id_number)
+        return found.business_key if found else None
+
+
 def _conflict(business_key: str | None):
     abort(409, message=f"该参保人已有正在办理的退休一件事（业务编号 {business_key}），不能重复申请；"
                       f"可按业务编号查询办理进度，如需更正申请内容请联系受理该申请的经办机构; "
@@ -152,7 +159,7 @@ class Applications(MethodView):
         checks.check_plausible(rules, variables, dates, today)
         checks.check_window(rules, variables, dates, today)
         checks.check_online(rules, channel, person)
-        running = eng.running_case_of(locality, data["id_number"])
+        running = _running_case_key(eng, locality, data["id_number"])
         if running:
             _conflict(running)
         now = eng.runtime.now()
@@ -168,7 +175,7 @@ class Applications(MethodView):
                                   created_at=now)
                 records.add(session, app)
         except PersonHasRunningCase:  # lost the race to a simultaneous application: the database decided
-            _conflict(eng.running_case_of(locality, data["id_number"]))
+            _conflict(_running_case_key(eng, locality, data["id_number"]))
         try:   # the case is filed; an SMS gateway that fails must not turn that into an error
             notification.application_received(eng.runtime.ports, settings, business_key, instance_id, data.get("name", ""),
                                               data.get("phone"), now)

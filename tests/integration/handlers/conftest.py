@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from handlers.ledger import create_tables, metadata
 
 
-def _postgres_engine():
+def _postgres_db():
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set")
@@ -21,14 +21,14 @@ def _postgres_engine():
     admin = sa.create_engine(url)
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10)
+    db = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10)
 
     def drop():
-        engine.dispose()
+        db.dispose()
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
-    return engine, drop
+    return db, drop
 
 
 def _no_fsync(dbapi_connection, _record):
@@ -38,20 +38,20 @@ def _no_fsync(dbapi_connection, _record):
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def db_engine(request, tmp_path_factory):
     if request.param == "postgres":
-        engine, cleanup = _postgres_engine()
+        db, cleanup = _postgres_db()
     else:
         path = tmp_path_factory.mktemp("ledger") / "ledger.db"
-        engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
-        sa.event.listen(engine, "connect", _no_fsync)
-        cleanup = engine.dispose
-    create_tables(engine)
-    yield engine
+        db = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+        sa.event.listen(db, "connect", _no_fsync)
+        cleanup = db.dispose
+    create_tables(db)
+    yield db
     cleanup()
 
 
 @pytest.fixture
 def ledger(db_engine):
-    """The engine with every ledger table emptied."""
+    """The ledger database with every table emptied."""
     with db_engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())

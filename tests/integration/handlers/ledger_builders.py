@@ -29,9 +29,9 @@ class CountingDecide:
         return decide_in("340722")(decision_id, inputs)   # the tables of processes/ in force for Zongyang
 
 
-def ledger_ctx(engine, *, variables=None, inputs=None, business_key="CASE-1", key=None, locality="340722",
+def ledger_ctx(db, *, variables=None, inputs=None, business_key="CASE-1", key=None, locality="340722",
                decide=None, ports=None, now=NOW):
     return HandlerContext(topic="test", instance_id="i-1", task_id="t-1", business_key=business_key,
                           locality=locality, variables=dict(variables or {}), settings=SETTINGS, now=now,
-                          ports=ports or build_ports("ledger", db_engine=engine), decide=decide or CountingDecide(),
+                          ports=ports or build_ports("ledger", db_engine=db), decide=decide or CountingDecide(),
                           idempotency_key=key or f"{business_key}:t-1", inputs=dict(inputs or {}))

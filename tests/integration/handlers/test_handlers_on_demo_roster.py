@@ -77,13 +77,13 @@ RUN_ORDER = [
 ]
 
 
-def _run_case(engine, ports, person, *, twice=False):
+def _run_case(db, ports, person, *, twice=False):
     """Run the case's service tasks in order; with twice, run each job again as after a lost lease."""
     variables = _case(person)
     for topic in RUN_ORDER:
         if topic == "medical_insurance.record_top_up" and variables["medical"]["eligible"]:
             continue
-        ctx = ledger_ctx(engine, ports=ports, variables=variables, business_key=f"case-{person['id_number']}",
+        ctx = ledger_ctx(db, ports=ports, variables=variables, business_key=f"case-{person['id_number']}",
                          key=f"{person['id_number']}:{topic}",
                          inputs={"departments": "medical_insurance,housing_fund", "template": "accepted"})
         result = ALL_HANDLERS[topic](ctx)
@@ -109,8 +109,8 @@ def test_every_handler_runs_for_a_spread_of_demo_persons(ledger, demo):
     assert all(outcomes[k] > 0 for k in ("mismatch", "arrears", "paid", "only_child", "bad_phone")), outcomes
 
 
-def _counts(engine):
-    with engine.connect() as conn:
+def _counts(db):
+    with db.connect() as conn:
         return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
                 for t in schema.metadata.sorted_tables}
 

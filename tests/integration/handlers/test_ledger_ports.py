@@ -16,7 +16,7 @@ WANG = make_id_number("340722", date(1966, 3, 15), 17)
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
 
 
-def _load_wang(engine, **overrides):
+def _load_wang(db, **overrides):
     person = {"id_number": WANG, "name": "王建国", "sex": "male", "category": "male",
               "birth_date_id_card": date(1966, 3, 15), "birth_date_file": None, "phone": "13812341234",
               "phone_valid": True, "locality": "340722", "employer": "枞阳钢铁厂", "flexible": False,
@@ -32,8 +32,8 @@ def _load_wang(engine, **overrides):
               "housing_fund_account": {"account_no": "GJJ001", "id_number": WANG, "balance": Decimal("86500.40"),
                                        "status": "open"}}
     person.update(overrides)
-    load_roster(engine, [person])
-    return ledger_ports(engine)
+    load_roster(db, [person])
+    return ledger_ports(db)
 
 
 def test_withdrawal_pays_the_balance_exactly_once(ledger):

@@ -21,8 +21,8 @@ REGISTERED = "6217001234567890123"
 STRANGER = "6222029999888877776"
 
 
-def _load(engine, *, account_card=REGISTERED, roster_card=REGISTERED):
-    load_roster(engine, [{
+def _load(db, *, account_card=REGISTERED, roster_card=REGISTERED):
+    load_roster(db, [{
         "id_number": WANG, "name": "王建国", "sex": "male", "category": "male", "birth_date_id_card": date(1966, 3, 15),
         "birth_date_file": None, "phone": "13812341234", "phone_valid": True, "locality": "340722",
         "employer": "枞阳钢铁厂", "flexible": False, "special_work_type": None, "special_work_years": None,
@@ -31,11 +31,11 @@ def _load(engine, *, account_card=REGISTERED, roster_card=REGISTERED):
                                                  "balance": Decimal("120000.00")},
         "housing_fund_account": {"account_no": "GJJ001", "id_number": WANG, "balance": Decimal("86500.40"),
                                  "status": "sealed", "bank_card": account_card}}])
-    return ledger_ports(engine)
+    return ledger_ports(db)
 
 
-def _paid_cards(engine) -> list[str]:
-    with engine.connect() as conn:
+def _paid_cards(db) -> list[str]:
+    with db.connect() as conn:
         return list(conn.execute(sa.select(schema.housing_fund_withdrawals.c.bank_card)).scalars())
 
 

@@ -22,8 +22,8 @@ CSV = (
 )
 
 
-def _persons(engine):
-    with engine.connect() as conn:
+def _persons(db):
+    with db.connect() as conn:
         return {r.id_number: r for r in conn.execute(sa.select(schema.persons))}
 
 

@@ -24,8 +24,8 @@ JL = make_id_number("220102", date(1967, 3, 15), 41)
 HEADER = "身份证号,姓名,人员类别,行政区划,手机号,银行卡号\n"
 
 
-def _persons(engine):
-    with engine.connect() as conn:
+def _persons(db):
+    with db.connect() as conn:
         return {r.id_number: r for r in conn.execute(sa.select(schema.persons))}
 
 

@@ -16,7 +16,7 @@ from engine.timer_starts import TimerStarts
 COLLABORATORS = (Cases, Jobs, TimerStarts, Deployments, CaseMigrations)
 
 # what the API, the CLI and the worker do to cases; a new one is added here on purpose, not by accident
-COMMANDS = {"start", "complete_task", "claim", "unclaim", "deliver_message", "cancel", "running_case_of",
+COMMANDS = {"start", "complete_task", "claim", "unclaim", "deliver_message", "cancel",
             "claim_due_jobs", "run_due_jobs", "run_job", "retry_incident", "fire_timer_starts",
             "validate", "deploy", "deploy_folders", "adapt", "drop_override", "migrate_instances"}
 
