@@ -59,7 +59,7 @@ from engine.clock import SHANGHAI, FakeClock, install_clock_hook, using  # noqa:
 from engine.dmn import load_decisions  # noqa: E402
 from engine.jsonable import jsonable  # noqa: E402
 from engine.store.models import Base, HumanTask, Instance, Job  # noqa: E402
-from engine.mirror import timer_due, waiting_states  # noqa: E402
+from engine.runtime.mirror import timer_due, waiting_states  # noqa: E402
 from handlers.ledger.demo_roster import generate_roster, load_roster  # noqa: E402
 from handlers.ledger.schema import metadata as ledger_md  # noqa: E402
 

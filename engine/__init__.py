@@ -1,20 +1,20 @@
 """A thin engine over SpiffWorkflow: deployments, cases, human tasks, jobs, timers, messages, history.
 
 ``Engine`` is a façade: the commands the API, the worker and the CLI give, each delegated to the collaborator
-that carries it out. The collaborators share one ``Runtime`` (engine/core.py): the database, the clock, the
+that carries it out. The collaborators share one ``Runtime`` (engine/runtime/core.py): the database, the clock, the
 localities and their settings, the parsed specs and decisions, and load / step / save inside one transaction.
 Reads for pages go through ``engine.runtime`` (sessions, settings, decisions) and engine/queries.py.
 """
 from __future__ import annotations
 
 from .case_migration import CaseMigrationOutcome, CaseMigrations
-from .core import Runtime
+from .runtime.core import Runtime
 from .definitions import DefinitionFile
 from .deploy import DeployResult, Deployments
-from .instances import Cases
-from .jobs import CLAIM_BATCH, ClaimedJob, Jobs
+from .runtime.cases import Cases
+from .runtime.jobs import CLAIM_BATCH, ClaimedJob, Jobs
 from .store.models import Definition
-from .timer_starts import TimerStarts
+from .runtime.timer_starts import TimerStarts
 
 
 class Engine:

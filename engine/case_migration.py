@@ -21,7 +21,7 @@ from SpiffWorkflow import TaskState
 from .errors import InvalidInput, NotFound
 from .case_migration_state import Refusal, Target, rewrite_state
 from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job
-from .mirror import activity_label, all_tasks, mirror_instance, waiting_states
+from .runtime.mirror import activity_label, all_tasks, mirror_instance, waiting_states
 
 
 @dataclass

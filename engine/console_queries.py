@@ -9,7 +9,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 
 from .store.models import Definition, HumanTask, HumanTaskGroup, Instance, Job, Locality, WorkerHeartbeat
-from .mirror import all_tasks, waiting_states
+from .runtime.mirror import all_tasks, waiting_states
 
 HEARTBEAT_SECONDS = 10.0   # the worker beats every 10 s (api/worker.py)
 STALE_AFTER_BEATS = 3      # a worker that missed three beats in a row is stale

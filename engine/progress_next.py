@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from .mirror import parse_due
+from .runtime.mirror import parse_due
 
 
 def department_name(names: dict, codes) -> str | None:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from .clock import SHANGHAI
-from .mirror import RECORDED_FIELDS
+from .runtime.mirror import RECORDED_FIELDS
 from .store.models import Application, HumanTask, HumanTaskGroup, Instance, Item
 
 

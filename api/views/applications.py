@@ -13,7 +13,7 @@ from engine import case_queries, queries, records
 from engine.clock import SHANGHAI
 from engine.errors import InvalidInput
 from engine.forms import defaults_of, validate_submission
-from engine.instances import PersonHasRunningCase
+from engine.runtime.cases import PersonHasRunningCase
 from engine.store.models import Application
 from handlers import notification
 from handlers.personal import birth_date_from_id, masked, normalise_id, sex_from_id

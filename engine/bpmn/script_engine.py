@@ -38,7 +38,7 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
     def call_service(self, context, **kwargs):  # pragma: no cover - external tasks never call in-process
-        raise NotImplementedError("service tasks run as jobs; see engine.jobs")
+        raise NotImplementedError("service tasks run as jobs; see engine.runtime.jobs")
 
 
 class CaseScriptEngine(PythonScriptEngine):
@@ -101,4 +101,4 @@ class CaseScriptEngine(PythonScriptEngine):
         return result
 
     def call_service(self, task, **kwargs):  # pragma: no cover - external tasks never call in-process
-        raise NotImplementedError("service tasks run as jobs; see engine.jobs")
+        raise NotImplementedError("service tasks run as jobs; see engine.runtime.jobs")

@@ -1,6 +1,13 @@
 """The runtime: what moves a case from one wait state to the next inside one transaction.
 
-``stepper`` runs a restored workflow until it truly waits, calling ready service-task handlers in the same
-transaction (``service_tasks``); a task whose handler is slow, asynchronous by the model, or failed is left
-for a job. See docs/architecture.md for the path of a command.
+- ``core``: ``Runtime``, the context every command shares (sessions, clock, localities and settings, parsed specs
+  and decisions) and the one path of a command: ``load`` a case once, ``step`` it to its next wait states,
+  ``save`` it once;
+- ``service_tasks``: service tasks whose handlers are ready run inside the step; a slow, asynchronous or failed
+  one is left as a job;
+- ``mirror``: the wait states written into the indexed tables (tasks, jobs, items, subscriptions), only what
+  changed; ``inbox``: the clerks' task index it keeps;
+- ``cases``, ``jobs``, ``timer_starts``: the collaborators carrying out the façade's commands.
+
+See docs/architecture.md for the path of a command.
 """

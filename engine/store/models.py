@@ -184,7 +184,7 @@ class HumanTaskGroup(Base):
 
 class InboxEntry(Base):
     """The clerks' inbox: one row per (open human task, candidate group), written with the task by the mirror of
-    the case's wait states (``engine/inbox.py``) and gone when the task is no longer open. A clerk's list walks
+    the case's wait states (``engine/runtime/inbox.py``) and gone when the task is no longer open. A clerk's list walks
     ``ix_inbox_order`` for each of their groups: a county's tasks of one group, due first (undated last), oldest
     first, so the first page and a bounded count read only index entries, however many tasks the county has."""
     __tablename__ = "inbox"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from datetime import timedelta
 
 from engine import queries
-from engine.inbox import mirror_inbox
+from engine.runtime.inbox import mirror_inbox
 from engine.store.models import Definition, HumanTask, HumanTaskGroup, Instance, Job
 
 ZY_PATH = "/000000/340000/340700/340722/"

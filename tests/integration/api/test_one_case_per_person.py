@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
-from engine.instances import PersonHasRunningCase
+from engine.runtime.cases import PersonHasRunningCase
 from engine.store.models import Application, Instance
 from tests.support.people import application_data, person
 

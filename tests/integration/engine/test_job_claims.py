@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from engine.definitions import DefinitionFile
-from engine.jobs import LEASE
+from engine.runtime.jobs import LEASE
 from engine.store.models import HistoryEvent, HumanTask, Instance, Job
 from tests.conftest import ROOT
 from tests.support.people import person

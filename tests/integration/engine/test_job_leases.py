@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from engine.jobs import LEASE
+from engine.runtime.jobs import LEASE
 from engine.store.models import HistoryEvent, HumanTask, Job
 from tests.conftest import ROOT
 from tests.support.people import person

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from api.simulate import run_simulation
-from engine.core import Runtime
+from engine.runtime.core import Runtime
 from engine.store.models import HumanTask, Item, Job, Subscription
-from engine.mirror import observe_items, parse_due, waiting_states
+from engine.runtime.mirror import observe_items, parse_due, waiting_states
 
 FINAL = ("done", "rejected", "not_applicable")
 

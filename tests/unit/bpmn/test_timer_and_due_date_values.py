@@ -15,7 +15,7 @@ from engine.bpmn.interpreter import evaluate_expression
 from engine.bpmn.parser import RetireParser
 from engine.bpmn.script_engine import CaseScriptEngine
 from engine.clock import SHANGHAI, FakeClock, install_clock_hook, using
-from engine.mirror import parse_due, timer_due
+from engine.runtime.mirror import parse_due, timer_due
 
 NOW = datetime(2027, 1, 31, 10, 0, tzinfo=SHANGHAI)
 

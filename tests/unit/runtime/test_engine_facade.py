@@ -7,11 +7,11 @@ from pathlib import Path
 
 from engine import Engine
 from engine.case_migration import CaseMigrations
-from engine.core import Runtime
+from engine.runtime.core import Runtime
 from engine.deploy import Deployments
-from engine.instances import Cases
-from engine.jobs import Jobs
-from engine.timer_starts import TimerStarts
+from engine.runtime.cases import Cases
+from engine.runtime.jobs import Jobs
+from engine.runtime.timer_starts import TimerStarts
 
 COLLABORATORS = (Cases, Jobs, TimerStarts, Deployments, CaseMigrations)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from .store.models import HumanTask, InboxEntry
+from ..store.models import HumanTask, InboxEntry
 
 
 def mirror_inbox(session, instance_id: str, open_ids: Iterable[str], opened: Iterable[HumanTask] = (), *,

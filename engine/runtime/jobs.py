@@ -25,12 +25,12 @@ from SpiffWorkflow import TaskState
 
 from handlers.context import BusinessRuleViolation, HandlerContext
 
-from .bpmn.interpreter import ExpressionError
-from .bpmn.task_specs import continue_after, waits_after
-from .errors import Conflict, EngineError, NotFound
-from .jsonable import jsonable
-from .store.models import HistoryEvent, Instance, Job
-from .runtime.service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
+from ..bpmn.interpreter import ExpressionError
+from ..bpmn.task_specs import continue_after, waits_after
+from ..errors import Conflict, EngineError, NotFound
+from ..jsonable import jsonable
+from ..store.models import HistoryEvent, Instance, Job
+from .service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
 from .mirror import mirror_of
 
 log = logging.getLogger("retire.jobs")

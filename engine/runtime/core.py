@@ -11,16 +11,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 
-from . import clock as clock_mod
-from .bpmn.script_engine import CaseScriptEngine
-from .bpmn.serializer import StateSerializer
-from .definitions import DefinitionStore
-from .errors import Conflict, NotFound, ProcessFailed
-from .localities import LocalityInfo, chain as chain_of, merged_settings, path_of
-from .specs import SpecCache, called_elements, parse_process
-from .store.db import make_db_engine, make_session_factory
-from .runtime.service_tasks import Step, run_ready_service_tasks, started_service_tasks
-from .store.models import Definition, HistoryEvent, Instance, Locality
+from .. import clock as clock_mod
+from ..bpmn.script_engine import CaseScriptEngine
+from ..bpmn.serializer import StateSerializer
+from ..definitions import DefinitionStore
+from ..errors import Conflict, NotFound, ProcessFailed
+from ..localities import LocalityInfo, chain as chain_of, merged_settings, path_of
+from ..specs import SpecCache, called_elements, parse_process
+from ..store.db import make_db_engine, make_session_factory
+from .service_tasks import Step, run_ready_service_tasks, started_service_tasks
+from ..store.models import Definition, HistoryEvent, Instance, Locality
 from .mirror import Mirror, mirror_instance
 
 _HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
@@ -166,7 +166,7 @@ class Runtime:
         return d, self._parsed_decision(session, d.id, decision_id)
 
     def _parsed_decision(self, session, definition_id: int, decision_id: str):
-        from .parsed import decisions, parsed as parsed_form
+        from ..parsed import decisions, parsed as parsed_form
 
         parsed = self._decision_cache.get(definition_id)
         if parsed is None:
@@ -196,7 +196,7 @@ class Runtime:
     def calendar(self, locality: str):
         cal = self._calendars.get(locality)
         if cal is None:
-            from .calendar import WorkingCalendar
+            from ..calendar import WorkingCalendar
 
             files = []
             for code in reversed(self.chain(locality)):
@@ -221,7 +221,7 @@ class Runtime:
             functions=self.expression_functions(session, locality, seq))
 
     def expression_functions(self, session, locality: str, seq: int) -> dict:
-        from .deadlines import calendar_functions
+        from ..deadlines import calendar_functions
 
         return calendar_functions(self, session, locality, seq)
 

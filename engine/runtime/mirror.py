@@ -17,13 +17,13 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .bpmn.task_specs import ExternalServiceTask, waits_after
-from .clock import SHANGHAI
-from .errors import ProcessFailed
+from ..bpmn.task_specs import ExternalServiceTask, waits_after
+from ..clock import SHANGHAI
+from ..errors import ProcessFailed
 from .inbox import mirror_inbox
-from .jsonable import jsonable
-from .runtime.service_tasks import apply_failure, incident_event
-from .store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
+from ..jsonable import jsonable
+from .service_tasks import apply_failure, incident_event
+from ..store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",

@@ -13,12 +13,12 @@ from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
-from .clock import SHANGHAI
-from .errors import Conflict, InvalidInput, NotFound
-from .forms import defaults_of
+from ..clock import SHANGHAI
+from ..errors import Conflict, InvalidInput, NotFound
+from ..forms import defaults_of
 from .inbox import mirror_inbox
-from .jsonable import jsonable
-from .store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
+from ..jsonable import jsonable
+from ..store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
 from .mirror import RECORDED_FIELDS, Mirror, mirror_of
 
 
@@ -198,8 +198,8 @@ class Cases:
 
     def _validated(self, session, task_row: HumanTask, data: dict) -> dict:
         """The task's form data, checked against its form (InvalidInput with each field and its reason)."""
-        from . import queries
-        from .forms import validate_submission
+        from .. import queries
+        from ..forms import validate_submission
 
         form = queries.form_for(self._rt, session, task_row.form_ref, task_row.locality) if task_row.form_ref else None
         return validate_submission(form, data) if form else data
