@@ -16,7 +16,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from ..clock import SHANGHAI
 from ..errors import Conflict, InvalidInput, NotFound
 from ..forms import defaults_of
-from .inbox import mirror_inbox
+from .inbox import leave_inbox, mirror_inbox
 from ..jsonable import jsonable
 from ..store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
 from .mirror import RECORDED_FIELDS, Mirror, mirror_of
@@ -189,6 +189,7 @@ class Cases:
                                else f"the task is no longer open ({task_row.status})")
             for name, value in changes.items():
                 so.attributes.set_committed_value(task_row, name, value)
+            leave_inbox(session, task_id)
             session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
                                      activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
                                      details={"task_id": task_id, "fields": sorted(data)}))

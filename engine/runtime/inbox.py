@@ -31,3 +31,10 @@ def mirror_inbox(session, instance_id: str, open_ids: Iterable[str], opened: Ite
             for t in opened for g in dict.fromkeys(t.candidate_groups or [])]
     if rows:
         session.execute(sa.insert(InboxEntry), rows)
+
+
+def leave_inbox(session, task_id: str) -> None:
+    """The task's rows leave every inbox: the command closed the task row itself (a completion), so the mirror,
+    which writes only what differs from that, does not see it go."""
+    session.execute(sa.delete(InboxEntry).where(InboxEntry.task_id == task_id),
+                    execution_options={"synchronize_session": False})

@@ -70,7 +70,7 @@ def runs_inline(engine, task) -> bool:
 
 def started_service_tasks(wf) -> list[str]:
     """Ids of the service tasks waiting on a handler now (each has a job)."""
-    from ..mirror import all_tasks
+    from .mirror import all_tasks
 
     return [str(t.id) for t in all_tasks(wf)
             if t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask)]
@@ -86,7 +86,7 @@ class Step:
 
 def run_ready_service_tasks(engine, session, row, wf, script_engine, step: Step, actor) -> bool:
     """Call the handler of every STARTED service task that runs inline → whether any task completed."""
-    from ..mirror import all_tasks
+    from .mirror import all_tasks
 
     ran = False
     for task in [t for t in all_tasks(wf) if t.state == TaskState.STARTED
