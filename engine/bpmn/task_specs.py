@@ -6,6 +6,7 @@ from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
+from SpiffWorkflow.util.task import TaskState
 
 from ..dmn.errors import NoMatchingRule
 from ..dmn.evaluate import UNMATCHED
@@ -33,8 +34,24 @@ def is_async_after(spec) -> bool:
 
 
 def waits_after(task) -> bool:
-    """The task completed and waits for the worker to take its outgoing flows (``camunda:asyncAfter``)."""
-    return task.internal_data.get(ASYNC_AFTER) == "waiting"
+    """The task completed and waits for the worker to take its outgoing flows (``camunda:asyncAfter``), in a scope
+    still open: a sub-process or called process interrupted meanwhile (its boundary event fired, a terminate end
+    event or a cancel ended it) leaves the task's flows untaken for good, so the mirror closes its job."""
+    return task.internal_data.get(ASYNC_AFTER) == "waiting" and _scope_open(task)
+
+
+def _scope_open(task) -> bool:
+    wf = task.workflow
+    while True:
+        if wf.completed:
+            return False
+        parent_id = getattr(wf, "parent_task_id", None)
+        if parent_id is None:
+            return True
+        parent = wf.top_workflow.get_task_from_id(parent_id)
+        if parent is None or parent.state != TaskState.STARTED:
+            return False
+        wf = parent.workflow
 
 
 def continue_after(task) -> None:

@@ -423,10 +423,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _continue_after(wf, task_id: str) -> None:
+    """Take the flows, unless the task no longer waits (its scope was interrupted or the case moved on while the
+    job was leased): then the job ends without effect, never resurrecting the old path."""
     task = wf.get_task_from_id(uuid.UUID(task_id))
-    if task is None or not waits_after(task):
-        raise Conflict("the task no longer waits for its continuation")
-    continue_after(task)
+    if task is not None and waits_after(task):
+        continue_after(task)
 
 
 def _complete_external(wf, task_id: str, result: dict) -> None:

@@ -1,0 +1,110 @@
+"""A case waiting for the continuation of a ``camunda:asyncAfter`` task can still be interrupted: a boundary timer or
+message on the scope around the task, or a cancel, moves the case on and the continuation never runs the old path."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from engine.clock import FakeClock
+from engine.definitions import DefinitionFile
+from engine.store.models import Instance
+
+from .test_async_after import _database, _engine, _jobs, _open_tasks
+from engine.store.models import HumanTask
+
+SCOPED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d_ai" targetNamespace="http://retire.gov.cn/bpmn">
+  <bpmn:process id="ai_probe" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Sub_review" />
+    <bpmn:subProcess id="Sub_review" name="审核阶段">
+      <bpmn:startEvent id="Sub_start" />
+      <bpmn:sequenceFlow id="s1" sourceRef="Sub_start" targetRef="Task_check" />
+      <bpmn:userTask id="Task_check" name="审核" camunda:candidateGroups="hrss" camunda:asyncAfter="true" />
+      <bpmn:sequenceFlow id="s2" sourceRef="Task_check" targetRef="Task_sign" />
+      <bpmn:userTask id="Task_sign" name="签发" camunda:candidateGroups="hrss" />
+      <bpmn:sequenceFlow id="s3" sourceRef="Task_sign" targetRef="Sub_end" />
+      <bpmn:endEvent id="Sub_end" />
+    </bpmn:subProcess>
+    <bpmn:boundaryEvent id="Event_late" attachedToRef="Sub_review">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="Event_withdrawn" attachedToRef="Sub_review">
+      <bpmn:messageEventDefinition messageRef="Message_withdrawn" />
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="Sub_review" targetRef="Task_file" />
+    <bpmn:userTask id="Task_file" name="归档" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Task_file" targetRef="EndEvent_1" />
+    <bpmn:endEvent id="EndEvent_1" />
+    <bpmn:sequenceFlow id="f4" sourceRef="Event_late" targetRef="Task_escalate" />
+    <bpmn:userTask id="Task_escalate" name="超时督办" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f5" sourceRef="Task_escalate" targetRef="EndEvent_2" />
+    <bpmn:endEvent id="EndEvent_2" />
+    <bpmn:sequenceFlow id="f6" sourceRef="Event_withdrawn" targetRef="Task_refund" />
+    <bpmn:userTask id="Task_refund" name="退件" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f7" sourceRef="Task_refund" targetRef="EndEvent_3" />
+    <bpmn:endEvent id="EndEvent_3" />
+  </bpmn:process>
+  <bpmn:message id="Message_withdrawn" name="withdrawn" />
+</bpmn:definitions>
+"""
+
+
+def _case(clock=None):
+    calls: list = []
+    clock = clock or FakeClock(datetime(2026, 3, 2, 9))
+    db = _database()
+    eng = _engine(db, calls, clock)
+    files = [DefinitionFile("ai_probe.bpmn", SCOPED)]
+    assert [p for p in eng.validate("000000", files) if p.get("severity", "error") == "error"] == []
+    eng.deploy("000000", files, "test", "probe")
+    iid = eng.start("ai_probe", "000000", "bk-1", {}, "test")
+    with eng.runtime.reading() as s:
+        task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
+    assert eng.complete_task(task_id, {"checked": True}, "clerk") == iid
+    assert ("continuation", "Task_check", "ready") in _jobs(eng, iid) and _open_tasks(eng, iid) == []
+    return eng, iid, clock
+
+
+def _status(eng, iid):
+    with eng.runtime.reading() as s:
+        row = s.get(Instance, iid)
+        return row.status, sorted(w["type"] for w in row.waiting_in)
+
+
+def test_a_withdrawal_message_while_the_continuation_waits_takes_the_boundary_path_and_the_job_is_closed():
+    eng, iid, _clock = _case()
+    eng.deliver_message("withdrawn", "bk-1", {}, locality="000000")
+    assert _open_tasks(eng, iid) == ["退件"]
+    assert [j for j in _jobs(eng, iid) if j[0] == "continuation"] == [("continuation", "Task_check", "cancelled")]
+    assert eng.run_due_jobs() == 0
+    assert _open_tasks(eng, iid) == ["退件"], "the old path (签发) never comes back"
+
+
+def test_a_boundary_timer_firing_before_the_leased_continuation_runs_leaves_that_job_without_effect():
+    eng, iid, clock = _case()
+    clock.advance(hours=3)
+    jobs = {j.kind: j for j in eng.claim_due_jobs()}
+    assert set(jobs) == {"continuation", "timer"}
+    eng.run_job(jobs["timer"])                       # the scope is interrupted first
+    assert _open_tasks(eng, iid) == ["超时督办"]
+    assert ("continuation", "Task_check", "cancelled") in _jobs(eng, iid), "the leased job is closed with the scope"
+    eng.run_job(jobs["continuation"])                 # the worker that leased the continuation runs it late
+    assert _open_tasks(eng, iid) == ["超时督办"], "the continuation did not resurrect 签发"
+    assert eng.run_due_jobs() == 0
+    assert _open_tasks(eng, iid) == ["超时督办"] and _status(eng, iid) == ("running", ["user_task"])
+
+
+def test_a_cancelled_case_never_runs_its_pending_continuation():
+    eng, iid, _clock = _case()
+    eng.cancel(iid, "撤回", "admin")
+    assert eng.run_due_jobs() == 0
+    assert _open_tasks(eng, iid) == [] and _status(eng, iid)[0] == "cancelled"
+    assert ("continuation", "Task_check", "cancelled") in _jobs(eng, iid)
+
+
+def test_without_an_interruption_the_continuation_still_goes_on_inside_the_scope():
+    eng, iid, _clock = _case()
+    assert eng.run_due_jobs() == 1
+    assert _open_tasks(eng, iid) == ["签发"]
