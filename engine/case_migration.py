@@ -68,9 +68,17 @@ class CaseMigrations:
 
     def _migrate_one(self, session, instance_id, target: Definition, mappings, actor) -> CaseMigrationOutcome:
         row = session.get(Instance, instance_id)
-        human, external, timers, messages = waiting_states(self._rt.load(session, instance_id, row=row)[1])
+        continuations: list = []
+        human, external, timers, messages = waiting_states(self._rt.load(session, instance_id, row=row)[1],
+                                                           continuations)
         waiting = (*human, *external, *timers, *messages)
         outcome = CaseMigrationOutcome(row.id, row.business_key, [t.task_spec.bpmn_id for t in waiting])
+        if continuations:  # the flows a job is yet to take are those of this version: never moved, never lost
+            names = ", ".join(f"{t.task_spec.bpmn_id}（{activity_label(t)}）" for t in continuations)
+            outcome.outcome, outcome.reason = "refuse", (
+                f"案件在 {names} 完成后等待异步继续（camunda:asyncAfter），请待该作业执行后再迁移 / the case waits "
+                f"for the continuation after {names} (camunda:asyncAfter); migrate it once that job has run")
+            return outcome
         seq = self._rt.definitions.latest_seq(session)
         subs = self._rt.resolve_called(session, target, row.locality, seq)
         old_subs = row.subprocess_definitions

@@ -108,3 +108,30 @@ def test_without_an_interruption_the_continuation_still_goes_on_inside_the_scope
     eng, iid, _clock = _case()
     assert eng.run_due_jobs() == 1
     assert _open_tasks(eng, iid) == ["签发"]
+
+
+def test_a_case_waiting_for_its_continuation_is_refused_by_a_migration_naming_the_task_and_moves_after_the_job():
+    from engine.store.models import Definition
+    from .test_async_after import PROBE, RULE, _complete_check, _deploy
+    eng = _engine(_database(), [])
+    _deploy(eng, "user")
+    iid = _complete_check(eng)
+    v2 = PROBE.replace('name="归档"', 'name="归档（新版）"').format(user='camunda:asyncAfter="true" ', script="",
+                                                                rule="", service="")
+    eng.deploy("000000", [DefinitionFile("aa_probe.bpmn", v2), DefinitionFile("aa_rule.dmn", RULE)], "test", "v2")
+    with eng.runtime.reading() as s:
+        old, new = s.scalars(sa.select(Definition.id).where(Definition.key == "aa_probe")
+                             .order_by(Definition.version)).all()
+        state_before = s.get(Instance, iid).state
+
+    [refused] = eng.migrate_instances(old, new, {}, dry_run=False, actor="admin")
+    assert refused.outcome == "refuse" and "Task_check" in refused.reason and "asyncAfter" in refused.reason
+    with eng.runtime.reading() as s:
+        row = s.get(Instance, iid)
+        assert row.definition_id == old and row.state == state_before
+    assert _jobs(eng, iid) == [("continuation", "Task_check", "ready")]
+
+    assert eng.run_due_jobs() == 1                    # the old version's flows are taken, as the case was modelled
+    [moved] = eng.migrate_instances(old, new, {}, dry_run=False, actor="admin")
+    assert moved.outcome == "move", moved.reason
+    assert _open_tasks(eng, iid) == ["归档（新版）"]
