@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate, validates_schema, ValidationError
 
-from engine import case_queries, queries
+from engine import case_queries, progress_next, queries
 from engine.clock import SHANGHAI
 from engine.errors import EngineError
 from engine.store.models import Instance
@@ -79,6 +79,8 @@ class PublicNextOut(Ordered):
     what = fields.String()
     who = fields.String(allow_none=True)
     by = fields.String(allow_none=True)
+    text = fields.String(allow_none=True, metadata={"description": "the step in the model's own words (a task's "
+                         "progress_text, e.g. 请于2027-06-21到…办理), shown instead of who and by"})
 
 
 class PublicItem(Ordered):
@@ -176,14 +178,14 @@ def _result_text(item: dict, words: CaseWords) -> str | None:
     return None
 
 
-def _item_next(item: dict, tasks, words: CaseWords, running: bool) -> dict | None:
+def _item_next(item: dict, tasks, words: CaseWords, running: bool, texts: dict) -> dict | None:
     if not running or item["state"] not in ("pending", "in_progress"):
         return None
     english = words.language == "en"
     for t in tasks:
         if t.item == item["item"]:
             return {"what": t.name, "who": words.department(t.candidate_groups) or item["department_name"],
-                    "by": _day(t.due_at)}
+                    "by": _day(t.due_at), "text": None if english else texts.get(t.id)}
     if item["state"] == "pending":
         return {"what": "waits for the steps before it" if english else "待前序环节办结后办理",
                 "who": item["department_name"], "by": None}
@@ -198,18 +200,22 @@ def progress_view(session, eng, app, token_for_links: str) -> dict:
     words = CaseWords(settings)
     running = row.status == "running"
     tasks = case_queries.open_tasks_of(session, row.id)
+    texts = progress_next.task_texts(eng.runtime, session, row, tasks, eng.runtime.process_spec(session, row)) \
+        if running and tasks else {}
     items = []
     for item in joint_items(words, case_queries.items_of(session, row.id), row.status):
         items.append({"item": item["item"], "item_name": item["item_name"],
                       "department_name": item["department_name"], "state": item["state"],
                       "state_label": item["state_label"], "result_text": _result_text(item, words),
-                      "next": _item_next(item, tasks, words, running)})
+                      "next": _item_next(item, tasks, words, running, texts)})
     steps = []
     if running:
         jobs_subs = queries.instance_detail(session, row)
-        for step in queries.next_steps(eng.runtime, session, row, tasks, jobs_subs["jobs"], jobs_subs["subscriptions"]):
+        for step in queries.next_steps(eng.runtime, session, row, tasks, jobs_subs["jobs"], jobs_subs["subscriptions"],
+                                       texts):
             steps.append({"what": step["name"] or words.next_kind(step["type"]), "who": step["department"],
-                          "by": _day(step["due"])})
+                          "by": _day(step["due"]),
+                          "text": None if words.language == "en" else step.get("text")})
     public = settings.get("public") or {}
     notice = public.get("rights_notice")
     only_child = None

@@ -102,7 +102,8 @@ function result(r) {
       h('div', { class: 'muted' }, i.department_name || ''),
       i.result_text ? h('p', {}, h('span', { class: 'muted' }, `${t('progress.result')}：`), i.result_text) : null,
       i.next ? h('p', { class: 'next', testid: `progress-next-${i.item}` }, h('span', { class: 'muted' }, `${t('progress.next')}：`),
-        [i.next.what, i.next.who ? t('progress.who', { who: i.next.who }) : null, i.next.by ? t('progress.by', { date: formatDay(i.next.by) }) : null].filter(Boolean).join('，')) : null)))));
+        (i.next.text ? [i.next.what, i.next.text]   // the model's own words (an appointment: 请于…到…办理)
+          : [i.next.what, i.next.who ? t('progress.who', { who: i.next.who }) : null, i.next.by ? t('progress.by', { date: formatDay(i.next.by) }) : null]).filter(Boolean).join('，')) : null)))));
   if (r.certificate_url) {
     out.push(h('section', { class: 'card', testid: 'progress-certificate' }, h('h2', {}, t('progress.certificate')),
       h('a', { href: r.certificate_url, target: '_blank', rel: 'noopener' }, t('progress.certificateLink'))));
