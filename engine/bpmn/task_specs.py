@@ -6,6 +6,7 @@ from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 
 from ..dmn.errors import NoMatchingRule
@@ -27,6 +28,18 @@ class AsyncAfter:
             my_task.internal_data.pop(ASYNC_AFTER, None)
             return super()._on_complete(my_task)
         my_task.internal_data[ASYNC_AFTER] = "waiting"
+        _end_own_boundary_events(my_task)
+
+
+def _end_own_boundary_events(my_task) -> None:
+    """The activity has ended: the boundary events attached to it wait no longer (as in Camunda, where the
+    activity instance ends before its asyncAfter continuation), so a late timer or message cannot interrupt a task
+    already done while its continuation is pending."""
+    parent = my_task.parent
+    for sibling in (parent.children if parent is not None else []):
+        if sibling is not my_task and isinstance(sibling.task_spec, BoundaryEvent) \
+                and sibling.state == TaskState.WAITING:
+            sibling.cancel()
 
 
 def is_async_after(spec) -> bool:

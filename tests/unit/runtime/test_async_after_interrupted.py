@@ -135,3 +135,51 @@ def test_a_case_waiting_for_its_continuation_is_refused_by_a_migration_naming_th
     [moved] = eng.migrate_instances(old, new, {}, dry_run=False, actor="admin")
     assert moved.outcome == "move", moved.reason
     assert _open_tasks(eng, iid) == ["归档（新版）"]
+
+
+OWN_BOUNDARIES = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d_as" targetNamespace="http://retire.gov.cn/bpmn">
+  <bpmn:process id="as_probe" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Task_check" />
+    <bpmn:userTask id="Task_check" name="审核" camunda:candidateGroups="hrss" camunda:asyncAfter="true" />
+    <bpmn:boundaryEvent id="Event_withdrawn" attachedToRef="Task_check">
+      <bpmn:messageEventDefinition messageRef="Message_withdrawn" />
+    </bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="Event_late" attachedToRef="Task_check">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_check" targetRef="Task_sign" />
+    <bpmn:userTask id="Task_sign" name="签发" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Task_sign" targetRef="EndEvent_1" />
+    <bpmn:endEvent id="EndEvent_1" />
+    <bpmn:sequenceFlow id="f4" sourceRef="Event_late" targetRef="Task_escalate" />
+    <bpmn:userTask id="Task_escalate" name="超时督办" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f5" sourceRef="Task_escalate" targetRef="EndEvent_2" />
+    <bpmn:endEvent id="EndEvent_2" />
+    <bpmn:sequenceFlow id="f6" sourceRef="Event_withdrawn" targetRef="Task_refund" />
+    <bpmn:userTask id="Task_refund" name="退件" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f7" sourceRef="Task_refund" targetRef="EndEvent_3" />
+    <bpmn:endEvent id="EndEvent_3" />
+  </bpmn:process>
+  <bpmn:message id="Message_withdrawn" name="withdrawn" />
+</bpmn:definitions>
+"""
+
+
+def test_the_boundary_events_of_the_completed_task_itself_no_longer_interrupt_while_its_continuation_waits():
+    import pytest
+    from engine.errors import NotFound
+    clock = FakeClock(datetime(2026, 3, 2, 9))
+    eng = _engine(_database(), [], clock)
+    eng.deploy("000000", [DefinitionFile("as_probe.bpmn", OWN_BOUNDARIES)], "test", "probe")
+    iid = eng.start("as_probe", "000000", "bk-1", {}, "test")
+    with eng.runtime.reading() as s:
+        task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == iid, HumanTask.status == "open"))
+    eng.complete_task(task_id, {}, "clerk")
+    assert _jobs(eng, iid) == [("timer", "Event_late", "cancelled"), ("continuation", "Task_check", "ready")]
+    with pytest.raises(NotFound):                    # the activity has ended: its message boundary is gone
+        eng.deliver_message("withdrawn", "bk-1", {}, locality="000000")
+    clock.advance(hours=3)
+    assert eng.run_due_jobs() == 1
+    assert _open_tasks(eng, iid) == ["签发"]
