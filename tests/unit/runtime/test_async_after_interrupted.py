@@ -1,5 +1,6 @@
 """A case waiting for the continuation of a ``camunda:asyncAfter`` task can still be interrupted: a boundary timer or
-message on the scope around the task, or a cancel, moves the case on and the continuation never runs the old path."""
+message on the scope around the task, or a cancel, moves the case on and the continuation never runs the old path;
+the task's own boundary events end with the task; a case migration waits until the continuation has run."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,10 +9,31 @@ import sqlalchemy as sa
 
 from engine.clock import FakeClock
 from engine.definitions import DefinitionFile
-from engine.store.models import Instance
+from engine.store.models import HumanTask, Instance
 
 from .test_async_after import _database, _engine, _jobs, _open_tasks
-from engine.store.models import HumanTask
+
+# an interrupting timer (2 h) and message on {on}, and the paths they open: 超时督办, 退件
+_BOUNDARIES = """    <bpmn:boundaryEvent id="Event_late" attachedToRef="{on}">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="Event_withdrawn" attachedToRef="{on}">
+      <bpmn:messageEventDefinition messageRef="Message_withdrawn" />
+    </bpmn:boundaryEvent>
+"""
+_PATHS = """    <bpmn:sequenceFlow id="f4" sourceRef="Event_late" targetRef="Task_escalate" />
+    <bpmn:userTask id="Task_escalate" name="超时督办" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f5" sourceRef="Task_escalate" targetRef="EndEvent_2" />
+    <bpmn:endEvent id="EndEvent_2" />
+    <bpmn:sequenceFlow id="f6" sourceRef="Event_withdrawn" targetRef="Task_refund" />
+    <bpmn:userTask id="Task_refund" name="退件" camunda:candidateGroups="hrss" />
+    <bpmn:sequenceFlow id="f7" sourceRef="Task_refund" targetRef="EndEvent_3" />
+    <bpmn:endEvent id="EndEvent_3" />
+  </bpmn:process>
+  <bpmn:message id="Message_withdrawn" name="withdrawn" />
+</bpmn:definitions>
+"""
+
 
 SCOPED = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d_ai" targetNamespace="http://retire.gov.cn/bpmn">
@@ -27,28 +49,11 @@ SCOPED = """<?xml version="1.0" encoding="UTF-8"?>
       <bpmn:sequenceFlow id="s3" sourceRef="Task_sign" targetRef="Sub_end" />
       <bpmn:endEvent id="Sub_end" />
     </bpmn:subProcess>
-    <bpmn:boundaryEvent id="Event_late" attachedToRef="Sub_review">
-      <bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition>
-    </bpmn:boundaryEvent>
-    <bpmn:boundaryEvent id="Event_withdrawn" attachedToRef="Sub_review">
-      <bpmn:messageEventDefinition messageRef="Message_withdrawn" />
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="Sub_review" targetRef="Task_file" />
+""" + _BOUNDARIES.format(on="Sub_review") + """    <bpmn:sequenceFlow id="f2" sourceRef="Sub_review" targetRef="Task_file" />
     <bpmn:userTask id="Task_file" name="归档" camunda:candidateGroups="hrss" />
     <bpmn:sequenceFlow id="f3" sourceRef="Task_file" targetRef="EndEvent_1" />
     <bpmn:endEvent id="EndEvent_1" />
-    <bpmn:sequenceFlow id="f4" sourceRef="Event_late" targetRef="Task_escalate" />
-    <bpmn:userTask id="Task_escalate" name="超时督办" camunda:candidateGroups="hrss" />
-    <bpmn:sequenceFlow id="f5" sourceRef="Task_escalate" targetRef="EndEvent_2" />
-    <bpmn:endEvent id="EndEvent_2" />
-    <bpmn:sequenceFlow id="f6" sourceRef="Event_withdrawn" targetRef="Task_refund" />
-    <bpmn:userTask id="Task_refund" name="退件" camunda:candidateGroups="hrss" />
-    <bpmn:sequenceFlow id="f7" sourceRef="Task_refund" targetRef="EndEvent_3" />
-    <bpmn:endEvent id="EndEvent_3" />
-  </bpmn:process>
-  <bpmn:message id="Message_withdrawn" name="withdrawn" />
-</bpmn:definitions>
-"""
+""" + _PATHS
 
 
 def _case(clock=None):
@@ -143,28 +148,11 @@ OWN_BOUNDARIES = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:startEvent id="StartEvent_1" />
     <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Task_check" />
     <bpmn:userTask id="Task_check" name="审核" camunda:candidateGroups="hrss" camunda:asyncAfter="true" />
-    <bpmn:boundaryEvent id="Event_withdrawn" attachedToRef="Task_check">
-      <bpmn:messageEventDefinition messageRef="Message_withdrawn" />
-    </bpmn:boundaryEvent>
-    <bpmn:boundaryEvent id="Event_late" attachedToRef="Task_check">
-      <bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition>
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="Task_check" targetRef="Task_sign" />
+""" + _BOUNDARIES.format(on="Task_check") + """    <bpmn:sequenceFlow id="f2" sourceRef="Task_check" targetRef="Task_sign" />
     <bpmn:userTask id="Task_sign" name="签发" camunda:candidateGroups="hrss" />
     <bpmn:sequenceFlow id="f3" sourceRef="Task_sign" targetRef="EndEvent_1" />
     <bpmn:endEvent id="EndEvent_1" />
-    <bpmn:sequenceFlow id="f4" sourceRef="Event_late" targetRef="Task_escalate" />
-    <bpmn:userTask id="Task_escalate" name="超时督办" camunda:candidateGroups="hrss" />
-    <bpmn:sequenceFlow id="f5" sourceRef="Task_escalate" targetRef="EndEvent_2" />
-    <bpmn:endEvent id="EndEvent_2" />
-    <bpmn:sequenceFlow id="f6" sourceRef="Event_withdrawn" targetRef="Task_refund" />
-    <bpmn:userTask id="Task_refund" name="退件" camunda:candidateGroups="hrss" />
-    <bpmn:sequenceFlow id="f7" sourceRef="Task_refund" targetRef="EndEvent_3" />
-    <bpmn:endEvent id="EndEvent_3" />
-  </bpmn:process>
-  <bpmn:message id="Message_withdrawn" name="withdrawn" />
-</bpmn:definitions>
-"""
+""" + _PATHS
 
 
 def test_the_boundary_events_of_the_completed_task_itself_no_longer_interrupt_while_its_continuation_waits():
