@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pickle
 import logging
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from .mirror import Mirror, mirror_instance
 _HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
 
 log = logging.getLogger("retire.engine")
+
+LIVE_CASES = 256  # workflows kept restored between commands (see Runtime._take_live)
 
 
 class Runtime:
@@ -56,6 +60,10 @@ class Runtime:
         self._settings: dict[str, dict] = {}
         self._settings_pickled: dict[str, bytes] = {}
         self._called: dict[tuple, dict[str, int]] = {}
+        # {instance id: (state text, process spec, workflow)}: the workflow a save serialised, kept so the next
+        # load of the same stored text need not restore it again (restoring is most of a load's cost)
+        self._live: OrderedDict[str, tuple] = OrderedDict()
+        self._live_lock = threading.Lock()
 
     # ---- time and transactions ----------------------------------------------------------
     def now(self):
@@ -232,9 +240,29 @@ class Runtime:
             raise NotFound(f"no instance {instance_id}", field="id")
         pspec = self.process_spec(session, row)
         se = self.script_engine(session, row)
-        wf = self.serializer.loads(row.state, pspec.spec, pspec.subprocess_specs)
+        wf = self._take_live(row.id, row.state, pspec)
+        if wf is None:
+            wf = self.serializer.loads(row.state, pspec.spec, pspec.subprocess_specs)
         wf.script_engine = se
         return row, wf, pspec, se
+
+    def _take_live(self, instance_id: str, state: str, pspec):
+        """The workflow whose save wrote exactly ``state`` on the same specs, or None. It is taken out of the
+        cache, so only one command holds it; a command that fails after changing it never puts it back, and one
+        whose transaction rolls back leaves text the stored state no longer equals. Equal text is equal state:
+        restoring it would give the same workflow."""
+        with self._live_lock:
+            found = self._live.pop(instance_id, None)
+        if found is None or found[1] is not pspec or found[0] != state:
+            return None
+        return found[2]
+
+    def _keep_live(self, instance_id: str, state: str, pspec, wf) -> None:
+        with self._live_lock:
+            self._live[instance_id] = (state, pspec, wf)
+            self._live.move_to_end(instance_id)
+            while len(self._live) > LIVE_CASES:
+                self._live.popitem(last=False)
 
     def advance(self, session, row: Instance, wf, pspec, se, actor: str | None = None, *,
                 stored: Mirror | None = None) -> None:
@@ -286,6 +314,7 @@ class Runtime:
         mirror_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
                         failures=step.failures if step else None, history=rows)
         row.state = self.serializer.dumps(wf)
+        self._keep_live(row.id, row.state, pspec, wf)
         if history is None and rows:
             session.execute(HistoryEvent.__table__.insert(), rows)
 

@@ -88,6 +88,11 @@ class Jobs:
         """Jobs whose lease ran out (their worker died or hung): the lost run counts as an attempt; they are
         due again at once, or an incident after their last attempt. Each is noted in its case's history."""
         now = self._rt.now()
+        # almost every poll finds no expired lease: a plain read says so without the UPDATE (and, on SQLite,
+        # without taking the database's write lock); a lease cannot run out between the two statements unnoticed,
+        # the next poll hands it back
+        if session.execute(_any_expired_statement(), {"now": now}).first() is None:
+            return
         rows = session.execute(_expire_statement(self._rt.db.dialect.name == "postgresql"), {"now": now}).all()
         for r in rows:
             log.warning("job %s: lease expired (attempt %d of %d)%s", r.id, r.attempts, r.max_attempts,
@@ -370,6 +375,12 @@ def _claim_statement(postgresql: bool):
             .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
                        Job.activity_name, Job.payload, Job.due_at)
             .execution_options(synchronize_session=False))
+
+
+@functools.cache
+def _any_expired_statement():
+    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
+    return sa.select(Job.id).where(Job.status == "running", Job.lease_until < now).limit(1)
 
 
 @functools.cache
