@@ -274,20 +274,30 @@ class EngineRunner:
         self.size_uncounted("end", instance_id)
         return elapsed
 
+    def poll(self, instance_id: str) -> tuple[str, int, datetime | None]:
+        """One round of a driver: run the due jobs, then complete the case's open tasks. Returns (what happened,
+        jobs run, the case's next due time): "moved" (a task was completed), "done" (the case completed) or
+        "waiting" (due None: nothing left that would move it)."""
+        ran = self.eng.run_due_jobs()
+        if self.complete_open_tasks(instance_id):
+            return "moved", ran, None
+        with self.eng.runtime.reading() as s:
+            status = s.scalar(sa.select(Instance.status).where(Instance.id == instance_id))
+        if status != "running":
+            if status != "completed":
+                raise RuntimeError(f"instance {instance_id} ended {status}")
+            return "done", ran, None
+        return "waiting", ran, next_due(self.eng, instance_id)
+
     def drive(self, instance_id: str, finished=None) -> None:
-        eng, clock = self.eng, self.clock
+        clock = self.clock
         probed_timer = False
         for _ in range(100):
-            eng.run_due_jobs()
-            if self.complete_open_tasks(instance_id):
+            state, _ran, due = self.poll(instance_id)
+            if state == "moved":
                 continue
-            with eng.runtime.reading() as s:
-                status = s.scalar(sa.select(Instance.status).where(Instance.id == instance_id))
-            if status != "running":
-                if status != "completed":
-                    raise RuntimeError(f"instance {instance_id} ended {status}")
+            if state == "done":
                 return
-            due = next_due(eng, instance_id)
             if due is None:
                 raise RuntimeError(f"instance {instance_id} is stuck (no open task, no due job)")
             if not probed_timer:

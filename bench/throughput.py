@@ -63,18 +63,13 @@ class SharedRunner(R.EngineRunner):
     another process, or its next task is about to be opened by one, it waits a moment instead of spinning."""
 
     def drive(self, instance_id: str, finished=None) -> None:
-        eng, clock = self.eng, self.clock
+        clock = self.clock
         for _ in range(2000):
-            ran = eng.run_due_jobs()
-            if self.complete_open_tasks(instance_id):
+            state, ran, due = self.poll(instance_id)
+            if state == "moved":
                 continue
-            with eng.runtime.reading() as s:
-                status = s.scalar(sa.select(Instance.status).where(Instance.id == instance_id))
-            if status != "running":
-                if status != "completed":
-                    raise RuntimeError(f"instance {instance_id} ended {status}")
+            if state == "done":
                 return
-            due = R.next_due(eng, instance_id)
             if due is None or (due <= clock.now() and not ran):  # in another process's hands right now
                 time.sleep(0.003)
                 continue
