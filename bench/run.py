@@ -380,11 +380,11 @@ class HttpRunner(EngineRunner):
             out = r.get_json()
             if r.status_code < 400:
                 break
-            later = re.search(r"opens on (\d{4}-\d{2}-\d{2})|（(\d{4}-\d{2}-\d{2})起）|before (\d{4}-\d{2})",
+            later = re.search(r"opens on (\d{4}-\d{2}-\d{2})|（(\d{4}-\d{2}-\d{2})起）|before (\d{4}-\d{2})|(\d{4}-\d{2})前不受理",
                               str(out)) if r.status_code == 422 else None  # the message is Chinese by default
             if later is None:
                 raise RuntimeError(f"POST /api/applications: {r.status_code} {out}")
-            day = later.group(1) or later.group(2) or later.group(3) + "-01"
+            day = later.group(1) or later.group(2) or (later.group(3) or later.group(4)) + "-01"
             self.clock.set(max(self.clock.now(), datetime.combine(date.fromisoformat(day), t0.time())
                                .replace(tzinfo=SHANGHAI)))
         else:
