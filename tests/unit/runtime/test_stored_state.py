@@ -94,3 +94,32 @@ def test_a_state_stored_in_spiffworkflows_full_form_restores_to_the_same_case_an
         assert restored.is_completed()
         end = restored.get_tasks(spec_name="EndEvent_1")[0]
         assert end.data["checked_by"] == "王建" and end.data["name"] == "汪春凤"
+
+
+def test_the_compact_state_is_what_spiffworkflows_converter_writes_less_the_per_task_defaults():
+    from engine.bpmn.serializer import _compact, _trees
+
+    serializer = StateSerializer()
+    for wf in _case_at_review()[1], _case_at_start():
+        full = _full_form(serializer, wf)
+        for tree in _trees(full):
+            for task_id, task in tree["tasks"].items():
+                _compact(task_id, task)
+        assert json.loads(serializer.dumps(wf)) == full
+
+
+def test_a_task_whose_data_lost_a_variable_keeps_the_deletion_in_its_compact_form():
+    serializer = StateSerializer()
+    pspec, wf = _case_at_review()
+    review = next(t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == "Task_review")
+    del review.data["pension"]
+    restored = serializer.loads(serializer.dumps(wf), pspec.spec, pspec.subprocess_specs)
+    again = next(t for t in restored.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == "Task_review")
+    assert "pension" not in again.data and again.data["name"] == "汪春凤"
+    assert _full_form(serializer, restored) == _full_form(serializer, wf)
+
+
+def _case_at_start():
+    pspec = parse_process("state_probe", [("state_probe.bpmn", PROBE)])
+    return BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=CaseScriptEngine(decide=lambda *_a: {},
+                                                                                              functions={}))
