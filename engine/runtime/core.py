@@ -1,6 +1,7 @@
 """The runtime context the Engine's collaborators share (see engine/__init__.py for the façade)."""
 from __future__ import annotations
 
+import functools
 import pickle
 import logging
 import threading
@@ -308,15 +309,66 @@ class Runtime:
         The case's history rows of this save (the step's, the mirror's) go in one executemany at the end, or
         into ``history`` when given (a caller saving several cases in one transaction inserts them once)."""
         records = step.records if step else []
-        session.add_all([r for r in records if not isinstance(r, HistoryEvent)])
         rows = history if history is not None else []
-        rows.extend({c: getattr(e, c) for c in _HISTORY_COLUMNS} for e in records if isinstance(e, HistoryEvent))
+        rows.extend(_history_row(e) for e in _taken_history(session, row.id))
+        session.add_all([r for r in records if not isinstance(r, HistoryEvent)])
+        rows.extend(_history_row(e) for e in records if isinstance(e, HistoryEvent))
         mirror_instance(self, session, row, wf, pspec, se, self.now(), actor, stored=stored,
                         failures=step.failures if step else None, history=rows)
         row.state = self.serializer.dumps(wf)
         self._keep_live(row.id, row.state, pspec, wf)
-        if history is None and rows:
-            session.execute(HistoryEvent.__table__.insert(), rows)
+        if history is None:
+            if rows:
+                session.connection().execute(_HISTORY_INSERT, rows)
+            _write_case(session, row)
+
+
+_HISTORY_INSERT = HistoryEvent.__table__.insert()
+
+
+def _taken_history(session, instance_id: str) -> list[HistoryEvent]:
+    """The case's history rows the caller added to the session for this save, taken out of it (in the order
+    added), so that they go in the save's one executemany instead of one ORM insert each."""
+    taken = sorted((e for e in session.new if isinstance(e, HistoryEvent) and e.instance_id == instance_id),
+                   key=lambda e: sa.inspect(e).insert_order)
+    for e in taken:
+        session.expunge(e)
+    return taken
+
+
+def _history_row(e: HistoryEvent) -> dict:
+    row = {c: getattr(e, c) for c in _HISTORY_COLUMNS}
+    if row["details"] is None and "details" not in vars(e):
+        row["details"] = {}  # the column's default, as the ORM's insert would give it
+    return row
+
+
+def _write_case(session, row: Instance) -> None:
+    """Write what changed of the case's row as the ORM's flush would — one UPDATE compare-and-set on its version
+    (another transaction that changed the case meanwhile: StaleDataError, hence Conflict) — without the
+    unit of work, and leave the row clean in the session. A row not yet inserted is left to the ORM."""
+    state = sa.inspect(row)
+    if not state.persistent:
+        return
+    values = state.dict
+    changed = {key: values[key] for key, before in state.committed_state.items()
+               if key in values and values[key] != before}
+    if changed:
+        version = row.version
+        result = session.connection().execute(_case_update(tuple(sorted(changed))),
+                                              {**changed, "b_id": row.id, "b_version": version})
+        if result.rowcount != 1:
+            raise StaleDataError(f"UPDATE statement on table 'instances' expected to update 1 row(s); "
+                                 f"{result.rowcount} were matched.")
+        values["version"] = version + 1
+    state._commit_all(values, session.identity_map)  # as the ORM marks a row it flushed
+
+
+@functools.cache
+def _case_update(columns: tuple[str, ...]):
+    t = Instance.__table__
+    return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.version == sa.bindparam("b_version"))
+            .values(**{c: sa.bindparam(c) for c in columns}, version=t.c.version + 1))
 
 
 def _process_failed(exc) -> ProcessFailed:

@@ -26,6 +26,7 @@ from .service_tasks import apply_failure, incident_event
 from ..store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
+_HISTORY_INSERT = HistoryEvent.__table__.insert()
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
                   "requested_retirement_month", "period", "quarter", "declaration_due", "declaration_late")
 # what an officer records on the paper 信息采集表 (materials received, joint items asked for): kept on the completed
@@ -75,6 +76,34 @@ def _event_definition(task):
 
 def activity_label(task) -> str:
     return getattr(task.task_spec, "bpmn_name", None) or getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def _scan(wf, pspec):
+    """One walk over the workflow's tasks → (human, external, timers, messages, continuations, items): what
+    ``waiting_states`` and ``observe_items`` give, each task looked at once."""
+    human, external, timers, messages, continuations = [], [], [], [], []
+    item_specs = pspec.item_specs
+    observed: dict[str, tuple[str, object]] = {}
+    for t in all_tasks(wf):
+        state = t.state
+        if state == TaskState.COMPLETED:
+            if waits_after(t):
+                continuations.append(t)
+        elif state == TaskState.READY and t.task_spec.manual:
+            human.append(t)
+        elif state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
+            external.append(t)
+        elif state == TaskState.WAITING:
+            ed = _event_definition(t)
+            if isinstance(ed, TimerEventDefinition):
+                timers.append(t)
+            elif isinstance(ed, MessageEventDefinition):
+                messages.append(t)
+        if item_specs:
+            props = item_specs.get(t.task_spec.name)
+            if props:
+                _observe(observed, props, t)
+    return human, external, timers, messages, continuations, observed
 
 
 def waiting_states(wf, continuations: list | None = None):
@@ -133,9 +162,8 @@ class Mirror:
 
 def mirror_of(wf, pspec) -> Mirror:
     """The Mirror of ``wf``: take it right after restoring a state, before changing the workflow."""
-    continuations: list = []
-    human, external, timers, messages = waiting_states(wf, continuations)
-    return _mirror(human, messages, observe_items(wf, pspec), _wanted_jobs(external, timers, continuations))
+    human, external, timers, messages, continuations, items = _scan(wf, pspec)
+    return _mirror(human, messages, items, _wanted_jobs(external, timers, continuations))
 
 
 def _mirror(human, messages, observed_items: dict, wanted_jobs: dict) -> Mirror:
@@ -154,10 +182,8 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     restored from), only the difference is written, with nothing read; without it, the stored rows are read
     and compared (a migration). ``history``: where the case's "completed" row goes (the caller inserts it);
     None inserts it here."""
-    continuations: list = []
-    human, external, timers, messages = waiting_states(wf, continuations)
+    human, external, timers, messages, continuations, current_items = _scan(wf, pspec)
     new = stored is not None and stored.new
-    current_items = observe_items(wf, pspec)
     wanted_jobs = _wanted_jobs(external, timers, continuations)
     current = _mirror(human, messages, current_items, wanted_jobs)
     if stored is None:
@@ -183,7 +209,7 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
         done = {"instance_id": row.id, "at": now, "kind": "completed", "activity_id": None, "activity_name": None,
                 "actor": actor, "details": {}}
         if history is None:
-            session.execute(HistoryEvent.__table__.insert(), [done])
+            session.connection().execute(_HISTORY_INSERT, [done])
         else:
             history.append(done)
 
@@ -202,27 +228,39 @@ def _mirror_human_tasks(engine, session, row, ready, script_engine, now, stored:
                         nothing_stored=False):
     """Open a row (and its group rows) for every newly ready human task, cancel the rows of tasks no longer
     ready. ``stored``: the ids of the open rows (None: read them)."""
-    if stored is None:
+    known = stored is not None
+    if not known:
         stored = frozenset(session.scalars(sa.select(HumanTask.id).where(
             HumanTask.instance_id == row.id, HumanTask.status == "open")))
     wanted = {str(t.id): t for t in ready}
     opened = [_human_task(engine, row, t, task_id, script_engine, now)
               for task_id, t in wanted.items() if task_id not in stored]
-    if opened:
-        session.execute(HumanTask.__table__.insert(), [_columns(HumanTask, t) for t in opened])
-        groups = [{"task_id": t.id, "group": g} for t in opened for g in t.candidate_groups]
-        if groups:
-            session.execute(HumanTaskGroup.__table__.insert(), groups)
-    mirror_inbox(session, row.id, wanted, opened, nothing_stored=nothing_stored)
     gone = sorted(stored - set(wanted))
+    conn = session.connection()
+    if opened:
+        conn.execute(_HUMAN_TASK_INSERT, opened)
+        groups = [{"task_id": t["id"], "group": g} for t in opened for g in t["candidate_groups"]]
+        if groups:
+            conn.execute(_HUMAN_TASK_GROUP_INSERT, groups)
+    # with the stored ids known, the case's inbox rows are those of the tasks in ``stored`` (mirror_inbox)
+    mirror_inbox(session, row.id, wanted, opened, nothing_stored=nothing_stored, closed=gone if known else None)
     if gone:
-        session.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.status == "open")
-                        .values(status="cancelled", completed_at=now)
-                        .execution_options(synchronize_session=False))
+        conn.execute(_human_tasks_cancel(), [{"b_id": task_id, "completed_at": now} for task_id in gone])
 
 
-def _human_task(engine, row, t, task_id: str, script_engine, now) -> HumanTask:
-    """The row of a newly ready human task (not added to the session: it is inserted as a plain row)."""
+_HUMAN_TASK_INSERT = HumanTask.__table__.insert()
+_HUMAN_TASK_GROUP_INSERT = HumanTaskGroup.__table__.insert()
+
+
+@functools.cache
+def _human_tasks_cancel():
+    t = HumanTask.__table__
+    return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.status == _constant("open"))
+            .values(status=_constant("cancelled"), completed_at=sa.bindparam("completed_at")))
+
+
+def _human_task(engine, row, t, task_id: str, script_engine, now) -> dict:
+    """The row (its columns) of a newly ready human task."""
     ext = t.task_spec.extensions or {}
     groups = list(dict.fromkeys(g.strip() for g in (ext.get("candidateGroups") or "").split(",") if g.strip()))
     if not groups and t.task_spec.lane:
@@ -237,17 +275,14 @@ def _human_task(engine, row, t, task_id: str, script_engine, now) -> HumanTask:
                                 f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
         provisional = bool(getattr(value, "provisional", False)) or (
             due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
-    return HumanTask(
-        id=task_id, instance_id=row.id, process_key=row.process_key, activity_id=t.task_spec.bpmn_id,
-        name=activity_label(t), business_key=row.business_key, locality=row.locality,
-        locality_path=row.locality_path, candidate_groups=groups, form_ref=ext.get("formRef"), due_at=due,
-        due_provisional=provisional, assignee=None,
-        status="open", item=(ext.get("properties") or {}).get("item"), created_at=now, completed_at=None,
-        completed_by=None, summary=jsonable({k: t.data[k] for k in SUMMARY_FIELDS if k in t.data}))
-
-
-def _columns(model, obj) -> dict:
-    return {c.key: getattr(obj, c.key) for c in model.__table__.columns if c.key in obj.__dict__}
+    return {
+        "id": task_id, "instance_id": row.id, "process_key": row.process_key, "activity_id": t.task_spec.bpmn_id,
+        "name": activity_label(t), "business_key": row.business_key, "locality": row.locality,
+        "locality_path": row.locality_path, "candidate_groups": groups, "form_ref": ext.get("formRef"),
+        "due_at": due, "due_provisional": provisional, "assignee": None, "status": "open",
+        "item": (ext.get("properties") or {}).get("item"), "summary": jsonable({k: t.data[k] for k in SUMMARY_FIELDS
+                                                                               if k in t.data}),
+        "created_at": now, "completed_at": None, "completed_by": None}
 
 
 def _wanted_jobs(external, timers, continuations=()) -> dict:
@@ -289,30 +324,38 @@ def _mirror_jobs(session, row, wanted: dict, stored: frozenset | None, now, fail
     failed = [r for r in rows if r["task_id"] in failures]
     for r in failed:
         apply_failure(r, failures[r["task_id"]], now)
+    conn = session.connection()
     if rows:
-        _upsert_jobs(session, [r for r in rows if r["task_id"] not in failures])
+        _upsert_jobs(conn, [r for r in rows if r["task_id"] not in failures])
         for r in failed:  # an incident's history names the job: one row at a time, with its id
-            job_id = _upsert_jobs(session, [r], returning=True)
+            job_id = _upsert_jobs(conn, [r], returning=True)
             if r["status"] == "incident":
-                session.execute(HistoryEvent.__table__.insert(), [incident_event(r, job_id, failures[r["task_id"]], now)])
+                conn.execute(_HISTORY_INSERT, [incident_event(r, job_id, failures[r["task_id"]], now)])
     gone = [key for key in stored_keys if key not in wanted]
     if gone:
-        session.execute(sa.update(Job).where(
-            Job.instance_id == row.id, Job.status.in_(OPEN_JOB_STATES),
-            sa.or_(*[sa.and_(Job.task_id == task_id, Job.kind == kind) for task_id, kind in gone]))
-            .values(status="cancelled", updated_at=now, lease_owner=None, lease_until=None)
-            .execution_options(synchronize_session=False))
+        conn.execute(_jobs_cancel(), [{"b_instance_id": row.id, "b_task_id": task_id, "b_kind": kind,
+                                       "updated_at": now} for task_id, kind in gone])
 
 
-def _upsert_jobs(session, rows: list[dict], returning: bool = False):
+@functools.cache
+def _jobs_cancel():
+    """Cancel the open job of one (instance, task, kind): run as executemany, one parameter set per job."""
+    t = Job.__table__
+    return (t.update().where(t.c.instance_id == sa.bindparam("b_instance_id"), _one_of(t.c.status, OPEN_JOB_STATES),
+                             t.c.task_id == sa.bindparam("b_task_id"), t.c.kind == sa.bindparam("b_kind"))
+            .values(status=_constant("cancelled"), updated_at=sa.bindparam("updated_at"), lease_owner=None,
+                    lease_until=None))
+
+
+def _upsert_jobs(conn, rows: list[dict], returning: bool = False):
     """Insert job rows; a row of the same (instance, task, kind) already there is reopened when closed (its
     due time set again), or, when open, keeps its state and takes the timer's due time."""
     if not rows:
         return None
-    stmt = _job_upsert(session.get_bind().dialect.name)
+    stmt = _job_upsert(conn.dialect.name)
     if returning:
-        return session.execute(stmt.returning(Job.__table__.c.id), rows[0]).scalar_one()
-    session.execute(stmt, rows)
+        return conn.execute(stmt.returning(Job.__table__.c.id), rows[0]).scalar_one()
+    conn.execute(stmt, rows)
     return None
 
 
@@ -343,14 +386,25 @@ def _one_of(column, values) -> sa.ColumnElement:
 def _mirror_subscriptions(session, row, waiting, stored: frozenset, now):
     wanted = set(_subscription_keys(waiting))
     added = wanted - stored
+    conn = session.connection()
     if added:
-        session.execute(Subscription.__table__.insert(), [
+        conn.execute(_SUBSCRIPTION_INSERT, [
             {"instance_id": row.id, "task_id": task_id, "message_name": name, "business_key": row.business_key,
              "locality_path": row.locality_path, "created_at": now} for task_id, name in sorted(added)])
-    for task_id, name in sorted(stored - wanted):
-        session.execute(sa.delete(Subscription).where(
-            Subscription.instance_id == row.id, Subscription.task_id == task_id, Subscription.message_name == name)
-            .execution_options(synchronize_session=False))
+    gone = sorted(stored - wanted)
+    if gone:
+        conn.execute(_subscription_delete(), [{"b_instance_id": row.id, "b_task_id": task_id, "b_name": name}
+                                              for task_id, name in gone])
+
+
+_SUBSCRIPTION_INSERT = Subscription.__table__.insert()
+
+
+@functools.cache
+def _subscription_delete():
+    t = Subscription.__table__
+    return t.delete().where(t.c.instance_id == sa.bindparam("b_instance_id"), t.c.task_id == sa.bindparam("b_task_id"),
+                            t.c.message_name == sa.bindparam("b_name"))
 
 
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
@@ -363,19 +417,23 @@ def observe_items(wf, pspec) -> dict[str, tuple[str, object]]:
         return observed
     for t in all_tasks(wf):
         props = pspec.item_specs.get(t.task_spec.name)
-        if not props:
-            continue
-        code = props["item"]
-        if t.state & _ACTIVE:
-            state = "in_progress"
-        elif t.state == TaskState.COMPLETED:
-            state = props.get("item_state") or "done"
-        else:
-            continue
-        previous = observed.get(code)
-        if previous is None or _rank(state) >= _rank(previous[0]):
-            observed[code] = (state, t)
+        if props:
+            _observe(observed, props, t)
     return observed
+
+
+def _observe(observed: dict, props: dict, t) -> None:
+    """Take the item state task ``t`` shows (``props``: its item properties) into ``observed``."""
+    if t.state & _ACTIVE:
+        state = "in_progress"
+    elif t.state == TaskState.COMPLETED:
+        state = props.get("item_state") or "done"
+    else:
+        return
+    code = props["item"]
+    previous = observed.get(code)
+    if previous is None or _rank(state) >= _rank(previous[0]):
+        observed[code] = (state, t)
 
 
 def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now):
@@ -397,7 +455,8 @@ def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now
                      "locality_path": row.locality_path, "state": state, "result": result, "started_at": now,
                      "completed_at": now if final else None})
     if rows:
-        session.execute(_item_upsert(session.get_bind().dialect.name), rows)
+        conn = session.connection()
+        conn.execute(_item_upsert(conn.dialect.name), rows)
 
 
 @functools.cache
