@@ -7,7 +7,7 @@ workflows.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
@@ -78,32 +78,53 @@ def activity_label(task) -> str:
     return getattr(task.task_spec, "bpmn_name", None) or getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
 
 
-def _scan(wf, pspec):
-    """One walk over the workflow's tasks → (human, external, timers, messages, continuations, items): what
-    ``waiting_states`` and ``observe_items`` give, each task looked at once."""
-    human, external, timers, messages, continuations = [], [], [], [], []
+@dataclass
+class _Scan:
+    """What one walk over a workflow's tasks finds: the tasks it waits in (as ``waiting_states``), the tasks
+    completed at a ``camunda:asyncAfter`` boundary, the items (as ``observe_items``), and whether a task of the
+    main process is unfinished (its tasks are exactly those of its task tree, which ``is_completed`` walks)."""
+    human: list = field(default_factory=list)
+    external: list = field(default_factory=list)
+    timers: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+    continuations: list = field(default_factory=list)
+    items: dict = field(default_factory=dict)
+    unfinished: bool = False
+
+    def is_completed(self, wf) -> bool:
+        """``wf.is_completed()``, without its walk while a task of the main process is unfinished."""
+        return wf.completed or (not self.unfinished and wf.is_completed())
+
+
+def _scan(wf, pspec) -> _Scan:
+    found = _Scan()
     item_specs = pspec.item_specs
-    observed: dict[str, tuple[str, object]] = {}
+    main = wf.tasks
     for t in all_tasks(wf):
         state = t.state
+        if state & _NOT_FINISHED and not found.unfinished and t.workflow.tasks is main:
+            found.unfinished = True
         if state == TaskState.COMPLETED:
             if waits_after(t):
-                continuations.append(t)
+                found.continuations.append(t)
         elif state == TaskState.READY and t.task_spec.manual:
-            human.append(t)
+            found.human.append(t)
         elif state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
-            external.append(t)
+            found.external.append(t)
         elif state == TaskState.WAITING:
             ed = _event_definition(t)
             if isinstance(ed, TimerEventDefinition):
-                timers.append(t)
+                found.timers.append(t)
             elif isinstance(ed, MessageEventDefinition):
-                messages.append(t)
+                found.messages.append(t)
         if item_specs:
             props = item_specs.get(t.task_spec.name)
             if props:
-                _observe(observed, props, t)
-    return human, external, timers, messages, continuations, observed
+                _observe(found.items, props, t)
+    return found
+
+
+_NOT_FINISHED = TaskState.NOT_FINISHED_MASK
 
 
 def waiting_states(wf, continuations: list | None = None):
@@ -162,8 +183,9 @@ class Mirror:
 
 def mirror_of(wf, pspec) -> Mirror:
     """The Mirror of ``wf``: take it right after restoring a state, before changing the workflow."""
-    human, external, timers, messages, continuations, items = _scan(wf, pspec)
-    return _mirror(human, messages, items, _wanted_jobs(external, timers, continuations))
+    found = _scan(wf, pspec)
+    return _mirror(found.human, found.messages, found.items,
+                   _wanted_jobs(found.external, found.timers, found.continuations))
 
 
 def _mirror(human, messages, observed_items: dict, wanted_jobs: dict) -> Mirror:
@@ -182,7 +204,10 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     restored from), only the difference is written, with nothing read; without it, the stored rows are read
     and compared (a migration). ``history``: where the case's "completed" row goes (the caller inserts it);
     None inserts it here."""
-    human, external, timers, messages, continuations, current_items = _scan(wf, pspec)
+    found = _scan(wf, pspec)
+    human, external, timers, messages, continuations = (found.human, found.external, found.timers, found.messages,
+                                                        found.continuations)
+    current_items = found.items
     new = stored is not None and stored.new
     wanted_jobs = _wanted_jobs(external, timers, continuations)
     current = _mirror(human, messages, current_items, wanted_jobs)
@@ -203,7 +228,7 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     if waiting_in != row.waiting_in:
         row.waiting_in = waiting_in
     row.updated_at = now
-    if wf.is_completed() and row.status == "running":
+    if found.is_completed(wf) and row.status == "running":
         row.status = "completed"
         row.ended_at = now
         done = {"instance_id": row.id, "at": now, "kind": "completed", "activity_id": None, "activity_name": None,
