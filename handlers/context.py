@@ -1,9 +1,11 @@
 """What the engine hands a service-task handler: the case, its variables, the ports and a clock."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 
 class HandlerError(Exception):
@@ -46,3 +48,53 @@ class HandlerContext:
         """Ask the engine to deliver a BPMN message after this job commits."""
         self.outgoing_messages.append({"name": name, "business_key": business_key,
                                        "payload": payload or {}, "locality": locality or self.locality})
+
+
+# ---- the command's connection ----------------------------------------------------------------------------
+# A handler the engine calls inline runs inside a command's transaction. Ports that keep their records in the
+# same database (the embedded ledger) write through that transaction's connection instead of opening their own:
+# their rows commit or roll back with the case, and a command costs no extra connections or commits. A handler
+# called by a job runs outside any transaction: then nothing is set and the ports use their own transactions.
+
+@dataclass
+class _CommandConnection:
+    connection: Any
+    savepoint: Any = None
+
+
+_COMMAND: ContextVar[_CommandConnection | None] = ContextVar("retire_command_connection", default=None)
+
+
+@contextmanager
+def inside_command(connection) -> Iterator[None]:
+    """Run a handler inside the engine command whose database connection is ``connection`` (a SQLAlchemy
+    Connection in a transaction the command commits).
+
+    On PostgreSQL an error aborts the whole transaction, so the first port that uses the connection opens a
+    savepoint: a handler that fails leaves nothing written and the command goes on (its task becomes a job).
+    On SQLite a failed statement leaves the transaction usable and no savepoint is taken (the driver's
+    SAVEPOINT outside a begun transaction would commit on release)."""
+    shared = _CommandConnection(connection)
+    token = _COMMAND.set(shared)
+    try:
+        yield
+    except BaseException:
+        if shared.savepoint is not None and shared.savepoint.is_active:
+            shared.savepoint.rollback()
+        raise
+    else:
+        if shared.savepoint is not None and shared.savepoint.is_active:
+            shared.savepoint.commit()
+    finally:
+        _COMMAND.reset(token)
+
+
+def command_connection(db) -> Any | None:
+    """The connection of the engine command the current handler runs in, when it is a connection to ``db``
+    (a SQLAlchemy Engine); None outside a command or for another database."""
+    shared = _COMMAND.get()
+    if shared is None or shared.connection.engine is not db:
+        return None
+    if shared.savepoint is None and shared.connection.dialect.name != "sqlite":
+        shared.savepoint = shared.connection.begin_nested()
+    return shared.connection
