@@ -28,9 +28,9 @@ class LedgerRoster(ports.Roster):
 
     def in_locality(self, prefix):
         query = (sa.select(persons).where(persons.c.locality.startswith(prefix, autoescape=True))
-                 .order_by(persons.c.id_number))
-        with connect(self.db) as conn:
-            for row in conn.execution_options(yield_per=1000).execute(query).mappings():
+                 .order_by(persons.c.id_number).execution_options(yield_per=1000))
+        with connect(self.db) as conn:  # the option on the statement: the connection may be the command's
+            for row in conn.execute(query).mappings():
                 yield dict(row)
 
     def correct_phone(self, id_number, phone, changed_by, changed_at, how, idempotency_key):
