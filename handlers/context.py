@@ -70,8 +70,9 @@ def inside_command(connection) -> Iterator[None]:
     """Run a handler inside the engine command whose database connection is ``connection`` (a SQLAlchemy
     Connection in a transaction the command commits).
 
-    On PostgreSQL an error aborts the whole transaction, so the first port that uses the connection opens a
-    savepoint: a handler that fails leaves nothing written and the command goes on (its task becomes a job).
+    On PostgreSQL an error aborts the whole transaction, so the first port that writes through the connection
+    opens a savepoint: a handler whose write fails (a value the table refuses) leaves nothing written and the
+    command goes on (its task becomes a job). Reads take none: they fail only with the connection itself.
     On SQLite a failed statement leaves the transaction usable and no savepoint is taken (the driver's
     SAVEPOINT outside a begun transaction would commit on release)."""
     shared = _CommandConnection(connection)
@@ -89,12 +90,13 @@ def inside_command(connection) -> Iterator[None]:
         _COMMAND.reset(token)
 
 
-def command_connection(db) -> Any | None:
+def command_connection(db, *, write: bool) -> Any | None:
     """The connection of the engine command the current handler runs in, when it is a connection to ``db``
-    (a SQLAlchemy Engine); None outside a command or for another database."""
+    (a SQLAlchemy Engine); None outside a command or for another database. ``write``: the caller is about to
+    write (see ``inside_command``)."""
     shared = _COMMAND.get()
     if shared is None or shared.connection.engine is not db:
         return None
-    if shared.savepoint is None and shared.connection.dialect.name != "sqlite":
+    if write and shared.savepoint is None and shared.connection.dialect.name != "sqlite":
         shared.savepoint = shared.connection.begin_nested()
     return shared.connection

@@ -14,7 +14,7 @@ from ..context import command_connection
 @contextmanager
 def begin(db: sa.Engine) -> Iterator[sa.Connection]:
     """A connection in a transaction for a write: the command's (it commits with the case), or a new one."""
-    shared = command_connection(db)
+    shared = command_connection(db, write=True)
     if shared is not None:
         yield shared
         return
@@ -25,7 +25,7 @@ def begin(db: sa.Engine) -> Iterator[sa.Connection]:
 @contextmanager
 def connect(db: sa.Engine) -> Iterator[sa.Connection]:
     """A connection for a read: the command's (it sees the rows the command wrote), or a new one."""
-    shared = command_connection(db)
+    shared = command_connection(db, write=False)
     if shared is not None:
         yield shared
         return

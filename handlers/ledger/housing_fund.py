@@ -12,7 +12,7 @@ from .schema import housing_fund_accounts as accounts
 from .schema import housing_fund_withdrawals as withdrawals
 
 _SEAL = accounts.update().where((accounts.c.account_no == sa.bindparam("account")) & (accounts.c.status == "open")) \
-    .values(status="sealed", sealed_on=sa.bindparam("on"))
+    .values(status="sealed", sealed_on=sa.bindparam("on")).returning(*accounts.c)
 _ACCOUNT_FOR_UPDATE = sa.select(accounts).where(accounts.c.account_no == sa.bindparam("account")).with_for_update()
 _CLOSE = accounts.update().where(accounts.c.account_no == sa.bindparam("account")) \
     .values(balance=0, status="closed", closed_on=sa.bindparam("on"), sealed_on=sa.bindparam("sealed"))
@@ -28,8 +28,8 @@ class LedgerHousingFund(ports.HousingFund):
 
     def seal(self, account_no, on, idempotency_key):
         with begin(self.db) as conn:
-            conn.execute(_SEAL, {"account": account_no, "on": on})
-            row = find(conn, accounts, {"account_no": account_no})
+            row = conn.execute(_SEAL, {"account": account_no, "on": on}).mappings().first()
+            row = dict(row) if row is not None else find(conn, accounts, {"account_no": account_no})
         if row is None:
             raise BusinessRuleViolation("unknown_account", "no such housing-fund account")
         return row

@@ -16,7 +16,8 @@ _ADD_MONTHS = medical_accounts.update().where(_MONTHS.id_number == sa.bindparam(
 _UNDO_TOP_UP = medical_top_ups.delete().where(medical_top_ups.c.idempotency_key == sa.bindparam("key"))
 _SWITCH = medical_accounts.update() \
     .where((_MONTHS.id_number == sa.bindparam("id")) & (_MONTHS.status != "retiree")) \
-    .values(status="retiree", retiree_since=sa.bindparam("since"))
+    .values(status="retiree", retiree_since=sa.bindparam("since")).returning(_MONTHS.retiree_since)
+_RETIREE_SINCE = sa.select(_MONTHS.retiree_since).where(_MONTHS.id_number == sa.bindparam("id"))
 
 
 class LedgerMedical(ports.Medical):
@@ -49,8 +50,8 @@ class LedgerMedical(ports.Medical):
 
     def switch_to_retiree(self, id_number, since, idempotency_key):
         with begin(self.db) as conn:
-            conn.execute(_SWITCH, {"id": id_number, "since": since})
-            row = find(conn, medical_accounts, {"id_number": id_number})
+            row = conn.execute(_SWITCH, {"id": id_number, "since": since}).first() \
+                or conn.execute(_RETIREE_SINCE, {"id": id_number}).first()   # a retiree already
         if row is None:
             raise BusinessRuleViolation("no_medical_account", "no medical account to switch")
-        return {"id_number": id_number, "since": row["retiree_since"]}
+        return {"id_number": id_number, "since": row.retiree_since}
