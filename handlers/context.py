@@ -1,6 +1,7 @@
 """What the engine hands a service-task handler: the case, its variables, the ports and a clock."""
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,12 +21,54 @@ class BusinessRuleViolation(HandlerError):
         self.code = code
 
 
+def _read_only(*_args, **_kwargs):
+    raise TypeError("the locality's settings are shared and read-only: copy what you change (dict(...), list(...))")
+
+
+class ReadOnlyDict(dict):
+    """A dict that refuses every change; copies of it (dict(), copy, deepcopy, pickle) are plain dicts."""
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+class ReadOnlyList(list):
+    """A list that refuses every change; copies of it are plain lists."""
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = extend = insert = pop = remove = clear = sort = \
+        reverse = _read_only
+
+    def __copy__(self):
+        return list(self)
+
+    def __deepcopy__(self, memo):
+        return [copy.deepcopy(v, memo) for v in self]
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+
+def read_only(value):
+    """A read-only deep copy of plain data (dicts and lists; anything else is kept as it is)."""
+    if isinstance(value, dict):
+        return ReadOnlyDict((k, read_only(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return ReadOnlyList(read_only(v) for v in value)
+    return value
+
+
 @dataclass
 class HandlerContext:
     """One call of one service task.
 
     ``variables`` are the process variables when the task started (a copy: change nothing in place,
-    return what changed). ``idempotency_key`` is stable for (instance, task): a second run of the same
+    return what changed). ``settings`` are the locality's, shared by every call and read-only (``read_only``). ``idempotency_key`` is stable for (instance, task): a second run of the same
     job after a lease expiry must return the same result and change nothing twice.
     """
 

@@ -52,7 +52,7 @@ def call_handler(engine, session, row, task, script_engine, topic: str):
               for name, text in (ext.get("inputs") or {}).items()}
     ctx = HandlerContext(
         topic=topic, instance_id=row.id, task_id=str(task.id), business_key=row.business_key,
-        locality=row.locality, variables=jsonable(task.data), settings=engine.settings(row.locality),
+        locality=row.locality, variables=jsonable(task.data), settings=engine.settings(row.locality, read_only=True),
         now=engine.now(), ports=engine.ports,
         decide=lambda decision_id, values: engine.decide(decision_id, row.locality, values,
                                                          seq=row.snapshot_seq, session=session),
