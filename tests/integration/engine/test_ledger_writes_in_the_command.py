@@ -111,3 +111,31 @@ def test_an_inline_handler_whose_ledger_statement_fails_becomes_a_job_and_the_co
         assert (job.status, job.attempts) == ("ready", 1) and "IntegrityError" in job.last_error
         assert s.get(Instance, iid).status == "running"
     assert _open_task(eng, iid) is None
+
+
+def test_a_failed_handler_leaves_the_ledger_writes_of_the_handlers_before_it_in_the_same_command(eng):
+    """Two inline calls in one command: the second one's failure takes back its own writes only (on PostgreSQL
+    each writing handler sets a savepoint first), and both the first push and the case's save commit."""
+    class PushThenFail(PushProbe):
+        def __call__(self, ctx):
+            ctx.ports.exchange.push(ctx.business_key, "second", {"n": 2}, ctx.idempotency_key, at=ctx.now)
+            ctx.ports.exchange.push(None, "second", {"n": 2}, ctx.idempotency_key, at=ctx.now)
+
+    content = PUSH_THEN_WAIT.replace("{async}", "").replace(
+        'targetRef="Task_after" />', 'targetRef="Task_fail" />'
+        '<bpmn:serviceTask id="Task_fail" camunda:type="external" camunda:topic="probe.fail" />'
+        '<bpmn:sequenceFlow id="f3b" sourceRef="Task_fail" targetRef="Task_after" />')
+    eng.runtime.handlers["probe.push"] = PushProbe(eng)
+    eng.runtime.handlers["probe.fail"] = PushThenFail(eng)
+    eng.deploy("000000", [DefinitionFile("probe_push.bpmn", content)], "test", "probe")
+    iid = eng.start("probe_push", "340722", "BK-PUSH-5", {}, "test")
+    eng.complete_task(_open_task(eng, iid).id, {}, "clerk")
+    with eng.runtime.db.connect() as conn:
+        departments = sorted(conn.scalars(sa.select(pushes.c.department).where(pushes.c.business_key == "BK-PUSH-5")))
+    with eng.runtime.reading() as s:
+        job = s.scalar(sa.select(Job).where(Job.instance_id == iid, Job.topic == "probe.fail"))
+        assert job is not None and job.attempts == 1
+    if eng.runtime.db.dialect.name == "postgresql":
+        assert departments == ["probe"], "the failed handler's own push was taken back with its savepoint"
+    else:
+        assert departments == ["probe", "second"]   # SQLite keeps a failed handler's writes: its retry is idempotent
