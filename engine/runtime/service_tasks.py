@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
-
-from contextlib import nullcontext
 
 from SpiffWorkflow import TaskState
 from sqlalchemy.orm import SessionTransactionOrigin
@@ -63,9 +62,10 @@ def call_handler(engine, session, row, task, script_engine, topic: str):
 
 
 def _in_the_command(session):
-    """Inside a command's transaction (``Runtime.transaction``: begun, and committed by the command) the
-    handler's ledger writes go through the command's connection and commit or roll back with the case. A job's
-    handler is called with a reading session (autobegun, never committed): its ports use their own."""
+    """Inside a command's transaction (``Runtime.transaction``: begun with ``Session.begin()``, committed at the end
+    of the command) the handler's ledger writes go through the command's connection and commit or roll back with
+    the case. A job's handler is called with a reading session (autobegun, never committed): its ports use their
+    own transactions."""
     transaction = session.get_transaction()
     if transaction is None or transaction.origin is not SessionTransactionOrigin.BEGIN:
         return nullcontext()
