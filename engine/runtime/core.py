@@ -319,8 +319,10 @@ class Runtime:
              stored: Mirror | None = None, step: Step | None = None, history: list | None = None) -> None:
         """Write the step's rows, mirror ``wf``'s wait states in the tables and store its state.
 
-        The case's history rows of this save (the step's, the mirror's) go in one executemany at the end, or
-        into ``history`` when given (a caller saving several cases in one transaction inserts them once)."""
+        The case's history rows of this save (those the caller added to the session for it, the step's, the
+        mirror's) go in one executemany at the end, and the case's row is written as one compare-and-set UPDATE
+        on its version (``_write_case``); with ``history`` given, the rows go into it and the case's row is left
+        to the caller (one saving several cases in one transaction writes them once)."""
         records = step.records if step else []
         rows = history if history is not None else []
         rows.extend(_history_row(e) for e in _taken_history(session, row.id))
