@@ -37,6 +37,8 @@ log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
 CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "25")))  # jobs leased per claim statement
+# how often a worker process looks for leases that ran out (never less often than a lease lasts)
+LEASE_CHECK = min(LEASE, timedelta(seconds=float(os.environ.get("RETIRE_LEASE_CHECK_SECONDS", "30"))))
 
 
 @dataclass
@@ -72,50 +74,68 @@ class Jobs:
     def __init__(self, rt, cases):
         self._rt = rt
         self._cases = cases  # an outgoing message job delivers its message to the cases waiting for it
+        self._leases_checked_at: datetime | None = None  # the last look for expired leases (runtime's clock)
 
     def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
-        """Lease up to ``limit`` due jobs in one statement, after handing back the expired leases.
+        """Lease up to ``limit`` due jobs in one statement (after handing back the expired leases, when this
+        process has not looked for them in the last ``LEASE_CHECK``).
 
         One compare-and-set UPDATE … RETURNING: the due condition is checked again on each row it changes,
         so two workers never get the same job; on PostgreSQL the candidates are locked with
-        ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
+        ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting. A poll that
+        finds nothing costs that one statement, on a plain connection (no ORM session).
         """
-        with self._rt.transaction() as session:
-            self._expire_leases(session)
-            return self._claim(session, limit)
+        now = self._rt.now()
+        check = self._lease_check_due(now)
+        with self._rt.db.begin() as conn:
+            if check:
+                self._expire_leases(conn, now)
+            jobs = self._claim(conn, limit, now)
+        if check:
+            self._leases_checked_at = now
+        return jobs
 
-    def _expire_leases(self, session) -> None:
+    def _lease_check_due(self, now: datetime) -> bool:
+        """Whether to look for expired leases now: a lease lasts minutes, so once per ``LEASE_CHECK`` (on the
+        runtime's clock) hands back a dead worker's job soon enough; the first poll of a process always looks,
+        and so does a poll whose clock went back."""
+        last = self._leases_checked_at
+        return last is None or now < last or now >= last + LEASE_CHECK
+
+    def _expire_leases(self, conn, now: datetime) -> None:
         """Jobs whose lease ran out (their worker died or hung): the lost run counts as an attempt; they are
         due again at once, or an incident after their last attempt. Each is noted in its case's history."""
-        now = self._rt.now()
-        # almost every poll finds no expired lease: a plain read says so without the UPDATE (and, on SQLite,
-        # without taking the database's write lock); a lease cannot run out between the two statements unnoticed,
-        # the next poll hands it back
-        if session.execute(_any_expired_statement(), {"now": now}).first() is None:
-            return
-        rows = session.execute(_expire_statement(self._rt.db.dialect.name == "postgresql"), {"now": now}).all()
+        rows = conn.execute(_expire_statement(self._rt.db.dialect.name == "postgresql"), {"now": now}).all()
+        history = []
         for r in rows:
             log.warning("job %s: lease expired (attempt %d of %d)%s", r.id, r.attempts, r.max_attempts,
                         ", now an incident" if r.status == "incident" else "")
             if not r.instance_id:
                 continue
             details = {"job_id": r.id, "attempt": r.attempts, "max_attempts": r.max_attempts, "error": r.last_error}
-            session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="lease_expired",
-                                     activity_id=r.activity_id, activity_name=r.activity_name,
-                                     actor=f"worker:{self._rt.worker_id}", details=details))
+            history.append({"instance_id": r.instance_id, "at": now, "kind": "lease_expired",
+                            "activity_id": r.activity_id, "activity_name": r.activity_name,
+                            "actor": f"worker:{self._rt.worker_id}", "details": details})
             if r.status == "incident":
-                session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="incident",
-                                         activity_id=r.activity_id, activity_name=r.activity_name,
-                                         details={"job_id": r.id, "error": r.last_error}))
+                history.append({"instance_id": r.instance_id, "at": now, "kind": "incident",
+                                "activity_id": r.activity_id, "activity_name": r.activity_name, "actor": None,
+                                "details": {"job_id": r.id, "error": r.last_error}})
+        if history:
+            conn.execute(HistoryEvent.__table__.insert(), history)
 
-    def _claim(self, session, limit: int) -> list[ClaimedJob]:
-        now = self._rt.now()
+    def _claim(self, conn, limit: int, now: datetime | None = None) -> list[ClaimedJob]:
+        """Lease up to ``limit`` due jobs on ``conn`` (a connection; a session flushes first, so the jobs its
+        transaction created are candidates too)."""
+        now = now or self._rt.now()
         lease_until = now + LEASE
-        session.flush()  # jobs this transaction created are candidates too
-        rows = session.execute(_claim_statement(self._rt.db.dialect.name == "postgresql"),
-                               {"now": now, "owner": self._rt.worker_id, "until": lease_until, "batch": limit}).all()
+        rows = conn.execute(_claim_statement(self._rt.db.dialect.name == "postgresql"),
+                            {"now": now, "owner": self._rt.worker_id, "until": lease_until, "batch": limit}).all()
         jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
         return sorted(jobs, key=lambda j: (j.due_at, j.id))
+
+    def _claim_next(self, session, limit: int) -> list[ClaimedJob]:
+        session.flush()  # jobs this transaction created are candidates too
+        return self._claim(session.connection(), limit)
 
     def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20, stop=None) -> int:
         """Run every job due now (and the ones their completion makes due) → how many ran.
@@ -127,10 +147,21 @@ class Jobs:
         """
         ran, queue, batch = 0, [], min(limit, CLAIM_BATCH)
         nothing_due = False  # the last finish leased the next batch and found none
+        fire_in_claim = not self._rt.writes_lock_database  # see _claim_and_fire; off after it failed once
         try:
             while ran < limit * max_rounds and not (stop is not None and stop.is_set()):
                 if not queue:
-                    queue = [] if nothing_due else self.claim_due_jobs(batch)
+                    if nothing_due:
+                        break
+                    claimed = self._claim_and_fire(batch) if fire_in_claim else None
+                    if claimed is None:
+                        fire_in_claim = False
+                        queue = self.claim_due_jobs(batch)
+                    else:
+                        fired, queue, nothing_due = claimed
+                        ran += fired
+                        if fired:
+                            continue
                     if not queue:
                         break
                 job = queue.pop(0)
@@ -171,46 +202,81 @@ class Jobs:
                 queue.remove(other)
         return timers
 
-    def _fire_timers(self, jobs: list[ClaimedJob], *, claim_next: int = 0) -> tuple[bool, list[ClaimedJob] | None]:
-        """Fire leased timer jobs of different cases in one transaction: one UPDATE marks done those whose lease
-        this worker still holds, one SELECT reads their cases, each case is restored, stepped and saved, and the
-        history rows and the cases' UPDATEs are one executemany each. → (fired, the next batch leased, as
-        run_job); fired False: nothing was written (a case failed, or changed meanwhile) and the caller runs the
-        jobs one by one, each with its own failure handling."""
-        actor = f"worker:{self._rt.worker_id}"
+    def _claim_and_fire(self, batch: int) -> tuple[int, list[ClaimedJob], bool] | None:
+        """PostgreSQL: the poll's claim, and the timers of different cases at the head of what it leased fired in
+        the same transaction (as ``_fire_timers``), with the next batch leased after them when nothing else
+        was: one transaction per poll instead of two. → (timers fired, the jobs leased and not run yet, whether
+        the last claim found nothing due); None when firing failed: nothing of the transaction was written
+        (the claim neither) and the caller claims and runs the jobs as usual, each with its failure handling."""
+        now = self._rt.now()
+        check = self._lease_check_due(now)
         try:
             with self._rt.transaction() as session, session.no_autoflush:
-                now = self._rt.now()
-                mine = set(session.execute(
-                    sa.update(Job).where(Job.id.in_([j.id for j in jobs]), Job.status == "running",
-                                         Job.lease_owner == self._rt.worker_id)
-                    .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
-                    .returning(Job.id).execution_options(synchronize_session=False)).scalars())
-                ours = [j for j in jobs if j.id in mine]
-                rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
-                    Instance.id.in_([j.instance_id for j in ours])))}
-                history: list[dict] = []
-                saved = []
-                for job in ours:
-                    row = rows.get(job.instance_id)
-                    if row is None:
-                        continue
-                    row, wf, pspec, se = self._rt.load(session, row.id, row=row)
-                    stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
-                    step = self._rt.step(session, row, wf, se, actor)
-                    history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
-                                    "activity_id": job.activity_id, "activity_name": job.activity_name,
-                                    "actor": actor, "details": {}})
-                    self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
-                    saved.append(row)
-                if history:
-                    session.execute(HistoryEvent.__table__.insert(), history)
-                _write_cases(session, saved)
-                session.flush()  # rows the steps added through the session (outgoing message jobs)
-                return True, (self._claim(session, claim_next) if claim_next else None)
+                conn = session.connection()
+                if check:
+                    self._expire_leases(conn, now)
+                queue = self._claim(conn, batch, now)
+                fired, nothing_due = 0, False
+                if queue and queue[0].kind == "timer":
+                    timers = self._same_batch_timers(queue[0], queue[1:])
+                    queue = [j for j in queue[1:] if j not in timers]
+                    self._fire(session, timers)
+                    fired = len(timers)
+                    if not queue:
+                        queue = self._claim_next(session, batch)
+                        nothing_due = queue == []
+        except Exception as exc:  # noqa: BLE001 - the jobs run again the usual way, with their failure handling
+            log.info("the timers leased by a poll could not fire in its transaction (%s)", _one_line(exc))
+            return None
+        if check:
+            self._leases_checked_at = now
+        return fired, queue, nothing_due
+
+    def _fire_timers(self, jobs: list[ClaimedJob], *, claim_next: int = 0) -> tuple[bool, list[ClaimedJob] | None]:
+        """Fire leased timer jobs of different cases in one transaction (``_fire``) → (fired, the next batch
+        leased, as run_job); fired False: nothing was written (a case failed, or changed meanwhile) and the
+        caller runs the jobs one by one, each with its own failure handling."""
+        try:
+            with self._rt.transaction() as session, session.no_autoflush:
+                self._fire(session, jobs)
+                return True, (self._claim_next(session, claim_next) if claim_next else None)
         except Exception as exc:  # noqa: BLE001 - each job is run again on its own, with its own failure handling
             log.info("%d timers could not fire together (%s); firing them one by one", len(jobs), _one_line(exc))
             return False, None
+
+    def _fire(self, session, jobs: list[ClaimedJob]) -> None:
+        """Fire leased timers of different cases in ``session``'s transaction: one UPDATE marks done those whose
+        lease this worker still holds, one SELECT reads their cases, each case is restored, stepped and saved,
+        and the history rows and the cases' UPDATEs are one executemany each. Raises when a case fails or was
+        changed meanwhile (the caller rolls the transaction back)."""
+        actor = f"worker:{self._rt.worker_id}"
+        now = self._rt.now()
+        mine = set(session.execute(
+            sa.update(Job).where(Job.id.in_([j.id for j in jobs]), Job.status == "running",
+                                 Job.lease_owner == self._rt.worker_id)
+            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
+            .returning(Job.id).execution_options(synchronize_session=False)).scalars())
+        ours = [j for j in jobs if j.id in mine]
+        rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
+            Instance.id.in_([j.instance_id for j in ours])))}
+        history: list[dict] = []
+        saved = []
+        for job in ours:
+            row = rows.get(job.instance_id)
+            if row is None:
+                continue
+            row, wf, pspec, se = self._rt.load(session, row.id, row=row)
+            stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
+            step = self._rt.step(session, row, wf, se, actor)
+            history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
+                            "activity_id": job.activity_id, "activity_name": job.activity_name,
+                            "actor": actor, "details": {}})
+            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+            saved.append(row)
+        if history:
+            session.execute(HistoryEvent.__table__.insert(), history)
+        _write_cases(session, saved)
+        session.flush()  # rows the steps added through the session (outgoing message jobs)
 
     def _release(self, job_ids: list[int]) -> None:
         """Hand back jobs this worker leased and will not run: due again at once, no attempt counted."""
@@ -266,11 +332,9 @@ class Jobs:
         for attempt in range(5):
             try:
                 with self._rt.transaction() as session:
-                    # still ours? (another worker may have taken over after our lease expired) - and done
+                    # still ours? (another worker may have taken over after our lease expired) - and done; on
+                    # SQLite that compare-and-set comes after the step (below): a lost lease undoes the step
                     if not self._rt.writes_lock_database and not self._mark_finished(session, job):
-                        return None
-                    if self._rt.writes_lock_database and session.scalar(sa.select(Job.id).where(
-                            Job.id == job.id, Job.status == "running", Job.lease_owner == self._rt.worker_id)) is None:
                         return None
                     row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
                     loaded = None  # a retry after a conflict reads the instance again
@@ -286,12 +350,19 @@ class Jobs:
                         details={"topic": job.topic} if job.topic else {}))
                     session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
                     self._rt.save(session, row, wf, pspec, se, f"worker:{self._rt.worker_id}", stored=stored, step=step)
-                    return self._claim(session, claim_next) if claim_next else None
+                    return self._claim_next(session, claim_next) if claim_next else None
             except _LeaseLost:
                 return None
             except Conflict:
+                if not self._holds_lease(job):
+                    return None  # another worker took the job over: its run finishes it, not this one
                 if attempt == 4:
                     raise
+
+    def _holds_lease(self, job: ClaimedJob) -> bool:
+        with self._rt.db.connect() as conn:
+            return conn.scalar(sa.select(Job.id).where(Job.id == job.id, Job.status == "running",
+                                                       Job.lease_owner == self._rt.worker_id)) is not None
 
     def _mark_finished(self, session, job: ClaimedJob) -> bool:
         """The job is done, if this worker still holds its lease → whether it did."""
@@ -360,50 +431,45 @@ class Jobs:
 
 @functools.cache
 def _claim_statement(postgresql: bool):
-    """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters."""
-    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    due = sa.and_(Job.status == "ready", Job.due_at < now)
-    candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(sa.bindparam("batch"))
+    """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters; a Core
+    statement on the table, so a poll runs it on a plain connection."""
+    j = Job.__table__.c
+    now = sa.bindparam("now", type_=j.due_at.type)
+    due = sa.and_(j.status == "ready", j.due_at < now)
+    candidates = sa.select(j.id).where(due).order_by(j.due_at, j.id).limit(sa.bindparam("batch"))
     if postgresql:
         candidates = candidates.with_for_update(skip_locked=True)
     picked = candidates.cte("picked")
     if postgresql:
         picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
-    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), due)
+    return (Job.__table__.update().where(j.id.in_(sa.select(picked.c.id)), due)
             .values(status="running", lease_owner=sa.bindparam("owner"), lease_until=sa.bindparam("until"),
                     updated_at=now)
-            .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
-                       Job.activity_name, Job.payload, Job.due_at)
-            .execution_options(synchronize_session=False))
-
-
-@functools.cache
-def _any_expired_statement():
-    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    return sa.select(Job.id).where(Job.status == "running", Job.lease_until < now).limit(1)
+            .returning(j.id, j.instance_id, j.task_id, j.kind, j.topic, j.activity_id, j.activity_name, j.payload,
+                       j.due_at))
 
 
 @functools.cache
 def _expire_statement(postgresql: bool):
     """Expired leases → an attempt more; ready again (due as before), or an incident after the last attempt.
     The SET clauses read the row as it was, so the message names the worker that lost the job."""
-    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    expired = sa.and_(Job.status == "running", Job.lease_until < now)
-    candidates = sa.select(Job.id).where(expired).order_by(Job.id)
+    j = Job.__table__.c
+    now = sa.bindparam("now", type_=j.due_at.type)
+    expired = sa.and_(j.status == "running", j.lease_until < now)
+    candidates = sa.select(j.id).where(expired).order_by(j.id)
     if postgresql:  # in id order, skipping rows another worker is handing back: no deadlock, no waiting
         candidates = candidates.with_for_update(skip_locked=True)
     picked = candidates.cte("expired")
     if postgresql:
         picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
     message = sa.literal("租约到期，作业未完成：执行它的工作进程已停止或超时 (lease of worker ") \
-        + sa.func.coalesce(Job.lease_owner, "?") + sa.literal(" expired before the job finished)")
-    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), expired)
-            .values(attempts=Job.attempts + 1,
-                    status=sa.case((Job.attempts + 1 >= Job.max_attempts, "incident"), else_="ready"),
+        + sa.func.coalesce(j.lease_owner, "?") + sa.literal(" expired before the job finished)")
+    return (Job.__table__.update().where(j.id.in_(sa.select(picked.c.id)), expired)
+            .values(attempts=j.attempts + 1,
+                    status=sa.case((j.attempts + 1 >= j.max_attempts, "incident"), else_="ready"),
                     lease_owner=None, lease_until=None, updated_at=now, last_error=message)
-            .returning(Job.id, Job.instance_id, Job.status, Job.attempts, Job.max_attempts, Job.activity_id,
-                       Job.activity_name, Job.last_error)
-            .execution_options(synchronize_session=False))
+            .returning(j.id, j.instance_id, j.status, j.attempts, j.max_attempts, j.activity_id, j.activity_name,
+                       j.last_error))
 
 
 _CASE_COLUMNS = ("state", "waiting_in", "status", "ended_at", "updated_at", "person_key")
