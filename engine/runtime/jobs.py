@@ -251,11 +251,8 @@ class Jobs:
         changed meanwhile (the caller rolls the transaction back)."""
         actor = f"worker:{self._rt.worker_id}"
         now = self._rt.now()
-        mine = set(session.execute(
-            sa.update(Job).where(Job.id.in_([j.id for j in jobs]), Job.status == "running",
-                                 Job.lease_owner == self._rt.worker_id)
-            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
-            .returning(Job.id).execution_options(synchronize_session=False)).scalars())
+        mine = set(session.connection().execute(
+            _finish_many_statement(), {"ids": [j.id for j in jobs], "owner": self._rt.worker_id, "now": now}).scalars())
         ours = [j for j in jobs if j.id in mine]
         rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
             Instance.id.in_([j.instance_id for j in ours])))}
@@ -344,12 +341,14 @@ class Jobs:
                     if self._rt.writes_lock_database and not self._mark_finished(session, job):
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
                     now = self._rt.now()
-                    session.add(HistoryEvent(
-                        instance_id=row.id, at=now, kind="timer_fired" if job.kind == "timer" else "job_completed",
-                        activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self._rt.worker_id}",
-                        details={"topic": job.topic} if job.topic else {}))
+                    actor = f"worker:{self._rt.worker_id}"
+                    history = [{"instance_id": row.id, "at": now,
+                                "kind": "timer_fired" if job.kind == "timer" else "job_completed",
+                                "activity_id": job.activity_id, "activity_name": job.activity_name, "actor": actor,
+                                "details": {"topic": job.topic} if job.topic else {}}]
                     session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
-                    self._rt.save(session, row, wf, pspec, se, f"worker:{self._rt.worker_id}", stored=stored, step=step)
+                    self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+                    session.execute(HistoryEvent.__table__.insert(), history)  # the job's row first, then the step's
                     return self._claim_next(session, claim_next) if claim_next else None
             except _LeaseLost:
                 return None
@@ -366,11 +365,8 @@ class Jobs:
 
     def _mark_finished(self, session, job: ClaimedJob) -> bool:
         """The job is done, if this worker still holds its lease → whether it did."""
-        now = self._rt.now()
-        taken = session.execute(
-            sa.update(Job).where(Job.id == job.id, Job.status == "running", Job.lease_owner == self._rt.worker_id)
-            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
-            .execution_options(synchronize_session=False))
+        taken = session.connection().execute(
+            _finish_statement(), {"b_id": job.id, "owner": self._rt.worker_id, "now": self._rt.now()})
         return taken.rowcount == 1
 
     def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
@@ -447,6 +443,24 @@ def _claim_statement(postgresql: bool):
                     updated_at=now)
             .returning(j.id, j.instance_id, j.task_id, j.kind, j.topic, j.activity_id, j.activity_name, j.payload,
                        j.due_at))
+
+
+def _finished(where):
+    """Jobs ``where`` selects, still leased by this worker (``owner``), marked done at ``now``."""
+    j = Job.__table__.c
+    now = sa.bindparam("now", type_=j.updated_at.type)
+    return (Job.__table__.update().where(where, j.status == "running", j.lease_owner == sa.bindparam("owner"))
+            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None))
+
+
+@functools.cache
+def _finish_statement():
+    return _finished(Job.__table__.c.id == sa.bindparam("b_id"))
+
+
+@functools.cache
+def _finish_many_statement():
+    return _finished(Job.__table__.c.id.in_(sa.bindparam("ids", expanding=True))).returning(Job.__table__.c.id)
 
 
 @functools.cache
