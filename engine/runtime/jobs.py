@@ -75,6 +75,10 @@ class Jobs:
         self._rt = rt
         self._cases = cases  # an outgoing message job delivers its message to the cases waiting for it
         self._leases_checked_at: datetime | None = None  # the last look for expired leases (runtime's clock)
+        # PostgreSQL: the same pool, each statement committed on its own (on SQLite, BEGIN and COMMIT cost no round
+        # trip, and switching a connection's isolation level costs a PRAGMA)
+        self._autocommit_db: sa.Engine | None = (rt.db.execution_options(isolation_level="AUTOCOMMIT")
+                                                 if rt.db.dialect.name == "postgresql" else None)
 
     def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
         """Lease up to ``limit`` due jobs in one statement (after handing back the expired leases, when this
@@ -87,6 +91,10 @@ class Jobs:
         """
         now = self._rt.now()
         check = self._lease_check_due(now)
+        if not check and self._autocommit_db is not None:
+            # the claim alone, in autocommit: the statement is its own transaction (no BEGIN and COMMIT round trips)
+            with self._autocommit_db.connect() as conn:
+                return self._claim(conn, limit, now)
         with self._rt.db.begin() as conn:
             if check:
                 self._expire_leases(conn, now)
@@ -147,21 +155,10 @@ class Jobs:
         """
         ran, queue, batch = 0, [], min(limit, CLAIM_BATCH)
         nothing_due = False  # the last finish leased the next batch and found none
-        fire_in_claim = not self._rt.writes_lock_database  # see _claim_and_fire; off after it failed once
         try:
             while ran < limit * max_rounds and not (stop is not None and stop.is_set()):
                 if not queue:
-                    if nothing_due:
-                        break
-                    claimed = self._claim_and_fire(batch) if fire_in_claim else None
-                    if claimed is None:
-                        fire_in_claim = False
-                        queue = self.claim_due_jobs(batch)
-                    else:
-                        fired, queue, nothing_due = claimed
-                        ran += fired
-                        if fired:
-                            continue
+                    queue = [] if nothing_due else self.claim_due_jobs(batch)
                     if not queue:
                         break
                 job = queue.pop(0)
@@ -202,78 +199,43 @@ class Jobs:
                 queue.remove(other)
         return timers
 
-    def _claim_and_fire(self, batch: int) -> tuple[int, list[ClaimedJob], bool] | None:
-        """PostgreSQL: the poll's claim, and the timers of different cases at the head of what it leased fired in
-        the same transaction (as ``_fire_timers``), with the next batch leased after them when nothing else
-        was: one transaction per poll instead of two. → (timers fired, the jobs leased and not run yet, whether
-        the last claim found nothing due); None when firing failed: nothing of the transaction was written
-        (the claim neither) and the caller claims and runs the jobs as usual, each with its failure handling."""
-        now = self._rt.now()
-        check = self._lease_check_due(now)
-        try:
-            with self._rt.transaction() as session, session.no_autoflush:
-                conn = session.connection()
-                if check:
-                    self._expire_leases(conn, now)
-                queue = self._claim(conn, batch, now)
-                fired, nothing_due = 0, False
-                if queue and queue[0].kind == "timer":
-                    timers = self._same_batch_timers(queue[0], queue[1:])
-                    queue = [j for j in queue[1:] if j not in timers]
-                    self._fire(session, timers)
-                    fired = len(timers)
-                    if not queue:
-                        queue = self._claim_next(session, batch)
-                        nothing_due = queue == []
-        except Exception as exc:  # noqa: BLE001 - the jobs run again the usual way, with their failure handling
-            log.info("the timers leased by a poll could not fire in its transaction (%s)", _one_line(exc))
-            return None
-        if check:
-            self._leases_checked_at = now
-        return fired, queue, nothing_due
-
     def _fire_timers(self, jobs: list[ClaimedJob], *, claim_next: int = 0) -> tuple[bool, list[ClaimedJob] | None]:
-        """Fire leased timer jobs of different cases in one transaction (``_fire``) → (fired, the next batch
-        leased, as run_job); fired False: nothing was written (a case failed, or changed meanwhile) and the
-        caller runs the jobs one by one, each with its own failure handling."""
+        """Fire leased timer jobs of different cases in one transaction: one UPDATE marks done those whose lease
+        this worker still holds, one SELECT reads their cases, each case is restored, stepped and saved, and the
+        history rows and the cases' UPDATEs are one executemany each. → (fired, the next batch leased, as
+        run_job); fired False: nothing was written (a case failed, or changed meanwhile) and the caller runs the
+        jobs one by one, each with its own failure handling."""
+        actor = f"worker:{self._rt.worker_id}"
         try:
             with self._rt.transaction() as session, session.no_autoflush:
-                self._fire(session, jobs)
+                now = self._rt.now()
+                mine = set(session.connection().execute(_finish_many_statement(), {
+                    "ids": [j.id for j in jobs], "owner": self._rt.worker_id, "now": now}).scalars())
+                ours = [j for j in jobs if j.id in mine]
+                rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
+                    Instance.id.in_([j.instance_id for j in ours])))}
+                history: list[dict] = []
+                saved = []
+                for job in ours:
+                    row = rows.get(job.instance_id)
+                    if row is None:
+                        continue
+                    row, wf, pspec, se = self._rt.load(session, row.id, row=row)
+                    stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
+                    step = self._rt.step(session, row, wf, se, actor)
+                    history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
+                                    "activity_id": job.activity_id, "activity_name": job.activity_name,
+                                    "actor": actor, "details": {}})
+                    self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+                    saved.append(row)
+                if history:
+                    session.execute(HistoryEvent.__table__.insert(), history)
+                _write_cases(session, saved)
+                session.flush()  # rows the steps added through the session (outgoing message jobs)
                 return True, (self._claim_next(session, claim_next) if claim_next else None)
         except Exception as exc:  # noqa: BLE001 - each job is run again on its own, with its own failure handling
             log.info("%d timers could not fire together (%s); firing them one by one", len(jobs), _one_line(exc))
             return False, None
-
-    def _fire(self, session, jobs: list[ClaimedJob]) -> None:
-        """Fire leased timers of different cases in ``session``'s transaction: one UPDATE marks done those whose
-        lease this worker still holds, one SELECT reads their cases, each case is restored, stepped and saved,
-        and the history rows and the cases' UPDATEs are one executemany each. Raises when a case fails or was
-        changed meanwhile (the caller rolls the transaction back)."""
-        actor = f"worker:{self._rt.worker_id}"
-        now = self._rt.now()
-        mine = set(session.connection().execute(
-            _finish_many_statement(), {"ids": [j.id for j in jobs], "owner": self._rt.worker_id, "now": now}).scalars())
-        ours = [j for j in jobs if j.id in mine]
-        rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
-            Instance.id.in_([j.instance_id for j in ours])))}
-        history: list[dict] = []
-        saved = []
-        for job in ours:
-            row = rows.get(job.instance_id)
-            if row is None:
-                continue
-            row, wf, pspec, se = self._rt.load(session, row.id, row=row)
-            stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
-            step = self._rt.step(session, row, wf, se, actor)
-            history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
-                            "activity_id": job.activity_id, "activity_name": job.activity_name,
-                            "actor": actor, "details": {}})
-            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
-            saved.append(row)
-        if history:
-            session.execute(HistoryEvent.__table__.insert(), history)
-        _write_cases(session, saved)
-        session.flush()  # rows the steps added through the session (outgoing message jobs)
 
     def _release(self, job_ids: list[int]) -> None:
         """Hand back jobs this worker leased and will not run: due again at once, no attempt counted."""
