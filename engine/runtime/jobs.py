@@ -291,11 +291,15 @@ class Jobs:
         for attempt in range(5):
             try:
                 with self._rt.transaction() as session:
-                    # still ours? (another worker may have taken over after our lease expired) - and done; on
-                    # SQLite that compare-and-set comes after the step (below): a lost lease undoes the step
+                    # still ours? (another worker may have taken over after our lease expired, or the case closed the
+                    # job meanwhile) - and done; on SQLite the read of the case says whether the lease holds, and the
+                    # compare-and-set comes after the step (below): a lease lost in between undoes the step
                     if not self._rt.writes_lock_database and not self._mark_finished(session, job):
                         return None
-                    row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
+                    found = self._load_for_finish(session, job, loaded)
+                    if found is None:
+                        return None
+                    row, wf, pspec, se = found
                     loaded = None  # a retry after a conflict reads the instance again
                     stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)  # it is marked done here
                     apply(session, row, wf)
@@ -331,13 +335,22 @@ class Jobs:
             _finish_statement(), {"b_id": job.id, "owner": self._rt.worker_id, "now": self._rt.now()})
         return taken.rowcount == 1
 
-    def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
-        """The instance in this transaction; the handler's workflow when the row is still at its version."""
-        if loaded is None:
-            return self._rt.load(session, instance_id)
-        row = session.get(Instance, instance_id, options=[so.defer(Instance.state)])
-        if row is None or row.version != loaded.version:
-            return self._rt.load(session, instance_id, row=row)
+    def _load_for_finish(self, session, job: ClaimedJob, loaded: _Loaded | None):
+        """The instance in this transaction; the handler's workflow when the row is still at its version. On SQLite
+        the same statement reads whether this worker still holds the job's lease: None when it does not."""
+        query = sa.select(Instance).where(Instance.id == job.instance_id)
+        if loaded is not None:
+            query = query.options(so.defer(Instance.state))
+        held = self._rt.writes_lock_database
+        if held:
+            query = query.add_columns(sa.exists().where(Job.id == job.id, Job.status == "running",
+                                                        Job.lease_owner == self._rt.worker_id).label("held"))
+        found = session.execute(query).one_or_none()
+        if held and found is not None and not found.held:
+            return None
+        row = found[0] if found is not None else None
+        if loaded is None or row is None or row.version != loaded.version:
+            return self._rt.load(session, job.instance_id, row=row)
         # the version column changes with every write of the state, so the stored state is the one the
         # handler's workflow was restored from: reuse it instead of restoring it again
         se = self._rt.script_engine(session, row)
