@@ -338,14 +338,9 @@ class Jobs:
     def _load_for_finish(self, session, job: ClaimedJob, loaded: _Loaded | None):
         """The instance in this transaction; the handler's workflow when the row is still at its version. On SQLite
         the same statement reads whether this worker still holds the job's lease: None when it does not."""
-        query = sa.select(Instance).where(Instance.id == job.instance_id)
-        if loaded is not None:
-            query = query.options(so.defer(Instance.state))
         held = self._rt.writes_lock_database
-        if held:
-            query = query.add_columns(sa.exists().where(Job.id == job.id, Job.status == "running",
-                                                        Job.lease_owner == self._rt.worker_id).label("held"))
-        found = session.execute(query).one_or_none()
+        found = session.execute(_case_statement(loaded is not None, held),
+                                {"iid": job.instance_id, "job_id": job.id, "owner": self._rt.worker_id}).one_or_none()
         if held and found is not None and not found.held:
             return None
         row = found[0] if found is not None else None
@@ -418,6 +413,19 @@ def _claim_statement(postgresql: bool):
                     updated_at=now)
             .returning(j.id, j.instance_id, j.task_id, j.kind, j.topic, j.activity_id, j.activity_name, j.payload,
                        j.due_at))
+
+
+@functools.cache
+def _case_statement(without_state: bool, with_lease: bool):
+    """The case a finishing job moves (its state left out when the handler's workflow may be reused), and whether
+    the job's lease is still ``owner``'s (on SQLite, where the compare-and-set comes after the step)."""
+    query = sa.select(Instance).where(Instance.id == sa.bindparam("iid"))
+    if without_state:
+        query = query.options(so.defer(Instance.state))
+    if with_lease:
+        query = query.add_columns(sa.exists().where(Job.id == sa.bindparam("job_id"), Job.status == "running",
+                                                    Job.lease_owner == sa.bindparam("owner")).label("held"))
+    return query
 
 
 def _finished(where):
