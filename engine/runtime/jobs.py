@@ -298,7 +298,7 @@ class Jobs:
                         return None
                     found = self._load_for_finish(session, job, loaded)
                     if found is None:
-                        return None
+                        raise _LeaseLost()  # nothing written: rolled back, not committed
                     row, wf, pspec, se = found
                     loaded = None  # a retry after a conflict reads the instance again
                     stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)  # it is marked done here
