@@ -5,8 +5,8 @@ small batch in one statement, so two workers never run a job at once (on Postgre
 autocommit: a poll that finds nothing is one round trip). A job whose worker died is claimed again when its lease
 expires — each worker process looks for expired leases on its first poll and then at most every
 ``RETIRE_LEASE_CHECK_SECONDS`` (30 s, never longer than a lease) — and that expiry counts as an attempt (noted in the
-history): a job
-that kills every worker running it becomes an incident after its last attempt instead of looping for ever.
+history): a job that kills every worker running it becomes an incident after its last attempt instead of looping
+for ever.
 Jobs a worker leased but does not run (it stops, or its batch is cut short) are handed back at once. A handler runs outside the instance transaction and must be
 idempotent for (instance, task); its result is applied in one transaction with the job marked done,
 only while this worker still holds the lease. The workflow the handler was called with is reused for
