@@ -58,6 +58,7 @@ from engine.deadlines import calendar_functions  # noqa: E402
 from engine.clock import SHANGHAI, FakeClock, install_clock_hook, using  # noqa: E402
 from engine.dmn import load_decisions  # noqa: E402
 from engine.jsonable import jsonable  # noqa: E402
+from engine.store.db import make_db_engine  # noqa: E402
 from engine.store.models import Base, HumanTask, Instance, Job  # noqa: E402
 from engine.runtime.mirror import timer_due, waiting_states  # noqa: E402
 from handlers.ledger.demo_roster import generate_roster, load_roster  # noqa: E402
@@ -415,8 +416,8 @@ class Database:
             with self.admin.begin() as conn:
                 conn.execute(sa.text(f'CREATE SCHEMA "{self.schema}"'))
             self.url = pg_url
-            self.db = sa.create_engine(pg_url, connect_args={"options": f"-csearch_path={self.schema}"},
-                                       pool_pre_ping=True)
+            # the engine's own connection setup (engine.store.db), only with the bench's schema on the search path
+            self.db = make_db_engine(pg_url, connect_args={"options": f"-csearch_path={self.schema}"})
 
     def engine(self, clock, roster, handlers_wrap=None):
         eng = bootstrap(self.url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", clock=clock,

@@ -1,9 +1,12 @@
 """Jobs: external service tasks, timers and outgoing messages, run by any worker under a lease.
 
 Claiming is a compare-and-set on the rows (plus ``FOR UPDATE SKIP LOCKED`` on PostgreSQL) that leases a
-small batch in one statement, so two workers never run a job at once. A job whose worker died is
-claimed again when its lease expires, and that expiry counts as an attempt (noted in the history): a job
-that kills every worker running it becomes an incident after its last attempt instead of looping for ever.
+small batch in one statement, so two workers never run a job at once (on PostgreSQL that statement runs alone in
+autocommit: a poll that finds nothing is one round trip). A job whose worker died is claimed again when its lease
+expires — each worker process looks for expired leases on its first poll and then at most every
+``RETIRE_LEASE_CHECK_SECONDS`` (30 s, never longer than a lease) — and that expiry counts as an attempt (noted in the
+history): a job that kills every worker running it becomes an incident after its last attempt instead of looping
+for ever.
 Jobs a worker leased but does not run (it stops, or its batch is cut short) are handed back at once. A handler runs outside the instance transaction and must be
 idempotent for (instance, task); its result is applied in one transaction with the job marked done,
 only while this worker still holds the lease. The workflow the handler was called with is reused for
@@ -37,6 +40,8 @@ log = logging.getLogger("retire.jobs")
 
 LEASE = timedelta(seconds=int(os.environ.get("RETIRE_JOB_LEASE_SECONDS", "300")))
 CLAIM_BATCH = max(1, int(os.environ.get("RETIRE_JOB_CLAIM_BATCH", "25")))  # jobs leased per claim statement
+# how often a worker process looks for leases that ran out (never less often than a lease lasts)
+LEASE_CHECK = min(LEASE, timedelta(seconds=float(os.environ.get("RETIRE_LEASE_CHECK_SECONDS", "30"))))
 
 
 @dataclass
@@ -72,50 +77,76 @@ class Jobs:
     def __init__(self, rt, cases):
         self._rt = rt
         self._cases = cases  # an outgoing message job delivers its message to the cases waiting for it
+        self._leases_checked_at: datetime | None = None  # the last look for expired leases (runtime's clock)
+        # PostgreSQL: the same pool, each statement committed on its own (on SQLite, BEGIN and COMMIT cost no round
+        # trip, and switching a connection's isolation level costs a PRAGMA)
+        self._autocommit_db: sa.Engine | None = (rt.db.execution_options(isolation_level="AUTOCOMMIT")
+                                                 if rt.db.dialect.name == "postgresql" else None)
 
     def claim_due_jobs(self, limit: int = CLAIM_BATCH) -> list[ClaimedJob]:
-        """Lease up to ``limit`` due jobs in one statement, after handing back the expired leases.
+        """Lease up to ``limit`` due jobs in one statement (after handing back the expired leases, when this
+        process has not looked for them in the last ``LEASE_CHECK``).
 
         One compare-and-set UPDATE … RETURNING: the due condition is checked again on each row it changes,
         so two workers never get the same job; on PostgreSQL the candidates are locked with
-        ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting.
+        ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next ones instead of waiting. A poll that
+        finds nothing costs that one statement, on a plain connection (no ORM session).
         """
-        with self._rt.transaction() as session:
-            self._expire_leases(session)
-            return self._claim(session, limit)
+        now = self._rt.now()
+        check = self._lease_check_due(now)
+        if not check and self._autocommit_db is not None:
+            # the claim alone, in autocommit: the statement is its own transaction (no BEGIN and COMMIT round trips)
+            with self._autocommit_db.connect() as conn:
+                return self._claim(conn, limit, now)
+        with self._rt.db.begin() as conn:
+            if check:
+                self._expire_leases(conn, now)
+            jobs = self._claim(conn, limit, now)
+        if check:
+            self._leases_checked_at = now
+        return jobs
 
-    def _expire_leases(self, session) -> None:
+    def _lease_check_due(self, now: datetime) -> bool:
+        """Whether to look for expired leases now: a lease lasts minutes, so once per ``LEASE_CHECK`` (on the
+        runtime's clock) hands back a dead worker's job soon enough; the first poll of a process always looks,
+        and so does a poll whose clock went back."""
+        last = self._leases_checked_at
+        return last is None or now < last or now >= last + LEASE_CHECK
+
+    def _expire_leases(self, conn, now: datetime) -> None:
         """Jobs whose lease ran out (their worker died or hung): the lost run counts as an attempt; they are
         due again at once, or an incident after their last attempt. Each is noted in its case's history."""
-        now = self._rt.now()
-        # almost every poll finds no expired lease: a plain read says so without the UPDATE (and, on SQLite,
-        # without taking the database's write lock); a lease cannot run out between the two statements unnoticed,
-        # the next poll hands it back
-        if session.execute(_any_expired_statement(), {"now": now}).first() is None:
-            return
-        rows = session.execute(_expire_statement(self._rt.db.dialect.name == "postgresql"), {"now": now}).all()
+        rows = conn.execute(_expire_statement(self._rt.db.dialect.name == "postgresql"), {"now": now}).all()
+        history = []
         for r in rows:
             log.warning("job %s: lease expired (attempt %d of %d)%s", r.id, r.attempts, r.max_attempts,
                         ", now an incident" if r.status == "incident" else "")
             if not r.instance_id:
                 continue
             details = {"job_id": r.id, "attempt": r.attempts, "max_attempts": r.max_attempts, "error": r.last_error}
-            session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="lease_expired",
-                                     activity_id=r.activity_id, activity_name=r.activity_name,
-                                     actor=f"worker:{self._rt.worker_id}", details=details))
+            history.append({"instance_id": r.instance_id, "at": now, "kind": "lease_expired",
+                            "activity_id": r.activity_id, "activity_name": r.activity_name,
+                            "actor": f"worker:{self._rt.worker_id}", "details": details})
             if r.status == "incident":
-                session.add(HistoryEvent(instance_id=r.instance_id, at=now, kind="incident",
-                                         activity_id=r.activity_id, activity_name=r.activity_name,
-                                         details={"job_id": r.id, "error": r.last_error}))
+                history.append({"instance_id": r.instance_id, "at": now, "kind": "incident",
+                                "activity_id": r.activity_id, "activity_name": r.activity_name, "actor": None,
+                                "details": {"job_id": r.id, "error": r.last_error}})
+        if history:
+            conn.execute(HistoryEvent.__table__.insert(), history)
 
-    def _claim(self, session, limit: int) -> list[ClaimedJob]:
-        now = self._rt.now()
+    def _claim(self, conn, limit: int, now: datetime | None = None) -> list[ClaimedJob]:
+        """Lease up to ``limit`` due jobs on ``conn`` (a connection; a session flushes first, so the jobs its
+        transaction created are candidates too)."""
+        now = now or self._rt.now()
         lease_until = now + LEASE
-        session.flush()  # jobs this transaction created are candidates too
-        rows = session.execute(_claim_statement(self._rt.db.dialect.name == "postgresql"),
-                               {"now": now, "owner": self._rt.worker_id, "until": lease_until, "batch": limit}).all()
+        rows = conn.execute(_claim_statement(self._rt.db.dialect.name == "postgresql"),
+                            {"now": now, "owner": self._rt.worker_id, "until": lease_until, "batch": limit}).all()
         jobs = [ClaimedJob(*r[:7], dict(r.payload or {}), r.due_at, lease_until) for r in rows]
         return sorted(jobs, key=lambda j: (j.due_at, j.id))
+
+    def _claim_next(self, session, limit: int) -> list[ClaimedJob]:
+        session.flush()  # jobs this transaction created are candidates too
+        return self._claim(session.connection(), limit)
 
     def run_due_jobs(self, limit: int = 50, *, max_rounds: int = 20, stop=None) -> int:
         """Run every job due now (and the ones their completion makes due) → how many ran.
@@ -181,11 +212,8 @@ class Jobs:
         try:
             with self._rt.transaction() as session, session.no_autoflush:
                 now = self._rt.now()
-                mine = set(session.execute(
-                    sa.update(Job).where(Job.id.in_([j.id for j in jobs]), Job.status == "running",
-                                         Job.lease_owner == self._rt.worker_id)
-                    .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
-                    .returning(Job.id).execution_options(synchronize_session=False)).scalars())
+                mine = set(session.connection().execute(_finish_many_statement(), {
+                    "ids": [j.id for j in jobs], "owner": self._rt.worker_id, "now": now}).scalars())
                 ours = [j for j in jobs if j.id in mine]
                 rows = {r.id: r for r in session.scalars(sa.select(Instance).where(
                     Instance.id.in_([j.instance_id for j in ours])))}
@@ -207,7 +235,7 @@ class Jobs:
                     session.execute(HistoryEvent.__table__.insert(), history)
                 _write_cases(session, saved)
                 session.flush()  # rows the steps added through the session (outgoing message jobs)
-                return True, (self._claim(session, claim_next) if claim_next else None)
+                return True, (self._claim_next(session, claim_next) if claim_next else None)
         except Exception as exc:  # noqa: BLE001 - each job is run again on its own, with its own failure handling
             log.info("%d timers could not fire together (%s); firing them one by one", len(jobs), _one_line(exc))
             return False, None
@@ -266,13 +294,15 @@ class Jobs:
         for attempt in range(5):
             try:
                 with self._rt.transaction() as session:
-                    # still ours? (another worker may have taken over after our lease expired) - and done
+                    # still ours? (another worker may have taken over after our lease expired, or the case closed the
+                    # job meanwhile) - and done; on SQLite the read of the case says whether the lease holds, and the
+                    # compare-and-set comes after the step (below): a lease lost in between undoes the step
                     if not self._rt.writes_lock_database and not self._mark_finished(session, job):
                         return None
-                    if self._rt.writes_lock_database and session.scalar(sa.select(Job.id).where(
-                            Job.id == job.id, Job.status == "running", Job.lease_owner == self._rt.worker_id)) is None:
-                        return None
-                    row, wf, pspec, se = self._load_for_finish(session, job.instance_id, loaded)
+                    found = self._load_for_finish(session, job, loaded)
+                    if found is None:
+                        raise _LeaseLost()  # nothing written: rolled back, not committed
+                    row, wf, pspec, se = found
                     loaded = None  # a retry after a conflict reads the instance again
                     stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)  # it is marked done here
                     apply(session, row, wf)
@@ -280,35 +310,45 @@ class Jobs:
                     if self._rt.writes_lock_database and not self._mark_finished(session, job):
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
                     now = self._rt.now()
-                    session.add(HistoryEvent(
-                        instance_id=row.id, at=now, kind="timer_fired" if job.kind == "timer" else "job_completed",
-                        activity_id=job.activity_id, activity_name=job.activity_name, actor=f"worker:{self._rt.worker_id}",
-                        details={"topic": job.topic} if job.topic else {}))
+                    actor = f"worker:{self._rt.worker_id}"
+                    history = [{"instance_id": row.id, "at": now,
+                                "kind": "timer_fired" if job.kind == "timer" else "job_completed",
+                                "activity_id": job.activity_id, "activity_name": job.activity_name, "actor": actor,
+                                "details": {"topic": job.topic} if job.topic else {}}]
                     session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
-                    self._rt.save(session, row, wf, pspec, se, f"worker:{self._rt.worker_id}", stored=stored, step=step)
-                    return self._claim(session, claim_next) if claim_next else None
+                    self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+                    session.execute(HistoryEvent.__table__.insert(), history)  # the job's row first, then the step's
+                    return self._claim_next(session, claim_next) if claim_next else None
             except _LeaseLost:
                 return None
             except Conflict:
+                if not self._holds_lease(job):
+                    return None  # another worker took the job over: its run finishes it, not this one
                 if attempt == 4:
                     raise
 
+    def _holds_lease(self, job: ClaimedJob) -> bool:
+        with self._rt.db.connect() as conn:
+            return conn.scalar(sa.select(Job.id).where(Job.id == job.id, Job.status == "running",
+                                                       Job.lease_owner == self._rt.worker_id)) is not None
+
     def _mark_finished(self, session, job: ClaimedJob) -> bool:
         """The job is done, if this worker still holds its lease → whether it did."""
-        now = self._rt.now()
-        taken = session.execute(
-            sa.update(Job).where(Job.id == job.id, Job.status == "running", Job.lease_owner == self._rt.worker_id)
-            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None)
-            .execution_options(synchronize_session=False))
+        taken = session.connection().execute(
+            _finish_statement(), {"b_id": job.id, "owner": self._rt.worker_id, "now": self._rt.now()})
         return taken.rowcount == 1
 
-    def _load_for_finish(self, session, instance_id: str, loaded: _Loaded | None):
-        """The instance in this transaction; the handler's workflow when the row is still at its version."""
-        if loaded is None:
-            return self._rt.load(session, instance_id)
-        row = session.get(Instance, instance_id, options=[so.defer(Instance.state)])
-        if row is None or row.version != loaded.version:
-            return self._rt.load(session, instance_id, row=row)
+    def _load_for_finish(self, session, job: ClaimedJob, loaded: _Loaded | None):
+        """The instance in this transaction; the handler's workflow when the row is still at its version. On SQLite
+        the same statement reads whether this worker still holds the job's lease: None when it does not."""
+        held = self._rt.writes_lock_database
+        found = session.execute(_case_statement(loaded is not None, held),
+                                {"iid": job.instance_id, "job_id": job.id, "owner": self._rt.worker_id}).one_or_none()
+        if held and found is not None and not found.held:
+            return None
+        row = found[0] if found is not None else None
+        if loaded is None or row is None or row.version != loaded.version:
+            return self._rt.load(session, job.instance_id, row=row)
         # the version column changes with every write of the state, so the stored state is the one the
         # handler's workflow was restored from: reuse it instead of restoring it again
         se = self._rt.script_engine(session, row)
@@ -360,50 +400,76 @@ class Jobs:
 
 @functools.cache
 def _claim_statement(postgresql: bool):
-    """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters."""
-    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    due = sa.and_(Job.status == "ready", Job.due_at < now)
-    candidates = sa.select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(sa.bindparam("batch"))
+    """The claim: built once per dialect (building it is most of its cost on SQLite), run with parameters; a Core
+    statement on the table, so a poll runs it on a plain connection."""
+    j = Job.__table__.c
+    now = sa.bindparam("now", type_=j.due_at.type)
+    due = sa.and_(j.status == "ready", j.due_at < now)
+    candidates = sa.select(j.id).where(due).order_by(j.due_at, j.id).limit(sa.bindparam("batch"))
     if postgresql:
         candidates = candidates.with_for_update(skip_locked=True)
     picked = candidates.cte("picked")
     if postgresql:
         picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
-    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), due)
+    return (Job.__table__.update().where(j.id.in_(sa.select(picked.c.id)), due)
             .values(status="running", lease_owner=sa.bindparam("owner"), lease_until=sa.bindparam("until"),
                     updated_at=now)
-            .returning(Job.id, Job.instance_id, Job.task_id, Job.kind, Job.topic, Job.activity_id,
-                       Job.activity_name, Job.payload, Job.due_at)
-            .execution_options(synchronize_session=False))
+            .returning(j.id, j.instance_id, j.task_id, j.kind, j.topic, j.activity_id, j.activity_name, j.payload,
+                       j.due_at))
 
 
 @functools.cache
-def _any_expired_statement():
-    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    return sa.select(Job.id).where(Job.status == "running", Job.lease_until < now).limit(1)
+def _case_statement(without_state: bool, with_lease: bool):
+    """The case a finishing job moves (its state left out when the handler's workflow may be reused), and whether
+    the job's lease is still ``owner``'s (on SQLite, where the compare-and-set comes after the step)."""
+    query = sa.select(Instance).where(Instance.id == sa.bindparam("iid"))
+    if without_state:
+        query = query.options(so.defer(Instance.state))
+    if with_lease:
+        query = query.add_columns(sa.exists().where(Job.id == sa.bindparam("job_id"), Job.status == "running",
+                                                    Job.lease_owner == sa.bindparam("owner")).label("held"))
+    return query
+
+
+def _finished(where):
+    """Jobs ``where`` selects, still leased by this worker (``owner``), marked done at ``now``."""
+    j = Job.__table__.c
+    now = sa.bindparam("now", type_=j.updated_at.type)
+    return (Job.__table__.update().where(where, j.status == "running", j.lease_owner == sa.bindparam("owner"))
+            .values(status="done", completed_at=now, updated_at=now, lease_owner=None, lease_until=None))
+
+
+@functools.cache
+def _finish_statement():
+    return _finished(Job.__table__.c.id == sa.bindparam("b_id"))
+
+
+@functools.cache
+def _finish_many_statement():
+    return _finished(Job.__table__.c.id.in_(sa.bindparam("ids", expanding=True))).returning(Job.__table__.c.id)
 
 
 @functools.cache
 def _expire_statement(postgresql: bool):
     """Expired leases → an attempt more; ready again (due as before), or an incident after the last attempt.
     The SET clauses read the row as it was, so the message names the worker that lost the job."""
-    now = sa.bindparam("now", type_=Job.__table__.c.due_at.type)
-    expired = sa.and_(Job.status == "running", Job.lease_until < now)
-    candidates = sa.select(Job.id).where(expired).order_by(Job.id)
+    j = Job.__table__.c
+    now = sa.bindparam("now", type_=j.due_at.type)
+    expired = sa.and_(j.status == "running", j.lease_until < now)
+    candidates = sa.select(j.id).where(expired).order_by(j.id)
     if postgresql:  # in id order, skipping rows another worker is handing back: no deadlock, no waiting
         candidates = candidates.with_for_update(skip_locked=True)
     picked = candidates.cte("expired")
     if postgresql:
         picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
     message = sa.literal("租约到期，作业未完成：执行它的工作进程已停止或超时 (lease of worker ") \
-        + sa.func.coalesce(Job.lease_owner, "?") + sa.literal(" expired before the job finished)")
-    return (sa.update(Job).where(Job.id.in_(sa.select(picked.c.id)), expired)
-            .values(attempts=Job.attempts + 1,
-                    status=sa.case((Job.attempts + 1 >= Job.max_attempts, "incident"), else_="ready"),
+        + sa.func.coalesce(j.lease_owner, "?") + sa.literal(" expired before the job finished)")
+    return (Job.__table__.update().where(j.id.in_(sa.select(picked.c.id)), expired)
+            .values(attempts=j.attempts + 1,
+                    status=sa.case((j.attempts + 1 >= j.max_attempts, "incident"), else_="ready"),
                     lease_owner=None, lease_until=None, updated_at=now, last_error=message)
-            .returning(Job.id, Job.instance_id, Job.status, Job.attempts, Job.max_attempts, Job.activity_id,
-                       Job.activity_name, Job.last_error)
-            .execution_options(synchronize_session=False))
+            .returning(j.id, j.instance_id, j.status, j.attempts, j.max_attempts, j.activity_id, j.activity_name,
+                       j.last_error))
 
 
 _CASE_COLUMNS = ("state", "waiting_in", "status", "ended_at", "updated_at", "person_key")

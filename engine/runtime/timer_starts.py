@@ -8,6 +8,7 @@ one insert wins and only the winner's transaction starts the case.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -69,12 +70,26 @@ def fire_times(kind: str, expression: str, after: datetime | None, until: dateti
     return out
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A process with timer start events, in force at ``locality`` (its own or inherited definition)."""
+    key: str
+    id: int  # the definition's
+    deployed_at: datetime
+    locality: str
+    timers: tuple
+
+
 class TimerStarts:
     """Timer start events: a case started for each time one is due, once per time."""
 
     def __init__(self, rt, cases):
         self._rt = rt
         self._cases = cases
+        # (deployment seq, the runtime's localities, [_Target]): the targets change only with a deployment (a new
+        # seq) or the localities (a new dict); a worker's idle round then costs two small reads, not every
+        # definition's content
+        self._known: tuple[int, dict, list[_Target]] | None = None
 
     def timer_start_targets(self, session) -> list[tuple[Definition, str, list]]:
         """(definition, locality, timers) for every process with a timer start event in force somewhere."""
@@ -97,18 +112,31 @@ class TimerStarts:
                 and (found := self._rt.definitions.resolve(session, "bpmn", d.key, code, seq)) is not None
                 and found.id == d.id]
 
+    def _targets(self, session) -> list[_Target]:
+        seq, localities = self._rt.definitions.latest_seq(session), self._rt.localities()
+        known = self._known
+        if known is None or known[0] != seq or known[1] is not localities:
+            targets = [_Target(d.key, d.id, d.deployed_at, locality, tuple(timers))
+                       for d, locality, timers in self.timer_start_targets(session)]
+            self._known = known = (seq, localities, targets)
+        return known[2]
+
     def fire_timer_starts(self) -> list[str]:
         """Start a case for every timer start event due since it last fired → instance ids."""
         now = self._rt.now()
         started = []
         with self._rt.reading() as session:
-            targets = self.timer_start_targets(session)
-        for d, locality, timers in targets:
-            with self._rt.reading() as session:
-                last = session.scalar(sa.select(sa.func.max(TimerStart.fire_at)).where(
-                    TimerStart.process_key == d.key, TimerStart.locality == locality))
-            after = last or d.deployed_at
-            for kind, expression in timers:
+            targets = self._targets(session)
+            if not targets:
+                return started
+            fired_last = dict(((key, locality), at) for key, locality, at in session.execute(
+                sa.select(TimerStart.process_key, TimerStart.locality, sa.func.max(TimerStart.fire_at))
+                .where(TimerStart.process_key.in_({t.key for t in targets}))
+                .group_by(TimerStart.process_key, TimerStart.locality)))
+        for d in targets:
+            locality = d.locality
+            after = fired_last.get((d.key, locality)) or d.deployed_at
+            for kind, expression in d.timers:
                 try:
                     times = fire_times(kind, expression, after, now, deployed_at=d.deployed_at)
                 except ValueError as exc:
