@@ -10,10 +10,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow import TaskState
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 
 from .. import clock as clock_mod
+from ..bpmn.engine_steps import do_engine_steps, ready_tasks
 from ..bpmn.script_engine import CaseScriptEngine
 from ..bpmn.serializer import StateSerializer
 from ..definitions import DefinitionStore
@@ -287,10 +287,9 @@ class Runtime:
             with session.no_autoflush:
                 for _ in range(200):
                     wf.refresh_timers()
-                    wf.do_engine_steps()
+                    do_engine_steps(wf)
                     wf.refresh_timers()
-                    if any(t.state == TaskState.READY and not t.task_spec.manual
-                           for t in wf.get_tasks(state=TaskState.READY)):
+                    if ready_tasks(wf):  # a timer came due
                         continue
                     if not run_ready_service_tasks(self, session, row, wf, se, step, actor or "system"):
                         break

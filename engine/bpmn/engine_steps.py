@@ -1,0 +1,73 @@
+"""SpiffWorkflow's ``do_engine_steps`` without walking the task tree when the answer is already known.
+
+``BpmnWorkflow.do_engine_steps`` finds the READY tasks to run by walking the whole task tree (``get_tasks``,
+depth first, every completed task included) once per workflow per pass, and it passes again until a pass runs
+nothing: most walks find nothing or exactly one task. Here each walk is preceded by a scan of the workflow's task
+table (a dict: no tree, no children lists): no READY task, no walk; exactly one, it is the walk's answer; several,
+the walk decides their order as before. Every other step (sub-processes deepest first, their parent task updated
+after them, the passes, the timers refreshed at the end) is SpiffWorkflow 3.2.0's, in its order.
+
+A READY task is always reachable by the walk (its ancestors are finished or running, never predicted), so the
+scan's set equals the walk's; ``tests/unit/bpmn/test_engine_steps.py`` runs both on the diagrams and compares.
+"""
+from __future__ import annotations
+
+from SpiffWorkflow.util.task import TaskState
+
+READY = TaskState.READY
+
+
+def do_engine_steps(wf) -> None:
+    """As ``wf.do_engine_steps()``: run every READY task that is not manual until none is left, then refresh the
+    timers."""
+    while _engine_pass(wf):
+        pass
+    wf.refresh_timers()
+
+
+def ready_tasks(wf) -> list:
+    """The READY tasks that are not manual in ``wf`` and the sub-processes inside it (any order)."""
+    found = [t for t in wf.tasks.values() if t._state == READY and not t.task_spec.manual]
+    top = wf.top_workflow
+    for sub in top.subprocesses.values():
+        if sub is not wf and (wf is top or _inside(sub, wf)):
+            found.extend(t for t in sub.tasks.values() if t._state == READY and not t.task_spec.manual)
+    if _CHECK:
+        walk = [t for t in wf.get_tasks(state=READY) if not t.task_spec.manual]
+        assert {t.id for t in walk} == {t.id for t in found}, (walk, found)
+    return found
+
+
+def _inside(sub, wf) -> bool:
+    parent = sub.parent_workflow
+    while parent is not None:
+        if parent is wf:
+            return True
+        parent = parent.parent_workflow
+    return False
+
+
+import os
+_CHECK = os.environ.get("RETIRE_CHECK_STEPS")
+
+
+def _run_ready(wf) -> int:
+    tasks = ready_tasks(wf)
+    if len(tasks) > 1:  # the order is the walk's (depth first), as SpiffWorkflow runs them
+        tasks = [t for t in wf.get_tasks(state=READY) if not t.task_spec.manual]
+    for task in tasks:
+        task.run()
+    return len(tasks)
+
+
+def _engine_pass(wf) -> bool:
+    """``BpmnWorkflow._do_engine_steps`` (without its callbacks, which the engine does not use)."""
+    active = wf.get_active_subprocesses()
+    for subprocess in sorted(active, key=lambda v: v.depth, reverse=True):
+        while _run_ready(subprocess) > 0:
+            pass
+        if subprocess.parent_task_id is not None:
+            task = wf.get_task_from_id(subprocess.parent_task_id)
+            task.task_spec._update(task)
+    count = _run_ready(wf)
+    return count > 0 or len(wf.get_active_subprocesses()) > len(active)
