@@ -12,9 +12,12 @@ scan's set equals the walk's; ``tests/unit/bpmn/test_engine_steps.py`` runs both
 """
 from __future__ import annotations
 
+from functools import partial
+
 from SpiffWorkflow.util.task import TaskState
 
 READY = TaskState.READY
+WAITING = TaskState.WAITING
 
 
 def do_engine_steps(wf) -> None:
@@ -23,6 +26,23 @@ def do_engine_steps(wf) -> None:
     while _engine_pass(wf):
         pass
     wf.refresh_timers()
+
+
+def skip_idle_waits(wf) -> None:
+    """Give ``wf`` and each of its sub-processes an ``update_waiting_tasks`` that returns at once when none of the
+    workflow's tasks is WAITING. SpiffWorkflow calls it after every task that completes, and it walks the whole
+    tree for WAITING tasks (joins, catching events): mostly there are none. When some wait, the walk runs as before.
+    Sub-processes started later get it at the next pass of ``do_engine_steps``."""
+    for w in (wf, *wf.subprocesses.values()):
+        if "update_waiting_tasks" not in vars(w):
+            w.update_waiting_tasks = partial(_update_waiting_tasks, w)
+
+
+def _update_waiting_tasks(wf) -> None:
+    for task in wf.tasks.values():
+        if task._state == WAITING:
+            type(wf).update_waiting_tasks(wf)  # the walk only visits this workflow's own tasks too
+            return
 
 
 def ready_tasks(wf) -> list:
@@ -62,6 +82,7 @@ def _run_ready(wf) -> int:
 
 def _engine_pass(wf) -> bool:
     """``BpmnWorkflow._do_engine_steps`` (without its callbacks, which the engine does not use)."""
+    skip_idle_waits(wf)
     active = wf.get_active_subprocesses()
     for subprocess in sorted(active, key=lambda v: v.depth, reverse=True):
         while _run_ready(subprocess) > 0:

@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from ..bpmn.engine_steps import skip_idle_waits
 from ..clock import SHANGHAI
 from ..errors import Conflict, InvalidInput, NotFound
 from ..forms import defaults_of
@@ -76,6 +77,7 @@ class Cases:
                                {"key": [f"须通过申请表 {_start_form(pspec)} 发起 (starts through its form)"]})
         se = self._rt.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
+        skip_idle_waits(wf)
         data = dict(variables or {})
         for name, value in self._start_form_defaults(session, pspec, locality, seq).items():
             data.setdefault(name, value)

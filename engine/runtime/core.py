@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 
 from .. import clock as clock_mod
-from ..bpmn.engine_steps import do_engine_steps, ready_tasks
+from ..bpmn.engine_steps import do_engine_steps, ready_tasks, skip_idle_waits
 from ..bpmn.script_engine import CaseScriptEngine
 from ..bpmn.serializer import StateSerializer
 from ..definitions import DefinitionStore
@@ -244,6 +244,7 @@ class Runtime:
         if wf is None:
             wf = self.serializer.loads(row.state, pspec.spec, pspec.subprocess_specs)
         wf.script_engine = se
+        skip_idle_waits(wf)  # the command's own completion (complete_task, a caught message) walks less too
         return row, wf, pspec, se
 
     def _take_live(self, instance_id: str, state: str, pspec):
