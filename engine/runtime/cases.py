@@ -20,7 +20,20 @@ from ..forms import defaults_of
 from .inbox import leave_inbox, mirror_inbox
 from ..jsonable import jsonable
 from ..store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
-from .mirror import RECORDED_FIELDS, Mirror, mirror_of
+from .mirror import RECORDED_FIELDS, Mirror, all_tasks, mirror_of
+
+
+# the statements of a completion, built once: the task still open and the actor's (claimed by nobody or by them)
+_TASK = HumanTask.__table__
+_MINE = sa.and_(_TASK.c.id == sa.bindparam("p_task_id"), _TASK.c.status == "open",
+                sa.or_(_TASK.c.assignee.is_(None), _TASK.c.assignee == sa.bindparam("p_actor")))
+_LOCK_MINE = sa.update(_TASK).where(_MINE).values(status=_TASK.c.status)
+_CLOSE_MINE = sa.update(_TASK).where(_MINE).values(status="completed", completed_at=sa.bindparam("p_at"),
+                                                  completed_by=sa.bindparam("p_actor"))
+_CLOSE_MINE_WITH_SUMMARY = _CLOSE_MINE.values(summary=sa.bindparam("p_summary"))
+_OPEN_TASK_AND_CASE = (sa.select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
+                       .where(HumanTask.id == sa.bindparam("p_task_id")))
+_INSERT_HISTORY = HistoryEvent.__table__.insert()
 
 
 class PersonHasRunningCase(Conflict):
@@ -89,9 +102,10 @@ class Cases:
         step = self._rt.step(session, row, wf, se, actor)
         if self._rt.writes_lock_database:
             self._insert_instance(session, row, person_key)
-        session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
-                                 details={"definition_id": definition.id, "version": definition.version}))
-        self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
+        history = [{"instance_id": row.id, "at": now, "kind": "started", "activity_id": None, "activity_name": None,
+                    "actor": actor, "details": {"definition_id": definition.id, "version": definition.version}}]
+        self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step, history=history)
+        session.execute(_INSERT_HISTORY, history)  # the case's first row, then the step's and the mirror's
         return row.id
 
     @staticmethod
@@ -150,23 +164,21 @@ class Cases:
         does not fail when a service task it reaches fails: that task becomes a job (runtime.service_tasks).
         """
         with self._rt.transaction() as session:
-            mine = sa.and_(HumanTask.id == task_id, HumanTask.status == "open",
-                           sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
+            mine = {"p_task_id": task_id, "p_actor": actor}
             if not self._rt.writes_lock_database:
                 # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it
                 # and then finds the task closed, and a claim that came first makes this completion a Conflict
-                locked = session.execute(sa.update(HumanTask).where(mine).values(status=HumanTask.status)
-                                         .execution_options(synchronize_session=False))
-                task_row = self._open_task(session, task_id)
+                locked = session.execute(_LOCK_MINE, mine)
+                task_row, row = self._open_task_and_case(session, task_id)
                 if locked.rowcount != 1:
                     raise Conflict(_held_by(task_row.assignee))
             else:
-                task_row = self._open_task(session, task_id)
+                task_row, row = self._open_task_and_case(session, task_id)
                 if task_row.assignee not in (None, actor):
                     raise Conflict(_held_by(task_row.assignee))
             if validate:
                 data = self._validated(session, task_row, data)
-            row, wf, pspec, se = self._rt.load(session, task_row.instance_id)
+            row, wf, pspec, se = self._rt.load(session, row.id, row=row)
             stored = mirror_of(wf, pspec).without_task(task_id)  # this transaction completes that open task row
             wf.refresh_timers()
             task = wf.get_task_from_id(uuid.UUID(task_id))
@@ -183,8 +195,9 @@ class Cases:
             changes = {"status": "completed", "completed_at": now, "completed_by": actor}
             if recorded:
                 changes["summary"] = jsonable({**(task_row.summary or {}), **recorded})
-            done = session.execute(sa.update(HumanTask).where(mine).values(**changes)
-                                   .execution_options(synchronize_session=False))
+                done = session.execute(_CLOSE_MINE_WITH_SUMMARY, {**mine, "p_at": now, "p_summary": changes["summary"]})
+            else:
+                done = session.execute(_CLOSE_MINE, {**mine, "p_at": now})
             if done.rowcount != 1:
                 session.refresh(task_row)
                 raise Conflict(_held_by(task_row.assignee) if task_row.status == "open"
@@ -192,12 +205,22 @@ class Cases:
             for name, value in changes.items():
                 so.attributes.set_committed_value(task_row, name, value)
             leave_inbox(session, task_id)
-            session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
-                                     activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
-                                     details={"task_id": task_id, "fields": sorted(data)}))
-            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
+            history = [{"instance_id": row.id, "at": now, "kind": "task_completed", "activity_id": task_row.activity_id,
+                        "activity_name": task_row.name, "actor": actor,
+                        "details": {"task_id": task_id, "fields": sorted(data)}}]
+            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
+            session.execute(_INSERT_HISTORY, history)  # the command's row first, then the step's and the mirror's
             session.flush()
             return row.id
+
+    def _open_task_and_case(self, session, task_id: str) -> tuple[HumanTask, Instance]:
+        """The open task's row and its case's, in one statement (NotFound / Conflict as ``_open_task``)."""
+        found = session.execute(_OPEN_TASK_AND_CASE, {"p_task_id": task_id}).first()
+        if found is None:
+            raise NotFound(f"no task {task_id}", field="id")
+        task_row, row = found
+        _check_open(task_row)
+        return task_row, row
 
     def _validated(self, session, task_row: HumanTask, data: dict) -> dict:
         """The task's form data, checked against its form (InvalidInput with each field and its reason)."""
@@ -255,10 +278,14 @@ class Cases:
         task = session.get(HumanTask, task_id)
         if task is None:
             raise NotFound(f"no task {task_id}", field="id")
-        if task.status != "open":
-            by = f" by {task.completed_by}" if task.completed_by else ""
-            raise Conflict(f"the task is no longer open ({task.status}{by})")
+        _check_open(task)
         return task
+
+
+def _check_open(task: HumanTask) -> None:
+    if task.status != "open":
+        by = f" by {task.completed_by}" if task.completed_by else ""
+        raise Conflict(f"the task is no longer open ({task.status}{by})")
 
 
 def _held_by(holder: str | None) -> str:
@@ -268,9 +295,11 @@ def _held_by(holder: str | None) -> str:
 
 
 def _interrupting_timer_ready(wf) -> bool:
-    for t in wf.get_tasks(state=TaskState.READY):
-        ed = getattr(t.task_spec, "event_definition", None)
-        if isinstance(ed, TimerEventDefinition) and getattr(t.task_spec, "cancel_activity", False):
+    """An interrupting timer (a boundary event) has come due and waits to run: the task it interrupts is not open.
+    The fired timer is READY: a scan of the tasks, not a walk of the tree (every READY task is on the walk)."""
+    for t in all_tasks(wf):
+        if t._state == TaskState.READY and getattr(t.task_spec, "cancel_activity", False) \
+                and isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition):
             return True
     return False
 
