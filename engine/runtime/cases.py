@@ -33,7 +33,6 @@ _CLOSE_MINE = sa.update(_TASK).where(_MINE).values(status="completed", completed
 _CLOSE_MINE_WITH_SUMMARY = _CLOSE_MINE.values(summary=sa.bindparam("p_summary"))
 _OPEN_TASK_AND_CASE = (sa.select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
                        .where(HumanTask.id == sa.bindparam("p_task_id")))
-_INSERT_HISTORY = HistoryEvent.__table__.insert()
 
 
 class PersonHasRunningCase(Conflict):
@@ -102,10 +101,9 @@ class Cases:
         step = self._rt.step(session, row, wf, se, actor)
         if self._rt.writes_lock_database:
             self._insert_instance(session, row, person_key)
-        history = [{"instance_id": row.id, "at": now, "kind": "started", "activity_id": None, "activity_name": None,
-                    "actor": actor, "details": {"definition_id": definition.id, "version": definition.version}}]
-        self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step, history=history)
-        session.execute(_INSERT_HISTORY, history)  # the case's first row, then the step's and the mirror's
+        session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
+                                 details={"definition_id": definition.id, "version": definition.version}))
+        self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
         return row.id
 
     @staticmethod
@@ -205,11 +203,10 @@ class Cases:
             for name, value in changes.items():
                 so.attributes.set_committed_value(task_row, name, value)
             leave_inbox(session, task_id)
-            history = [{"instance_id": row.id, "at": now, "kind": "task_completed", "activity_id": task_row.activity_id,
-                        "activity_name": task_row.name, "actor": actor,
-                        "details": {"task_id": task_id, "fields": sorted(data)}}]
-            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
-            session.execute(_INSERT_HISTORY, history)  # the command's row first, then the step's and the mirror's
+            session.add(HistoryEvent(instance_id=row.id, at=now, kind="task_completed",
+                                     activity_id=task_row.activity_id, activity_name=task_row.name, actor=actor,
+                                     details={"task_id": task_id, "fields": sorted(data)}))
+            self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
             session.flush()
             return row.id
 
