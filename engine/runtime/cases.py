@@ -50,6 +50,7 @@ class Cases:
     def __init__(self, rt):
         self._rt = rt
         self._form_defaults_cache: dict[int, dict] = {}
+        self._labels: dict[int, tuple[str, int]] = {}
 
     def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
               actor: str = "system", *, session=None, person_key: str | None = None,
@@ -70,10 +71,11 @@ class Cases:
                                   person_key=person_key, without_start_form=without_start_form)
         self._rt.locality(locality)
         seq = self._rt.definitions.latest_seq(session)
-        definition = self._rt.definitions.require(session, "bpmn", process_key, locality, seq)
+        definition_id = self._rt.definitions.require_id(session, "bpmn", process_key, locality, seq)
+        key, version = self._key_and_version(session, definition_id)
         now = self._rt.now()
-        row = Instance(id=str(uuid.uuid4()), process_key=definition.key, definition_id=definition.id,
-                       subprocess_definitions=self._rt.resolve_called(session, definition, locality, seq),
+        row = Instance(id=str(uuid.uuid4()), process_key=key, definition_id=definition_id,
+                       subprocess_definitions=self._rt.resolve_called(session, definition_id, locality, seq),
                        snapshot_seq=seq, locality=locality, locality_path=self._rt.locality_path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
                        updated_at=now, started_by=actor, person_key=person_key)
@@ -102,9 +104,18 @@ class Cases:
         if self._rt.writes_lock_database:
             self._insert_instance(session, row, person_key)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
-                                 details={"definition_id": definition.id, "version": definition.version}))
+                                 details={"definition_id": definition_id, "version": version}))
         self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
         return row.id
+
+    def _key_and_version(self, session, definition_id: int) -> tuple[str, int]:
+        """The definition's key and version, without reading its row (and the diagram's text) once known: a
+        definition id's row never changes them."""
+        found = self._labels.get(definition_id)
+        if found is None:
+            d = session.get(Definition, definition_id)
+            found = self._labels[definition_id] = (d.key, d.version)
+        return found
 
     @staticmethod
     def _insert_instance(session, row, person_key) -> None:

@@ -147,12 +147,13 @@ class Runtime:
 
         return self.specs.get((row.definition_id, subs), build)
 
-    def resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
-        """{called process key: definition id} for every process ``definition`` calls, recursively, at ``seq``."""
-        cache_key = (definition.id, locality, seq)
+    def resolve_called(self, session, definition_id: int, locality: str, seq: int) -> dict[str, int]:
+        """{called process key: definition id} for every process the definition calls, recursively, at ``seq``
+        (its row, with the diagram's text, is read only when the answer is not cached)."""
+        cache_key = (definition_id, locality, seq)
         found = self._called.get(cache_key)
         if found is None:
-            found = self._resolve_called(session, definition, locality, seq)
+            found = self._resolve_called(session, session.get(Definition, definition_id), locality, seq)
             if seq <= self.definitions.latest_seq(session):  # as DefinitionStore.resolve: a seq that has passed
                 self._called[cache_key] = found
         return dict(found)
