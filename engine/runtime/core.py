@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 
+from handlers.context import read_only as read_only_view
+
 from .. import clock as clock_mod
 from ..bpmn.engine_steps import do_engine_steps, ready_tasks, skip_idle_waits
 from ..bpmn.script_engine import CaseScriptEngine
@@ -59,6 +61,7 @@ class Runtime:
         self._calendars: dict[str, object] = {}
         self._settings: dict[str, dict] = {}
         self._settings_pickled: dict[str, bytes] = {}
+        self._settings_read_only: dict[str, dict] = {}
         self._called: dict[tuple, dict[str, int]] = {}
         # {instance id: (state text, process spec, workflow)}: the workflow a save serialised, kept so the next
         # load of the same stored text need not restore it again (restoring is most of a load's cost)
@@ -98,6 +101,7 @@ class Runtime:
         self._calendars.clear()
         self._settings.clear()
         self._settings_pickled.clear()
+        self._settings_read_only.clear()
 
     def locality(self, code: str) -> LocalityInfo:
         found = self.localities().get(str(code))
@@ -111,9 +115,15 @@ class Runtime:
     def locality_path(self, code: str) -> str:
         return path_of(self.localities(), code)
 
-    def settings(self, code: str) -> dict:
-        """The locality's parameters merged along its chain: a fresh copy the caller may change."""
-        # every handler call gets its own copy: unpickling the cached bytes is several times cheaper than deepcopy
+    def settings(self, code: str, *, read_only: bool = False) -> dict:
+        """The locality's parameters merged along its chain: a fresh copy the caller may change, or with
+        ``read_only`` one shared view that refuses every change (a handler's ``ctx.settings``, at no cost)."""
+        if read_only:
+            view = self._settings_read_only.get(code)
+            if view is None:
+                view = self._settings_read_only[code] = read_only_view(self._merged_settings(code))
+            return view
+        # unpickling the cached bytes is several times cheaper than deepcopy
         blob = self._settings_pickled.get(code)
         if blob is None:
             blob = self._settings_pickled[code] = pickle.dumps(self._merged_settings(code), pickle.HIGHEST_PROTOCOL)
@@ -278,11 +288,14 @@ class Runtime:
     @property
     def writes_lock_database(self) -> bool:
         """SQLite: the first write of a transaction locks the whole database until it commits, so a command
-        writes nothing before its handlers have run (their own writes, e.g. the ledger's, would wait)."""
+        writes nothing of its own before its handlers have run: a handler writing through a connection of its own
+        would wait (the ledger's inline writes go through the command's connection and never wait)."""
         return self.db.dialect.name == "sqlite"
 
     def step(self, session, row: Instance, wf, se, actor: str | None = None) -> Step:
-        """Run ``wf`` until it truly waits, calling ready service-task handlers inline; writes nothing.
+        """Run ``wf`` until it truly waits, calling ready service-task handlers inline; writes none of the
+        engine's rows (only the inline handlers' ledger rows, through the command's connection: they commit or
+        roll back with the case, see ``service_tasks.call_handler``).
         → the Step: the inline calls that failed (their tasks become jobs) and the rows to write."""
         step = Step(dict.fromkeys(started_service_tasks(wf)), [])  # tasks already waiting have jobs: they run them
         try:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
 from SpiffWorkflow import TaskState
+from sqlalchemy.orm import SessionTransactionOrigin
 
-from handlers.context import BusinessRuleViolation, HandlerContext
+from handlers.context import BusinessRuleViolation, HandlerContext, inside_command
 
 from ..bpmn.interpreter import ExpressionError
 from ..bpmn.task_specs import ExternalServiceTask
@@ -50,13 +52,25 @@ def call_handler(engine, session, row, task, script_engine, topic: str):
               for name, text in (ext.get("inputs") or {}).items()}
     ctx = HandlerContext(
         topic=topic, instance_id=row.id, task_id=str(task.id), business_key=row.business_key,
-        locality=row.locality, variables=jsonable(task.data), settings=engine.settings(row.locality),
+        locality=row.locality, variables=jsonable(task.data), settings=engine.settings(row.locality, read_only=True),
         now=engine.now(), ports=engine.ports,
         decide=lambda decision_id, values: engine.decide(decision_id, row.locality, values,
                                                          seq=row.snapshot_seq, session=session),
         idempotency_key=f"{row.id}:{task.id}", inputs=inputs)
-    result = handler(ctx) or {}
+    with _in_the_command(session):
+        result = handler(ctx) or {}
     return jsonable(result), list(ctx.outgoing_messages)
+
+
+def _in_the_command(session):
+    """Inside a command's transaction (``Runtime.transaction``: begun with ``Session.begin()``, committed at the end
+    of the command) the handler's ledger writes go through the command's connection and commit or roll back with
+    the case. A job's handler is called with a reading session (autobegun, never committed): its ports use their
+    own transactions."""
+    transaction = session.get_transaction()
+    if transaction is None or transaction.origin is not SessionTransactionOrigin.BEGIN:
+        return nullcontext()
+    return inside_command(session.connection())
 
 
 def runs_inline(engine, task) -> bool:

@@ -4,8 +4,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import ports
-from .once import find, insert_once
+from .connection import begin, insert_ignoring
+from .once import find, insert_once_or_fail
 from .schema import acceptances, approvals, batches
+
+_ACCEPTANCE_COLUMNS = ("business_key", "id_number", "locality", "channel", "batch_group", "accepted_on", "batch_month")
+_DUE = (acceptances.c.batch_group == sa.bindparam("group")) \
+    & (acceptances.c.batch_month == sa.bindparam("period")) & acceptances.c.submitted_at.is_(None)
+_DUE_KEYS = sa.select(acceptances.c.business_key).where(_DUE).with_for_update()
+_SUBMIT = acceptances.update().where(_DUE & acceptances.c.business_key.in_(sa.bindparam("keys", expanding=True))) \
+    .values(submitted_at=sa.bindparam("at"), batch_key=sa.bindparam("key"))
 
 
 class LedgerHrss(ports.Hrss):
@@ -13,31 +21,27 @@ class LedgerHrss(ports.Hrss):
         self.db = db
 
     def accept(self, acceptance, idempotency_key):
-        row = {k: acceptance[k] for k in ("business_key", "id_number", "locality", "channel", "batch_group",
-                                          "accepted_on", "batch_month")}
-        return insert_once(self.db, acceptances, dict(row, idempotency_key=idempotency_key),
-                           {"business_key": row["business_key"], "idempotency_key": idempotency_key})
+        row = {k: acceptance[k] for k in _ACCEPTANCE_COLUMNS}
+        return insert_once_or_fail(self.db, acceptances, dict(row, idempotency_key=idempotency_key),
+                                   {"business_key": row["business_key"], "idempotency_key": idempotency_key})
 
     def submit_batch(self, batch_group, period, submitted_at, idempotency_key):
-        try:
-            with self.db.begin() as conn:
-                found = find(conn, batches, {"idempotency_key": idempotency_key})
-                if found:
-                    return found
-                due = (acceptances.c.batch_group == batch_group) & (acceptances.c.batch_month == period) \
-                    & acceptances.c.submitted_at.is_(None)
-                keys = sorted(conn.execute(sa.select(acceptances.c.business_key).where(due)
-                                           .with_for_update()).scalars())
-                conn.execute(acceptances.update().where(due & acceptances.c.business_key.in_(keys))
-                             .values(submitted_at=submitted_at, batch_key=idempotency_key))
-                batch = {"idempotency_key": idempotency_key, "batch_group": batch_group, "period": period,
-                         "submitted_at": submitted_at, "business_keys": keys}
-                conn.execute(batches.insert().values(**batch))
-                return batch
-        except sa.exc.IntegrityError:
-            with self.db.connect() as conn:
-                return find(conn, batches, {"idempotency_key": idempotency_key})
+        """The batch of a group's acceptances due in ``period``, once per idempotency key: the batch row is
+        written first, so a concurrent run of the same key waits for it and then returns it."""
+        match = {"idempotency_key": idempotency_key}
+        with begin(self.db) as conn:
+            found = find(conn, batches, match)
+            if found:
+                return found
+            due = {"group": batch_group, "period": period}
+            keys = sorted(conn.execute(_DUE_KEYS, due).scalars())
+            batch = {"idempotency_key": idempotency_key, "batch_group": batch_group, "period": period,
+                     "submitted_at": submitted_at, "business_keys": keys}
+            if not conn.execute(insert_ignoring(conn, batches, batches.c.idempotency_key), batch).first():
+                return find(conn, batches, match)
+            conn.execute(_SUBMIT, dict(due, keys=keys, at=submitted_at, key=idempotency_key))
+            return batch
 
     def approve(self, approval, idempotency_key):
-        return insert_once(self.db, approvals, dict(approval, idempotency_key=idempotency_key),
-                           {"business_key": approval["business_key"], "idempotency_key": idempotency_key})
+        return insert_once_or_fail(self.db, approvals, dict(approval, idempotency_key=idempotency_key),
+                                   {"business_key": approval["business_key"], "idempotency_key": idempotency_key})
