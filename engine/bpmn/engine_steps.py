@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from functools import partial
 
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.util.task import TaskState
 
 READY = TaskState.READY
 WAITING = TaskState.WAITING
+# a WAITING join or catching event, updated, changes only its own state (a join cancels the other WAITING tasks of
+# its spec: there are none when it is the only one): no other task becomes WAITING for the walk to update as well
+_UPDATED_ALONE = (UnstructuredJoin, CatchingEvent)
 
 
 def do_engine_steps(wf) -> None:
@@ -29,20 +34,21 @@ def do_engine_steps(wf) -> None:
 
 
 def skip_idle_waits(wf) -> None:
-    """Give ``wf`` and each of its sub-processes an ``update_waiting_tasks`` that returns at once when none of the
-    workflow's tasks is WAITING. SpiffWorkflow calls it after every task that completes, and it walks the whole
-    tree for WAITING tasks (joins, catching events): mostly there are none. When some wait, the walk runs as before.
-    Sub-processes started later get it at the next pass of ``do_engine_steps``."""
+    """Give ``wf`` and each of its sub-processes an ``update_waiting_tasks`` that does not walk the task tree when
+    a scan of its tasks knows the answer. SpiffWorkflow calls it after every task that completes, and it walks the
+    whole tree to update each WAITING task (joins, catching events): mostly there is none, or one join or event.
+    Otherwise the walk runs as before. Sub-processes started later get it at the next pass of ``do_engine_steps``."""
     for w in (wf, *wf.subprocesses.values()):
         if "update_waiting_tasks" not in vars(w):
             w.update_waiting_tasks = partial(_update_waiting_tasks, w)
 
 
 def _update_waiting_tasks(wf) -> None:
-    for task in wf.tasks.values():
-        if task._state == WAITING:
-            type(wf).update_waiting_tasks(wf)  # the walk only visits this workflow's own tasks too
-            return
+    waiting = [t for t in wf.tasks.values() if t._state == WAITING]  # the walk visits only this workflow's tasks
+    if len(waiting) == 1 and isinstance(waiting[0].task_spec, _UPDATED_ALONE):
+        waiting[0].task_spec._update(waiting[0])  # the walk's one call: it finds no other task WAITING after it
+    elif waiting:
+        type(wf).update_waiting_tasks(wf)
 
 
 def ready_tasks(wf) -> list:

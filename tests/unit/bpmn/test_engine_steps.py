@@ -45,6 +45,15 @@ MAIN = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:scriptTask id="B"><bpmn:script>b = 2</bpmn:script></bpmn:scriptTask>
     <bpmn:parallelGateway id="Join" />
     <bpmn:userTask id="Review" />
+    <bpmn:boundaryEvent id="Late" attachedToRef="Review">
+      <bpmn:timerEventDefinition><bpmn:timeDate>at("2099-01-04", 0, 0)</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="SubLate" attachedToRef="Sub">
+      <bpmn:timerEventDefinition><bpmn:timeDate>at("2099-01-04", 0, 0)</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:endEvent id="TooLate" />
+    <bpmn:sequenceFlow id="late1" sourceRef="Late" targetRef="TooLate" />
+    <bpmn:sequenceFlow id="late2" sourceRef="SubLate" targetRef="TooLate" />
     <bpmn:scriptTask id="After"><bpmn:script>n = n + 1</bpmn:script></bpmn:scriptTask>
     <bpmn:endEvent id="Finish" />
     <bpmn:sequenceFlow id="f1" sourceRef="Begin" targetRef="Init" />
