@@ -8,7 +8,9 @@ the walk decides their order as before. Every other step (sub-processes deepest 
 after them, the passes, the timers refreshed at the end) is SpiffWorkflow 3.2.0's, in its order.
 
 A READY task is always reachable by the walk (its ancestors are finished or running, never predicted), so the
-scan's set equals the walk's; ``tests/unit/bpmn/test_engine_steps.py`` runs both on the diagrams and compares.
+scan's set equals the walk's. The same holds for the walk SpiffWorkflow makes after every completion to update the
+WAITING tasks (``skip_idle_waits``). Only the engine's workflows run this way (the bench's plain SpiffWorkflow does
+not); ``tests/unit/bpmn/test_engine_steps.py`` runs both on one diagram and compares the order and the end state.
 """
 from __future__ import annotations
 
