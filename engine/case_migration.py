@@ -80,7 +80,7 @@ class CaseMigrations:
                 f"for the continuation after {names} (camunda:asyncAfter); migrate it once that job has run")
             return outcome
         seq = self._rt.definitions.latest_seq(session)
-        subs = self._rt.resolve_called(session, target, row.locality, seq)
+        subs = self._rt.resolve_called(session, target.id, row.locality, seq)
         old_subs = row.subprocess_definitions
         pspec = self._rt.process_spec(session, Instance(id=row.id, definition_id=target.id, subprocess_definitions=subs))
         called_versions = {key: session.get(Definition, def_id).version for key, def_id in subs.items()}

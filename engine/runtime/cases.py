@@ -13,13 +13,26 @@ from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from ..bpmn.engine_steps import skip_idle_waits
 from ..clock import SHANGHAI
 from ..errors import Conflict, InvalidInput, NotFound
 from ..forms import defaults_of
 from .inbox import leave_inbox, mirror_inbox
 from ..jsonable import jsonable
 from ..store.models import Definition, HistoryEvent, HumanTask, Instance, Job, Subscription
-from .mirror import RECORDED_FIELDS, Mirror, mirror_of
+from .mirror import RECORDED_FIELDS, Mirror, all_tasks, mirror_of
+
+
+# the statements of a completion, built once: the task still open and the actor's (claimed by nobody or by them)
+_TASK = HumanTask.__table__
+_MINE = sa.and_(_TASK.c.id == sa.bindparam("p_task_id"), _TASK.c.status == "open",
+                sa.or_(_TASK.c.assignee.is_(None), _TASK.c.assignee == sa.bindparam("p_actor")))
+_LOCK_MINE = sa.update(_TASK).where(_MINE).values(status=_TASK.c.status)
+_CLOSE_MINE = sa.update(_TASK).where(_MINE).values(status="completed", completed_at=sa.bindparam("p_at"),
+                                                  completed_by=sa.bindparam("p_actor"))
+_CLOSE_MINE_WITH_SUMMARY = _CLOSE_MINE.values(summary=sa.bindparam("p_summary"))
+_OPEN_TASK_AND_CASE = (sa.select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
+                       .where(HumanTask.id == sa.bindparam("p_task_id")))
 
 
 class PersonHasRunningCase(Conflict):
@@ -37,6 +50,7 @@ class Cases:
     def __init__(self, rt):
         self._rt = rt
         self._form_defaults_cache: dict[int, dict] = {}
+        self._labels: dict[int, tuple[str, int]] = {}
 
     def start(self, process_key: str, locality: str, business_key: str, variables: dict | None = None,
               actor: str = "system", *, session=None, person_key: str | None = None,
@@ -57,10 +71,11 @@ class Cases:
                                   person_key=person_key, without_start_form=without_start_form)
         self._rt.locality(locality)
         seq = self._rt.definitions.latest_seq(session)
-        definition = self._rt.definitions.require(session, "bpmn", process_key, locality, seq)
+        definition_id = self._rt.definitions.require_id(session, "bpmn", process_key, locality, seq)
+        key, version = self._key_and_version(session, definition_id)
         now = self._rt.now()
-        row = Instance(id=str(uuid.uuid4()), process_key=definition.key, definition_id=definition.id,
-                       subprocess_definitions=self._rt.resolve_called(session, definition, locality, seq),
+        row = Instance(id=str(uuid.uuid4()), process_key=key, definition_id=definition_id,
+                       subprocess_definitions=self._rt.resolve_called(session, definition_id, locality, seq),
                        snapshot_seq=seq, locality=locality, locality_path=self._rt.locality_path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
                        updated_at=now, started_by=actor, person_key=person_key)
@@ -76,6 +91,7 @@ class Cases:
                                {"key": [f"须通过申请表 {_start_form(pspec)} 发起 (starts through its form)"]})
         se = self._rt.script_engine(session, row)
         wf = BpmnWorkflow(pspec.spec, pspec.subprocess_specs, script_engine=se)
+        skip_idle_waits(wf)
         data = dict(variables or {})
         for name, value in self._start_form_defaults(session, pspec, locality, seq).items():
             data.setdefault(name, value)
@@ -88,9 +104,18 @@ class Cases:
         if self._rt.writes_lock_database:
             self._insert_instance(session, row, person_key)
         session.add(HistoryEvent(instance_id=row.id, at=now, kind="started", actor=actor,
-                                 details={"definition_id": definition.id, "version": definition.version}))
+                                 details={"definition_id": definition_id, "version": version}))
         self._rt.save(session, row, wf, pspec, se, actor, stored=Mirror.nothing(), step=step)
         return row.id
+
+    def _key_and_version(self, session, definition_id: int) -> tuple[str, int]:
+        """The definition's key and version, without reading its row (and the diagram's text) once known: a
+        definition id's row never changes them."""
+        found = self._labels.get(definition_id)
+        if found is None:
+            d = session.get(Definition, definition_id)
+            found = self._labels[definition_id] = (d.key, d.version)
+        return found
 
     @staticmethod
     def _insert_instance(session, row, person_key) -> None:
@@ -148,23 +173,21 @@ class Cases:
         does not fail when a service task it reaches fails: that task becomes a job (runtime.service_tasks).
         """
         with self._rt.transaction() as session:
-            mine = sa.and_(HumanTask.id == task_id, HumanTask.status == "open",
-                           sa.or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
+            mine = {"p_task_id": task_id, "p_actor": actor}
             if not self._rt.writes_lock_database:
                 # a no-op conditional UPDATE: it locks the row, so a claim racing this completion waits for it
                 # and then finds the task closed, and a claim that came first makes this completion a Conflict
-                locked = session.execute(sa.update(HumanTask).where(mine).values(status=HumanTask.status)
-                                         .execution_options(synchronize_session=False))
-                task_row = self._open_task(session, task_id)
+                locked = session.execute(_LOCK_MINE, mine)
+                task_row, row = self._open_task_and_case(session, task_id)
                 if locked.rowcount != 1:
                     raise Conflict(_held_by(task_row.assignee))
             else:
-                task_row = self._open_task(session, task_id)
+                task_row, row = self._open_task_and_case(session, task_id)
                 if task_row.assignee not in (None, actor):
                     raise Conflict(_held_by(task_row.assignee))
             if validate:
                 data = self._validated(session, task_row, data)
-            row, wf, pspec, se = self._rt.load(session, task_row.instance_id)
+            row, wf, pspec, se = self._rt.load(session, row.id, row=row)
             stored = mirror_of(wf, pspec).without_task(task_id)  # this transaction completes that open task row
             wf.refresh_timers()
             task = wf.get_task_from_id(uuid.UUID(task_id))
@@ -181,8 +204,9 @@ class Cases:
             changes = {"status": "completed", "completed_at": now, "completed_by": actor}
             if recorded:
                 changes["summary"] = jsonable({**(task_row.summary or {}), **recorded})
-            done = session.execute(sa.update(HumanTask).where(mine).values(**changes)
-                                   .execution_options(synchronize_session=False))
+                done = session.execute(_CLOSE_MINE_WITH_SUMMARY, {**mine, "p_at": now, "p_summary": changes["summary"]})
+            else:
+                done = session.execute(_CLOSE_MINE, {**mine, "p_at": now})
             if done.rowcount != 1:
                 session.refresh(task_row)
                 raise Conflict(_held_by(task_row.assignee) if task_row.status == "open"
@@ -196,6 +220,15 @@ class Cases:
             self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step)
             session.flush()
             return row.id
+
+    def _open_task_and_case(self, session, task_id: str) -> tuple[HumanTask, Instance]:
+        """The open task's row and its case's, in one statement (NotFound / Conflict as ``_open_task``)."""
+        found = session.execute(_OPEN_TASK_AND_CASE, {"p_task_id": task_id}).first()
+        if found is None:
+            raise NotFound(f"no task {task_id}", field="id")
+        task_row, row = found
+        _check_open(task_row)
+        return task_row, row
 
     def _validated(self, session, task_row: HumanTask, data: dict) -> dict:
         """The task's form data, checked against its form (InvalidInput with each field and its reason)."""
@@ -253,10 +286,14 @@ class Cases:
         task = session.get(HumanTask, task_id)
         if task is None:
             raise NotFound(f"no task {task_id}", field="id")
-        if task.status != "open":
-            by = f" by {task.completed_by}" if task.completed_by else ""
-            raise Conflict(f"the task is no longer open ({task.status}{by})")
+        _check_open(task)
         return task
+
+
+def _check_open(task: HumanTask) -> None:
+    if task.status != "open":
+        by = f" by {task.completed_by}" if task.completed_by else ""
+        raise Conflict(f"the task is no longer open ({task.status}{by})")
 
 
 def _held_by(holder: str | None) -> str:
@@ -266,9 +303,11 @@ def _held_by(holder: str | None) -> str:
 
 
 def _interrupting_timer_ready(wf) -> bool:
-    for t in wf.get_tasks(state=TaskState.READY):
-        ed = getattr(t.task_spec, "event_definition", None)
-        if isinstance(ed, TimerEventDefinition) and getattr(t.task_spec, "cancel_activity", False):
+    """An interrupting timer (a boundary event) has come due and waits to run: the task it interrupts is not open.
+    The fired timer is READY: a scan of the tasks, not a walk of the tree (every READY task is on the walk)."""
+    for t in all_tasks(wf):
+        if t._state == TaskState.READY and getattr(t.task_spec, "cancel_activity", False) \
+                and isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition):
             return True
     return False
 

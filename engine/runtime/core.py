@@ -11,12 +11,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow import TaskState
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 
 from handlers.context import read_only as read_only_view
 
 from .. import clock as clock_mod
+from ..bpmn.engine_steps import do_engine_steps, ready_tasks, skip_idle_waits
 from ..bpmn.script_engine import CaseScriptEngine
 from ..bpmn.serializer import StateSerializer
 from ..definitions import DefinitionStore
@@ -158,12 +158,13 @@ class Runtime:
 
         return self.specs.get((row.definition_id, subs), build)
 
-    def resolve_called(self, session, definition: Definition, locality: str, seq: int) -> dict[str, int]:
-        """{called process key: definition id} for every process ``definition`` calls, recursively, at ``seq``."""
-        cache_key = (definition.id, locality, seq)
+    def resolve_called(self, session, definition_id: int, locality: str, seq: int) -> dict[str, int]:
+        """{called process key: definition id} for every process the definition calls, recursively, at ``seq``
+        (its row, with the diagram's text, is read only when the answer is not cached)."""
+        cache_key = (definition_id, locality, seq)
         found = self._called.get(cache_key)
         if found is None:
-            found = self._resolve_called(session, definition, locality, seq)
+            found = self._resolve_called(session, session.get(Definition, definition_id), locality, seq)
             if seq <= self.definitions.latest_seq(session):  # as DefinitionStore.resolve: a seq that has passed
                 self._called[cache_key] = found
         return dict(found)
@@ -255,6 +256,7 @@ class Runtime:
         if wf is None:
             wf = self.serializer.loads(row.state, pspec.spec, pspec.subprocess_specs)
         wf.script_engine = se
+        skip_idle_waits(wf)  # the command's own completion (complete_task, a caught message) walks less too
         return row, wf, pspec, se
 
     def _take_live(self, instance_id: str, state: str, pspec):
@@ -301,10 +303,9 @@ class Runtime:
             with session.no_autoflush:
                 for _ in range(200):
                     wf.refresh_timers()
-                    wf.do_engine_steps()
+                    do_engine_steps(wf)
                     wf.refresh_timers()
-                    if any(t.state == TaskState.READY and not t.task_spec.manual
-                           for t in wf.get_tasks(state=TaskState.READY)):
+                    if ready_tasks(wf):  # a timer came due
                         continue
                     if not run_ready_service_tasks(self, session, row, wf, se, step, actor or "system"):
                         break

@@ -31,6 +31,7 @@ from ..store.models import HistoryEvent, Job
 log = logging.getLogger("retire.jobs")
 
 BACKOFF_SECONDS = (30, 120, 600, 1800)
+STARTED = TaskState.STARTED
 
 
 @dataclass
@@ -86,8 +87,11 @@ def started_service_tasks(wf) -> list[str]:
     """Ids of the service tasks waiting on a handler now (each has a job)."""
     from .mirror import all_tasks
 
-    return [str(t.id) for t in all_tasks(wf)
-            if t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask)]
+    return [str(t.id) for t in _started_service_tasks(all_tasks(wf))]
+
+
+def _started_service_tasks(tasks) -> list:
+    return [t for t in tasks if t._state == STARTED and isinstance(t.task_spec, ExternalServiceTask)]
 
 
 @dataclass
@@ -103,8 +107,7 @@ def run_ready_service_tasks(engine, session, row, wf, script_engine, step: Step,
     from .mirror import all_tasks
 
     ran = False
-    for task in [t for t in all_tasks(wf) if t.state == TaskState.STARTED
-                 and isinstance(t.task_spec, ExternalServiceTask)]:
+    for task in _started_service_tasks(all_tasks(wf)):
         key = str(task.id)
         if key in step.failures or not runs_inline(engine, task):
             continue
