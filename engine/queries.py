@@ -257,22 +257,30 @@ def instance_detail(session, row: Instance) -> dict:
 
 def variables_of(engine, session, row: Instance) -> dict:
     """The case's current variables (the data of its latest task), for the whole-record view."""
-    _row, wf, _pspec, _se = engine.load(session, row.id, row=row)
-    task = wf.last_task or wf.task_tree
-    for t in wf.get_tasks():
-        if t.task_spec.manual and t.state == 16:  # READY user tasks carry the freshest data
-            task = t
     from .jsonable import jsonable
-    return jsonable(task.data)
+
+    def latest_data(wf):
+        task = wf.last_task or wf.task_tree
+        for t in wf.get_tasks():
+            if t.task_spec.manual and t.state == 16:  # READY user tasks carry the freshest data
+                task = t
+        return jsonable(task.data)
+
+    return engine.read_case(session, row.id, latest_data, row=row)
 
 
 def task_data(engine, session, task: HumanTask) -> dict:
+    """The data of an open task, read from the case's workflow without taking it from the next command."""
     from uuid import UUID
 
     from .jsonable import jsonable
-    _row, wf, _pspec, _se = engine.load(session, task.instance_id)
-    t = wf.get_task_from_id(UUID(task.id))
-    return jsonable(t.data) if t is not None else {}
+    task_uuid = UUID(task.id)
+
+    def data_of(wf):
+        t = wf.get_task_from_id(task_uuid)
+        return jsonable(t.data) if t is not None else {}
+
+    return engine.read_case(session, task.instance_id, data_of)
 
 
 def form_for(engine, session, form_ref: str | None, locality: str) -> dict | None:
