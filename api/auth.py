@@ -115,15 +115,18 @@ def decode(token: str, kind: str) -> dict:
     return claims
 
 
-_ACCOUNT = sa.select(User.active, User.role, User.locality, User.groups, User.token_generation)
+# one prebuilt statement (compiled once, then served from SQLAlchemy's cache): every request runs it
+_ACCOUNT = sa.select(User.active, User.role, User.locality, User.groups, User.token_generation) \
+    .where(User.username == sa.bindparam("username"))
 
 
 def current_account(claims: dict):
-    """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise."""
+    """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise.
+    Read on every request, never cached: a disabled account or a changed role ends the session at the next one."""
     from .views.common import engine
 
     with engine().runtime.db.connect() as conn:       # Core, not an ORM session: this runs on every request
-        row = conn.execute(_ACCOUNT.where(User.username == claims["sub"])).first()
+        row = conn.execute(_ACCOUNT, {"username": claims["sub"]}).first()
     if (row is None or not row.active or row.role != claims.get("role") or row.locality != claims.get("loc")
             or sorted(row.groups or []) != sorted(claims.get("grp") or [])
             or (row.token_generation or 0) != claims.get("gen")):

@@ -39,6 +39,10 @@ def _guard_logins(state):
         raise RuntimeError(problem)
     cfg = app.config
     limiter = Limiter(get_remote_address, app=app)
+    # only the blueprints that set limits (this one, the applicant's page) are checked: the others skip the
+    # limiter's per-request work at its first test
+    limited = app.extensions["retire_limited_blueprints"] = {blp.name}
+    limiter.request_filter(lambda: request.blueprint not in limited)
     limiter.limit(cfg["LOGIN_LIMIT_PER_IP"], error_message=BUSY, scope="login_per_ip")(blp)
     lockouts = (("LOGIN_LOCKOUT_PER_ACCOUNT_IP", _username_and_address), ("LOGIN_LOCKOUT_PER_ACCOUNT", _username))
     for name, key in lockouts:
