@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import weakref
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -283,12 +284,28 @@ def task_data(engine, session, task: HumanTask) -> dict:
     return engine.read_case(session, task.instance_id, data_of)
 
 
-def form_for(engine, session, form_ref: str | None, locality: str) -> dict | None:
+# {runtime: {form definition id: its JSON text}}: a deployed definition's content never changes (as the runtime's
+# parsed decisions and specs, keyed by definition id), so a form is read from the database once per process
+_form_texts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def form_for(engine, session, form_ref: str | None, locality: str, seq: int | None = None) -> dict | None:
+    """The form ``form_ref`` in force for ``locality`` at deployment ``seq`` (default: the latest), a fresh dict."""
     if not form_ref:
         return None
-    seq = engine.definitions.latest_seq(session)
-    d = engine.definitions.resolve(session, "form", form_ref, locality, seq)
-    return json.loads(d.content) if d else None
+    if seq is None:
+        seq = engine.definitions.latest_seq(session)
+    def_id = engine.definitions.resolve_id(session, "form", form_ref, locality, seq)
+    if def_id is None:
+        return None
+    texts = _form_texts.setdefault(engine, {})
+    text = texts.get(def_id)
+    if text is None:
+        d = session.get(Definition, def_id)
+        if d is None:
+            return None
+        text = texts[def_id] = d.content
+    return json.loads(text)
 
 
 def incidents(session, scope_like: str):

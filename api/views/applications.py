@@ -92,7 +92,7 @@ def application_variables(data: dict) -> dict:
 FLEXIBLE_CHOICES = checks.FLEXIBLE_CHOICES
 
 
-def check_flexible_request(eng, locality: str, variables: dict) -> None:
+def check_flexible_request(eng, locality: str, variables: dict, *, session=None, seq: int | None = None) -> None:
     """Pre-check an early or deferred retirement date with the locality's decision tables, before the case starts.
 
     What needs the department's records (contributions) or the employer (written notice, agreement) is decided
@@ -100,22 +100,25 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
     """
     if variables.get("retirement_choice") not in FLEXIBLE_CHOICES:
         return
-    statutory = eng.runtime.decide("statutory_retirement_age", locality, variables)
+    at = {"session": session, "seq": seq}
+    statutory = eng.runtime.decide("statutory_retirement_age", locality, variables, **at)
     window = eng.runtime.decide("flexible_retirement_window", locality, {
         **variables, "retirement_age_months": statutory["retirement_age_months"],
-        "contribution_months": None, "minimum_months": None})
+        "contribution_months": None, "minimum_months": None}, **at)
     verdict = eng.runtime.decide("flexible_retirement_request", locality, {
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
-        "employer_decision": None, "agreement_date": None})
+        "employer_decision": None, "agreement_date": None}, **at)
     if verdict["outcome"] == "rejected":
         raise InvalidInput(verdict["reason"], errors={"requested_retirement_month": [verdict["reason"]]})
 
 
-def _running_case_key(eng, locality: str, id_number: str) -> str | None:
-    """The business key of the person's running case in the locality, if any (read in its own session)."""
-    with eng.runtime.reading() as session:
+def _running_case_key(eng, locality: str, id_number: str, session=None) -> str | None:
+    """The business key of the person's running case in the locality, if any (in its own session by default)."""
+    if session is not None:
         found = case_queries.running_case(session, locality, id_number)
         return found.business_key if found else None
+    with eng.runtime.reading() as own:
+        return _running_case_key(eng, locality, id_number, own)
 
 
 def _conflict(business_key: str | None):
@@ -144,22 +147,23 @@ class Applications(MethodView):
         settings = eng.runtime.settings(locality)
         rules = settings.get("application") or {}
         channel = checks.resolve_channel(settings, current(), (body["data"] or {}).get("channel"))
-        with eng.runtime.reading() as session:
-            form = queries.form_for(eng.runtime, session, "application_form", locality)
-        if form is None:
-            abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
-        data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
-        data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
-        variables = application_variables(data)
-        person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.locality(locality).name, current().locality,
-                                     data["id_number"])
-        check_flexible_request(eng, locality, variables)
-        today = eng.runtime.now().astimezone(SHANGHAI).date()
-        dates = checks.retirement_dates(eng, locality, variables, person)
-        checks.check_plausible(rules, variables, dates, today)
-        checks.check_window(rules, variables, dates, today)
-        checks.check_online(rules, channel, person)
-        running = _running_case_key(eng, locality, data["id_number"])
+        with eng.runtime.reading() as session:  # one reading session, one deployment seq for every check
+            seq = eng.runtime.definitions.latest_seq(session)
+            form = queries.form_for(eng.runtime, session, "application_form", locality, seq)
+            if form is None:
+                abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
+            data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
+            data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
+            variables = application_variables(data)
+            person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.locality(locality).name,
+                                         current().locality, data["id_number"])
+            check_flexible_request(eng, locality, variables, session=session, seq=seq)
+            today = eng.runtime.now().astimezone(SHANGHAI).date()
+            dates = checks.retirement_dates(eng, locality, variables, person, session=session, seq=seq)
+            checks.check_plausible(rules, variables, dates, today)
+            checks.check_window(rules, variables, dates, today)
+            checks.check_online(rules, channel, person)
+            running = _running_case_key(eng, locality, data["id_number"], session)
         if running:
             _conflict(running)
         now = eng.runtime.now()
