@@ -60,7 +60,7 @@ def _assign(task_id, change):
 @blp.route("")
 class Tasks(MethodView):
     @require("admin", "clerk", "auditor")
-    @blp.arguments(TaskArgs, location="query")
+    @blp.arguments(TaskArgs(), location="query")  # one instance: not built per request
     @blp.response(200, TaskList)
     def get(self, args):
         """Open human tasks you may see; filter by group, assignee (me), locality, process, due_before"""
@@ -127,7 +127,7 @@ class Unclaim(MethodView):
 @blp.route("/<task_id>/complete")
 class Complete(MethodView):
     @require("admin", "clerk")
-    @blp.arguments(CompleteRequest)
+    @blp.arguments(CompleteRequest())
     @blp.response(200, InstanceDetail)
     @blp.alt_response(409, description="the task is no longer open, or claimed by someone else")
     @blp.alt_response(422, description="form data that fails the form's validation")
