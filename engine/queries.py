@@ -244,16 +244,42 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
             "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
+# a case's wait states and history: prebuilt (compiled once), as the pages after every command read them
+_OPEN_TASKS = sa.select(HumanTask).where(HumanTask.instance_id == sa.bindparam("instance_id"),
+                                         HumanTask.status == "open")
+_ACTIVE_JOBS = sa.select(Job).where(Job.instance_id == sa.bindparam("instance_id"),
+                                    Job.status.in_(("ready", "running", "incident")))
+_SUBSCRIPTIONS = sa.select(Subscription).where(Subscription.instance_id == sa.bindparam("instance_id"))
+_HISTORY = sa.select(HistoryEvent).where(HistoryEvent.instance_id == sa.bindparam("instance_id")) \
+    .order_by(HistoryEvent.id)
+_DEFINITION_VERSION = sa.select(Definition.version).where(Definition.id == sa.bindparam("definition_id"))
+
+
+def open_tasks(session, instance_id: str) -> list[HumanTask]:
+    return session.scalars(_OPEN_TASKS, {"instance_id": instance_id}).all()
+
+
+def active_jobs(session, instance_id: str) -> list[Job]:
+    return session.scalars(_ACTIVE_JOBS, {"instance_id": instance_id}).all()
+
+
+def subscriptions(session, instance_id: str) -> list[Subscription]:
+    return session.scalars(_SUBSCRIPTIONS, {"instance_id": instance_id}).all()
+
+
 def instance_detail(session, row: Instance) -> dict:
-    definition = session.get(Definition, row.definition_id)
-    tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")).all()
-    jobs = session.scalars(sa.select(Job).where(Job.instance_id == row.id,
-                                                Job.status.in_(("ready", "running", "incident")))).all()
-    subs = session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)).all()
-    history = session.scalars(sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id)
-                              .order_by(HistoryEvent.id)).all()
-    return {"instance": row, "definition": definition, "tasks": tasks, "jobs": jobs, "subscriptions": subs,
-            "history": history}
+    """The case's open tasks, active jobs, message subscriptions and history."""
+    return {"instance": row, "tasks": open_tasks(session, row.id), "jobs": active_jobs(session, row.id),
+            "subscriptions": subscriptions(session, row.id),
+            "history": session.scalars(_HISTORY, {"instance_id": row.id}).all()}
+
+
+def definition_version(session, definition_id) -> int | None:
+    """The version of a deployed definition (read once per session and definition, without its content)."""
+    known = session.info.setdefault("definition_versions", {})
+    if definition_id not in known:
+        known[definition_id] = session.scalar(_DEFINITION_VERSION, {"definition_id": definition_id})
+    return known[definition_id]
 
 
 def variables_of(engine, session, row: Instance) -> dict:
@@ -335,11 +361,7 @@ def application_progress(engine, session, app: Application) -> dict:
         if code not in {e["code"] for e in catalog}:
             items.append({"code": code, "name": code, "department": i.department, "state": i.state,
                           "result": i.result, "completed_at": i.completed_at})
-    tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id,
-                                                       HumanTask.status == "open")).all()
-    jobs = session.scalars(sa.select(Job).where(Job.instance_id == row.id,
-                                                Job.status.in_(("ready", "running", "incident")))).all()
-    subs = session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)).all()
+    tasks, jobs, subs = open_tasks(session, row.id), active_jobs(session, row.id), subscriptions(session, row.id)
     nxt = next_steps(engine, session, row, tasks, jobs, subs)
     done = sum(1 for i in items if i["state"] == "done")
     return {"application_id": app.id, "business_key": app.business_key, "status": row.status,
