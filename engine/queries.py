@@ -187,6 +187,8 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
     for each group, the head of its index range — one locality (``leaf``: ``locality_path`` equal to the county's
     path, whose index order is the list's order) or a subtree — merged, a task of two of the groups once. Without
     groups (an administrator's whole list) or by business key (one case's few tasks), from ``human_tasks``."""
+    if business_key and not (assignee or process or due_before or after):
+        return _case_tasks(session, scope_like, leaf, groups, business_key, size, page_no)
     if groups is None or business_key:
         return seek_page(session, task_query(scope_like, groups=groups, assignee=assignee, process=process,
                                              due_before=due_before, business_key=business_key, leaf=leaf),
@@ -265,6 +267,45 @@ def active_jobs(session, instance_id: str) -> list[Job]:
 
 def subscriptions(session, instance_id: str) -> list[Subscription]:
     return session.scalars(_SUBSCRIPTIONS, {"instance_id": instance_id}).all()
+
+
+# the tasks of one case (GET /api/tasks?business_key=…, the lookup after every step), one prebuilt statement per
+# shape — in one locality or a subtree, of some groups or any — so a lookup builds and keys no SQL (task_query's rows)
+_CASE_TASKS: dict[tuple[bool, bool], sa.Select] = {}
+
+
+def _case_tasks_statement(leaf: bool, grouped: bool) -> sa.Select:
+    found = _CASE_TASKS.get((leaf, grouped))
+    if found is None:
+        scope = (sa.and_(HumanTask.locality_path == sa.bindparam("leaf_path"),
+                         HumanTask.locality == sa.bindparam("leaf")) if leaf
+                 else HumanTask.locality_path.like(sa.bindparam("scope_like")))
+        q = sa.select(HumanTask).where(scope, HumanTask.status == "open")
+        if grouped:
+            q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id,
+                                          HumanTaskGroup.group.in_(sa.bindparam("groups", expanding=True))))
+        q = q.where(HumanTask.business_key == sa.bindparam("business_key"))
+        found = _CASE_TASKS[(leaf, grouped)] = (q.order_by(*TASK_ORDER.clauses())
+                                                .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
+    return found
+
+
+def _case_tasks(session, scope_like: str, leaf, groups, business_key: str, size: int, page_no: int) -> dict:
+    """task_page of one business key, with no other filter and no cursor: what seek_page gives for task_query."""
+    leaf_path = scope_like[:-1] if leaf and scope_like.endswith("%") and "%" not in scope_like[:-1] else None
+    params = {"business_key": business_key, "limit": size + 1, "offset": (page_no - 1) * size}
+    params.update({"leaf_path": leaf_path, "leaf": leaf} if leaf_path else {"scope_like": scope_like})
+    if groups is not None:
+        params["groups"] = list(groups)
+    rows = session.scalars(_case_tasks_statement(leaf_path is not None, groups is not None), params).all()
+    more_rows = len(rows) > size
+    rows = rows[:size]
+    total, capped = _total_from_page(rows, more_rows, size, page_no, None), False
+    if total is None:
+        total, capped = bounded_count(session, task_query(scope_like, groups=groups, business_key=business_key,
+                                                          leaf=leaf), max(COUNT_CAP, page_no * size + 1))
+    return {"rows": rows, "total": total, "total_capped": capped,
+            "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
 def instance_detail(session, row: Instance) -> dict:
