@@ -315,11 +315,19 @@ def instance_detail(session, row: Instance) -> dict:
             "history": session.scalars(_HISTORY, {"instance_id": row.id}).all()}
 
 
+# {database engine: {definition id: version}}: a deployed definition is never changed nor deleted (a newer one
+# retires it), so its version is read once per process
+_definition_versions: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def definition_version(session, definition_id) -> int | None:
-    """The version of a deployed definition (read once per session and definition, without its content)."""
-    known = session.info.setdefault("definition_versions", {})
+    """The version of a deployed definition (read once, without its content)."""
+    known = _definition_versions.setdefault(session.get_bind(), {})
     if definition_id not in known:
-        known[definition_id] = session.scalar(_DEFINITION_VERSION, {"definition_id": definition_id})
+        version = session.scalar(_DEFINITION_VERSION, {"definition_id": definition_id})
+        if version is None:
+            return None
+        known[definition_id] = version
     return known[definition_id]
 
 
