@@ -116,8 +116,9 @@ def decode(token: str, kind: str) -> dict:
 
 
 # one prebuilt statement (compiled once, then served from SQLAlchemy's cache): every request runs it
-_ACCOUNT = sa.select(User.active, User.role, User.locality, User.groups, User.token_generation) \
-    .where(User.username == sa.bindparam("username"))
+_users = User.__table__   # Core columns: the statement skips the ORM's compile step
+_ACCOUNT = sa.select(_users.c.active, _users.c.role, _users.c.locality, _users.c.groups, _users.c.token_generation) \
+    .where(_users.c.username == sa.bindparam("username"))
 
 
 def current_account(claims: dict, session=None):
@@ -127,7 +128,7 @@ def current_account(claims: dict, session=None):
     from .views.common import engine
 
     if session is not None:
-        row = session.execute(_ACCOUNT, {"username": claims["sub"]}).first()
+        row = session.connection().execute(_ACCOUNT, {"username": claims["sub"]}).first()
     else:
         with engine().runtime.db.connect() as conn:       # Core, not an ORM session: this runs on every request
             row = conn.execute(_ACCOUNT, {"username": claims["sub"]}).first()
