@@ -202,3 +202,10 @@ def test_a_route_that_checks_the_account_in_its_own_session_refuses_a_disabled_o
     assert rv.status_code == 401 and rv.json["message"].startswith("会话已失效")
     _set(eng, "zy_hrss", active=True, role="auditor")       # a changed role ends the session as well
     assert getattr(client, method)(path, headers=hrss, **body).status_code == 401
+
+
+def test_the_login_limiter_counts_logins_and_leaves_every_other_route_alone(client, login):
+    rv = _token(client, "zy_hrss", "clerk123")
+    assert rv.status_code == 200 and rv.headers.get("X-RateLimit-Limit")
+    rv = client.get("/api/tasks", headers=_bearer(rv.json["token"]))
+    assert rv.status_code == 200 and "X-RateLimit-Limit" not in rv.headers
