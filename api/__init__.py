@@ -55,7 +55,9 @@ def create_app(config: type[Config] | dict | None = Config, *, engine=None) -> F
     install_observability(app, engine)  # first: a request the input guard refuses still has its request id
     install_input_guard(app)
     _static_routes(app)
-    logging.getLogger("retire").setLevel(logging.INFO)
+    retire_log = logging.getLogger("retire")
+    if retire_log.level == logging.NOTSET:  # INFO unless the process chose a level (a bench or a test silencing it)
+        retire_log.setLevel(logging.INFO)
     return app
 
 

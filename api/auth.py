@@ -115,15 +115,23 @@ def decode(token: str, kind: str) -> dict:
     return claims
 
 
-_ACCOUNT = sa.select(User.active, User.role, User.locality, User.groups, User.token_generation)
+# one prebuilt statement (compiled once, then served from SQLAlchemy's cache): every request runs it
+_users = User.__table__   # Core columns: the statement skips the ORM's compile step
+_ACCOUNT = sa.select(_users.c.active, _users.c.role, _users.c.locality, _users.c.groups, _users.c.token_generation) \
+    .where(_users.c.username == sa.bindparam("username"))
 
 
-def current_account(claims: dict):
-    """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise."""
+def current_account(claims: dict, session=None):
+    """The account row behind ``claims`` when it still exists, is active and matches them; a 401 otherwise.
+    Read on every request, never cached: a disabled account or a changed role ends the session at the next one.
+    ``session``: the request's own session (see ``require``), else a connection of its own."""
     from .views.common import engine
 
-    with engine().runtime.db.connect() as conn:       # Core, not an ORM session: this runs on every request
-        row = conn.execute(_ACCOUNT.where(User.username == claims["sub"])).first()
+    if session is not None:
+        row = session.connection().execute(_ACCOUNT, {"username": claims["sub"]}).first()
+    else:
+        with engine().runtime.db.connect() as conn:       # Core, not an ORM session: this runs on every request
+            row = conn.execute(_ACCOUNT, {"username": claims["sub"]}).first()
     if (row is None or not row.active or row.role != claims.get("role") or row.locality != claims.get("loc")
             or sorted(row.groups or []) != sorted(claims.get("grp") or [])
             or (row.token_generation or 0) != claims.get("gen")):
@@ -147,27 +155,53 @@ def current() -> Principal:
     return g.principal
 
 
-def authenticate():
+def authenticate(session=None):
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         abort(401, message="需要登录 (a bearer token is required: POST /api/auth/token)")
     claims = decode(header[7:], ACCESS)
-    current_account(claims)
+    current_account(claims, session)
     g.principal = Principal(claims["sub"], claims["role"], claims["loc"], claims.get("grp") or [])
     return g.principal
 
 
-def require(*roles: str):
-    """Authenticate, then allow only ``roles`` (admin always)."""
+READING, TRANSACTION = "reading", "transaction"
+
+
+def require(*roles: str, session: str | None = None):
+    """Authenticate, then allow only ``roles`` (admin always).
+
+    ``session``: READING or TRANSACTION opens the request's one session first (the engine's ``reading()`` or
+    ``transaction()``), checks the account in it and hands it to the view as ``request_session()``: a read page
+    then checks out one connection, not one for the account and one for the page."""
     def wrap(fn):
-        @functools.wraps(fn)
-        def inner(*args, **kwargs):
-            p = authenticate()
+        def allowed(in_session=None):
+            p = authenticate(in_session)
             if roles and p.role not in roles and p.role != "admin":
                 abort(403, message=f"无权执行此操作 (the {p.role} role may not do this)")
-            return fn(*args, **kwargs)
+
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            if session is None:
+                allowed()
+                return fn(*args, **kwargs)
+            from .views.common import engine
+
+            runtime = engine().runtime
+            with (runtime.transaction() if session == TRANSACTION else runtime.reading()) as s:
+                g.request_session = s
+                try:
+                    allowed(s)
+                    return fn(*args, **kwargs)
+                finally:
+                    g.pop("request_session", None)
         return inner
     return wrap
+
+
+def request_session():
+    """The session ``require(..., session=…)`` opened for this request and checked the account in."""
+    return g.request_session
 
 
 def check_scope(engine, code: str, what: str = "record"):

@@ -101,9 +101,10 @@ def install(app: Flask, engine) -> None:
             REQUESTS.labels(route, request.method, str(response.status_code)).inc()
             LATENCY.labels(route, request.method).observe(elapsed)
         # the route's rule, never the path or the query (which may carry an ID number or a name)
-        access.info("%s %s %d %.1fms", request.method, route, response.status_code, elapsed * 1000,
-                    extra={"method": request.method, "route": route, "status": response.status_code,
-                           "duration_ms": round(elapsed * 1000, 1)})
+        if access.isEnabledFor(logging.INFO):
+            access.info("%s %s %d %.1fms", request.method, route, response.status_code, elapsed * 1000,
+                        extra={"method": request.method, "route": route, "status": response.status_code,
+                               "duration_ms": round(elapsed * 1000, 1)})
         return response
 
     @app.get("/metrics")

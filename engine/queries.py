@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import weakref
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -186,6 +187,8 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
     for each group, the head of its index range — one locality (``leaf``: ``locality_path`` equal to the county's
     path, whose index order is the list's order) or a subtree — merged, a task of two of the groups once. Without
     groups (an administrator's whole list) or by business key (one case's few tasks), from ``human_tasks``."""
+    if business_key and not (assignee or process or due_before or after):
+        return _case_tasks(session, scope_like, leaf, groups, business_key, size, page_no)
     if groups is None or business_key:
         return seek_page(session, task_query(scope_like, groups=groups, assignee=assignee, process=process,
                                              due_before=due_before, business_key=business_key, leaf=leaf),
@@ -243,44 +246,141 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
             "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
+# a case's wait states and history: prebuilt (compiled once), as the pages after every command read them
+_OPEN_TASKS = sa.select(HumanTask).where(HumanTask.instance_id == sa.bindparam("instance_id"),
+                                         HumanTask.status == "open")
+_ACTIVE_JOBS = sa.select(Job).where(Job.instance_id == sa.bindparam("instance_id"),
+                                    Job.status.in_(("ready", "running", "incident")))
+_SUBSCRIPTIONS = sa.select(Subscription).where(Subscription.instance_id == sa.bindparam("instance_id"))
+_HISTORY = sa.select(HistoryEvent).where(HistoryEvent.instance_id == sa.bindparam("instance_id")) \
+    .order_by(HistoryEvent.id)
+_DEFINITION_VERSION = sa.select(Definition.version).where(Definition.id == sa.bindparam("definition_id"))
+
+
+def open_tasks(session, instance_id: str) -> list[HumanTask]:
+    return session.scalars(_OPEN_TASKS, {"instance_id": instance_id}).all()
+
+
+def active_jobs(session, instance_id: str) -> list[Job]:
+    return session.scalars(_ACTIVE_JOBS, {"instance_id": instance_id}).all()
+
+
+def subscriptions(session, instance_id: str) -> list[Subscription]:
+    return session.scalars(_SUBSCRIPTIONS, {"instance_id": instance_id}).all()
+
+
+# the tasks of one case (GET /api/tasks?business_key=…, the lookup after every step), one prebuilt statement per
+# shape — in one locality or a subtree, of some groups or any — so a lookup builds and keys no SQL (task_query's rows)
+_CASE_TASKS: dict[tuple[bool, bool], sa.Select] = {}
+
+
+def _case_tasks_statement(leaf: bool, grouped: bool) -> sa.Select:
+    found = _CASE_TASKS.get((leaf, grouped))
+    if found is None:
+        scope = (sa.and_(HumanTask.locality_path == sa.bindparam("leaf_path"),
+                         HumanTask.locality == sa.bindparam("leaf")) if leaf
+                 else HumanTask.locality_path.like(sa.bindparam("scope_like")))
+        q = sa.select(HumanTask).where(scope, HumanTask.status == "open")
+        if grouped:
+            q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id,
+                                          HumanTaskGroup.group.in_(sa.bindparam("groups", expanding=True))))
+        q = q.where(HumanTask.business_key == sa.bindparam("business_key"))
+        found = _CASE_TASKS[(leaf, grouped)] = (q.order_by(*TASK_ORDER.clauses())
+                                                .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
+    return found
+
+
+def _case_tasks(session, scope_like: str, leaf, groups, business_key: str, size: int, page_no: int) -> dict:
+    """task_page of one business key, with no other filter and no cursor: what seek_page gives for task_query."""
+    leaf_path = scope_like[:-1] if leaf and scope_like.endswith("%") and "%" not in scope_like[:-1] else None
+    params = {"business_key": business_key, "limit": size + 1, "offset": (page_no - 1) * size}
+    params.update({"leaf_path": leaf_path, "leaf": leaf} if leaf_path else {"scope_like": scope_like})
+    if groups is not None:
+        params["groups"] = list(groups)
+    rows = session.scalars(_case_tasks_statement(leaf_path is not None, groups is not None), params).all()
+    more_rows = len(rows) > size
+    rows = rows[:size]
+    total, capped = _total_from_page(rows, more_rows, size, page_no, None), False
+    if total is None:
+        total, capped = bounded_count(session, task_query(scope_like, groups=groups, business_key=business_key,
+                                                          leaf=leaf), max(COUNT_CAP, page_no * size + 1))
+    return {"rows": rows, "total": total, "total_capped": capped,
+            "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
+
+
 def instance_detail(session, row: Instance) -> dict:
-    definition = session.get(Definition, row.definition_id)
-    tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")).all()
-    jobs = session.scalars(sa.select(Job).where(Job.instance_id == row.id,
-                                                Job.status.in_(("ready", "running", "incident")))).all()
-    subs = session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)).all()
-    history = session.scalars(sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id)
-                              .order_by(HistoryEvent.id)).all()
-    return {"instance": row, "definition": definition, "tasks": tasks, "jobs": jobs, "subscriptions": subs,
-            "history": history}
+    """The case's open tasks, active jobs, message subscriptions and history."""
+    return {"instance": row, "tasks": open_tasks(session, row.id), "jobs": active_jobs(session, row.id),
+            "subscriptions": subscriptions(session, row.id),
+            "history": session.scalars(_HISTORY, {"instance_id": row.id}).all()}
+
+
+# {database engine: {definition id: version}}: a deployed definition is never changed nor deleted (a newer one
+# retires it), so its version is read once per process
+_definition_versions: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def definition_version(session, definition_id) -> int | None:
+    """The version of a deployed definition (read once, without its content)."""
+    known = _definition_versions.setdefault(session.get_bind(), {})
+    if definition_id not in known:
+        version = session.scalar(_DEFINITION_VERSION, {"definition_id": definition_id})
+        if version is None:
+            return None
+        known[definition_id] = version
+    return known[definition_id]
 
 
 def variables_of(engine, session, row: Instance) -> dict:
     """The case's current variables (the data of its latest task), for the whole-record view."""
-    _row, wf, _pspec, _se = engine.load(session, row.id, row=row)
-    task = wf.last_task or wf.task_tree
-    for t in wf.get_tasks():
-        if t.task_spec.manual and t.state == 16:  # READY user tasks carry the freshest data
-            task = t
     from .jsonable import jsonable
-    return jsonable(task.data)
+
+    def latest_data(wf):
+        task = wf.last_task or wf.task_tree
+        for t in wf.get_tasks():
+            if t.task_spec.manual and t.state == 16:  # READY user tasks carry the freshest data
+                task = t
+        return jsonable(task.data)
+
+    return engine.read_case(session, row.id, latest_data, row=row)
 
 
 def task_data(engine, session, task: HumanTask) -> dict:
+    """The data of an open task, read from the case's workflow without taking it from the next command."""
     from uuid import UUID
 
     from .jsonable import jsonable
-    _row, wf, _pspec, _se = engine.load(session, task.instance_id)
-    t = wf.get_task_from_id(UUID(task.id))
-    return jsonable(t.data) if t is not None else {}
+    task_uuid = UUID(task.id)
+
+    def data_of(wf):
+        t = wf.get_task_from_id(task_uuid)
+        return jsonable(t.data) if t is not None else {}
+
+    return engine.read_case(session, task.instance_id, data_of)
 
 
-def form_for(engine, session, form_ref: str | None, locality: str) -> dict | None:
+# {runtime: {form definition id: its JSON text}}: a deployed definition's content never changes (as the runtime's
+# parsed decisions and specs, keyed by definition id), so a form is read from the database once per process
+_form_texts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def form_for(engine, session, form_ref: str | None, locality: str, seq: int | None = None) -> dict | None:
+    """The form ``form_ref`` in force for ``locality`` at deployment ``seq`` (default: the latest), a fresh dict."""
     if not form_ref:
         return None
-    seq = engine.definitions.latest_seq(session)
-    d = engine.definitions.resolve(session, "form", form_ref, locality, seq)
-    return json.loads(d.content) if d else None
+    if seq is None:
+        seq = engine.definitions.latest_seq(session)
+    def_id = engine.definitions.resolve_id(session, "form", form_ref, locality, seq)
+    if def_id is None:
+        return None
+    texts = _form_texts.setdefault(engine, {})
+    text = texts.get(def_id)
+    if text is None:
+        d = session.get(Definition, def_id)
+        if d is None:
+            return None
+        text = texts[def_id] = d.content
+    return json.loads(text)
 
 
 def incidents(session, scope_like: str):
@@ -310,11 +410,7 @@ def application_progress(engine, session, app: Application) -> dict:
         if code not in {e["code"] for e in catalog}:
             items.append({"code": code, "name": code, "department": i.department, "state": i.state,
                           "result": i.result, "completed_at": i.completed_at})
-    tasks = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id,
-                                                       HumanTask.status == "open")).all()
-    jobs = session.scalars(sa.select(Job).where(Job.instance_id == row.id,
-                                                Job.status.in_(("ready", "running", "incident")))).all()
-    subs = session.scalars(sa.select(Subscription).where(Subscription.instance_id == row.id)).all()
+    tasks, jobs, subs = open_tasks(session, row.id), active_jobs(session, row.id), subscriptions(session, row.id)
     nxt = next_steps(engine, session, row, tasks, jobs, subs)
     done = sum(1 for i in items if i["state"] == "done")
     return {"application_id": app.id, "business_key": app.business_key, "status": row.status,

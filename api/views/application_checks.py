@@ -63,14 +63,16 @@ def check_person(roster, locality: str, locality_name: str, caller_locality: str
     return person
 
 
-def retirement_dates(eng, locality: str, variables: dict, person: dict) -> dict:
-    """Statutory month and the flexible window from the tables, for the person's recorded birth date."""
+def retirement_dates(eng, locality: str, variables: dict, person: dict, *, session=None,
+                     seq: int | None = None) -> dict:
+    """Statutory month and the flexible window from the tables, for the person's recorded birth date (the tables
+    in force at deployment ``seq``, read in ``session``; by default the latest, in a session of their own)."""
     born = as_date(person.get("birth_date_file")) or as_date(variables["birth_date_id_card"])
     inputs = {**variables, "birth_month": month_of(born)}
-    statutory = eng.runtime.decide("statutory_retirement_age", locality, inputs)
+    statutory = eng.runtime.decide("statutory_retirement_age", locality, inputs, session=session, seq=seq)
     window = eng.runtime.decide("flexible_retirement_window", locality, {
         **inputs, "retirement_age_months": statutory["retirement_age_months"],
-        "contribution_months": None, "minimum_months": None})
+        "contribution_months": None, "minimum_months": None}, session=session, seq=seq)
     return {"born": born, "statutory": month_of(statutory["retirement_month"]),
             "earliest": month_of(window["earliest_month"]), "latest": month_of(window["latest_month"])}
 

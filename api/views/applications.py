@@ -18,7 +18,7 @@ from engine.store.models import Application
 from handlers import notification
 from handlers.personal import birth_date_from_id, masked, normalise_id, sex_from_id
 
-from ..auth import check_scope, current, require
+from ..auth import READING, TRANSACTION, check_scope, current, request_session, require
 from ..schemas import Ordered
 from . import application_checks as checks
 from .common import audit, engine
@@ -92,7 +92,7 @@ def application_variables(data: dict) -> dict:
 FLEXIBLE_CHOICES = checks.FLEXIBLE_CHOICES
 
 
-def check_flexible_request(eng, locality: str, variables: dict) -> None:
+def check_flexible_request(eng, locality: str, variables: dict, *, session=None, seq: int | None = None) -> None:
     """Pre-check an early or deferred retirement date with the locality's decision tables, before the case starts.
 
     What needs the department's records (contributions) or the employer (written notice, agreement) is decided
@@ -100,22 +100,25 @@ def check_flexible_request(eng, locality: str, variables: dict) -> None:
     """
     if variables.get("retirement_choice") not in FLEXIBLE_CHOICES:
         return
-    statutory = eng.runtime.decide("statutory_retirement_age", locality, variables)
+    at = {"session": session, "seq": seq}
+    statutory = eng.runtime.decide("statutory_retirement_age", locality, variables, **at)
     window = eng.runtime.decide("flexible_retirement_window", locality, {
         **variables, "retirement_age_months": statutory["retirement_age_months"],
-        "contribution_months": None, "minimum_months": None})
+        "contribution_months": None, "minimum_months": None}, **at)
     verdict = eng.runtime.decide("flexible_retirement_request", locality, {
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
-        "employer_decision": None, "agreement_date": None})
+        "employer_decision": None, "agreement_date": None}, **at)
     if verdict["outcome"] == "rejected":
         raise InvalidInput(verdict["reason"], errors={"requested_retirement_month": [verdict["reason"]]})
 
 
-def _running_case_key(eng, locality: str, id_number: str) -> str | None:
-    """The business key of the person's running case in the locality, if any (read in its own session)."""
-    with eng.runtime.reading() as session:
+def _running_case_key(eng, locality: str, id_number: str, session=None) -> str | None:
+    """The business key of the person's running case in the locality, if any (in its own session by default)."""
+    if session is not None:
         found = case_queries.running_case(session, locality, id_number)
         return found.business_key if found else None
+    with eng.runtime.reading() as own:
+        return _running_case_key(eng, locality, id_number, own)
 
 
 def _conflict(business_key: str | None):
@@ -128,8 +131,8 @@ def _conflict(business_key: str | None):
 
 @blp.route("")
 class Applications(MethodView):
-    @require("admin", "channel", "clerk")
-    @blp.arguments(ApplicationIn)
+    @require("admin", "channel", "clerk", session=READING)
+    @blp.arguments(ApplicationIn())  # one instance: not built per request
     @blp.response(201, ApplicationOut)
     @blp.alt_response(422, description="a field of the application form is not valid")
     def post(self, body):
@@ -144,22 +147,24 @@ class Applications(MethodView):
         settings = eng.runtime.settings(locality)
         rules = settings.get("application") or {}
         channel = checks.resolve_channel(settings, current(), (body["data"] or {}).get("channel"))
-        with eng.runtime.reading() as session:
-            form = queries.form_for(eng.runtime, session, "application_form", locality)
+        session = request_session()   # the account's: one reading session, one deployment seq for every check
+        seq = eng.runtime.definitions.latest_seq(session)
+        form = queries.form_for(eng.runtime, session, "application_form", locality, seq)
         if form is None:
             abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
         data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
         data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
-        person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.locality(locality).name, current().locality,
-                                     data["id_number"])
-        check_flexible_request(eng, locality, variables)
+        person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.locality(locality).name,
+                                     current().locality, data["id_number"])
+        check_flexible_request(eng, locality, variables, session=session, seq=seq)
         today = eng.runtime.now().astimezone(SHANGHAI).date()
-        dates = checks.retirement_dates(eng, locality, variables, person)
+        dates = checks.retirement_dates(eng, locality, variables, person, session=session, seq=seq)
         checks.check_plausible(rules, variables, dates, today)
         checks.check_window(rules, variables, dates, today)
         checks.check_online(rules, channel, person)
-        running = _running_case_key(eng, locality, data["id_number"])
+        running = _running_case_key(eng, locality, data["id_number"], session)
+        session.close()   # its connection goes back before the case's transaction takes one
         if running:
             _conflict(running)
         now = eng.runtime.now()
@@ -314,13 +319,12 @@ class ApplicationFormPdf(MethodView):
 
 @blp.route("/<application_id>/progress")
 class ApplicationProgress(MethodView):
-    @require("admin", "channel", "clerk", "auditor")
+    @require("admin", "channel", "clerk", "auditor", session=TRANSACTION)
     @blp.response(200, Progress)
     def get(self, application_id):
         """Each joint item with its department, state and result, and what is expected next"""
-        eng = engine()
-        with eng.runtime.transaction() as session:
-            app = queries.application_by_id_or_key(session, application_id)
-            app = found_in_scope(app, app.locality if app else None, "申请", application_id)
-            audit(session, current().username, "read", "application_progress", app.id)
-            return queries.application_progress(eng.runtime, session, app)
+        eng, session = engine(), request_session()
+        app = queries.application_by_id_or_key(session, application_id)
+        app = found_in_scope(app, app.locality if app else None, "申请", application_id)
+        audit(session, current().username, "read", "application_progress", app.id)
+        return queries.application_progress(eng.runtime, session, app)

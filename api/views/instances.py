@@ -19,10 +19,9 @@ blp = Blueprint("instances", __name__, url_prefix="/api/instances", description=
 
 
 def instance_out(session, row: Instance) -> dict:
-    d = queries.definition(session, row.definition_id)
     out = {c: getattr(row, c) for c in ("id", "process_key", "definition_id", "business_key", "locality", "status",
                                          "waiting_in", "started_at", "updated_at", "ended_at", "version")}
-    out["definition_version"] = d.version if d else None
+    out["definition_version"] = queries.definition_version(session, row.definition_id)
     return out
 
 

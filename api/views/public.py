@@ -44,6 +44,7 @@ def _limit_tries(state):
     """The login limiter of this app (api/views/tokens.py) also counts the applicant page's tries."""
     app, cfg = state.app, state.app.config
     limiter = app.extensions["retire_login_limiter"]
+    app.extensions["retire_limited_blueprints"].add(blp.name)
     limiter.limit(cfg["PUBLIC_LIMIT_PER_IP"], error_message=BUSY, scope="public_per_ip")(blp)
     limiter.limit(cfg["PUBLIC_LOCKOUT_PER_CASE"], key_func=_case_key, error_message=LOCKED, scope="public_per_case",
                   exempt_when=_not_a_tail_try, deduct_when=lambda response: response.status_code == 404)(blp)

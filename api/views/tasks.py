@@ -10,7 +10,7 @@ from engine import queries
 from engine.store.models import HumanTask
 from handlers.personal import masked
 
-from ..auth import current, require
+from ..auth import READING, TRANSACTION, current, request_session, require
 from ..schemas import CompleteRequest, InstanceDetail, TaskArgs, TaskDetail, TaskList
 from .common import audit, engine
 from .instances import detail_out
@@ -59,8 +59,8 @@ def _assign(task_id, change):
 
 @blp.route("")
 class Tasks(MethodView):
-    @require("admin", "clerk", "auditor")
-    @blp.arguments(TaskArgs, location="query")
+    @require("admin", "clerk", "auditor", session=READING)
+    @blp.arguments(TaskArgs(), location="query")  # one instance: not built per request
     @blp.response(200, TaskList)
     def get(self, args):
         """Open human tasks you may see; filter by group, assignee (me), locality, process, due_before"""
@@ -73,36 +73,33 @@ class Tasks(MethodView):
         elif args.get("group"):
             groups = [args["group"]]
         assignee = p.username if args.get("assignee") == "me" else args.get("assignee")
-        eng = engine()
-        with eng.runtime.reading() as session:
-            if args.get("locality"):
-                locality_allowed(args["locality"])
-            got = queries.task_page(session, path_prefix(args.get("locality")), groups=groups, assignee=assignee,
-                                    process=args.get("process"), due_before=args.get("due_before"),
-                                    business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")),
-                                    size=args["page_size"], page_no=args["page"], after=args.get("after"))
-            rows = got.pop("rows")
-            return {**got, "items": [task_out(t, masked(t.summary)) for t in rows]}
+        if args.get("locality"):
+            locality_allowed(args["locality"])
+        got = queries.task_page(request_session(), path_prefix(args.get("locality")), groups=groups, assignee=assignee,
+                                process=args.get("process"), due_before=args.get("due_before"),
+                                business_key=args.get("business_key"), leaf=leaf_locality(args.get("locality")),
+                                size=args["page_size"], page_no=args["page"], after=args.get("after"))
+        rows = got.pop("rows")
+        return {**got, "items": [task_out(t, masked(t.summary)) for t in rows]}
 
 
 @blp.route("/<task_id>")
 class TaskById(MethodView):
-    @require("admin", "clerk", "auditor")
+    @require("admin", "clerk", "auditor", session=TRANSACTION)
     @blp.response(200, TaskDetail)
     def get(self, task_id):
         """One task with its form definition and current data"""
-        eng = engine()
-        with eng.runtime.transaction() as session:
-            t = _load_task(session, task_id)
-            out = task_out(t)
-            out["form"] = queries.form_for(eng.runtime, session, t.form_ref, t.locality)
-            data = queries.task_data(eng.runtime, session, t)
-            if current().role == "auditor":  # auditors check who read what; they need no personal data
-                out["data"] = masked(data)
-            else:  # the department's clerk works the task with its data whole: an audited read
-                out["data"] = data
-                audit(session, current().username, "read", "task", task_id)
-            return out
+        eng, session = engine(), request_session()
+        t = _load_task(session, task_id)
+        out = task_out(t)
+        out["form"] = queries.form_for(eng.runtime, session, t.form_ref, t.locality)
+        data = queries.task_data(eng.runtime, session, t)
+        if current().role == "auditor":  # auditors check who read what; they need no personal data
+            out["data"] = masked(data)
+        else:  # the department's clerk works the task with its data whole: an audited read
+            out["data"] = data
+            audit(session, current().username, "read", "task", task_id)
+        return out
 
 
 @blp.route("/<task_id>/claim")
@@ -126,16 +123,16 @@ class Unclaim(MethodView):
 
 @blp.route("/<task_id>/complete")
 class Complete(MethodView):
-    @require("admin", "clerk")
-    @blp.arguments(CompleteRequest)
+    @require("admin", "clerk", session=READING)
+    @blp.arguments(CompleteRequest())
     @blp.response(200, InstanceDetail)
     @blp.alt_response(409, description="the task is no longer open, or claimed by someone else")
     @blp.alt_response(422, description="form data that fails the form's validation")
     def post(self, body, task_id):
         """Complete the task with form data → the instance's new state"""
-        eng = engine()
-        with eng.runtime.reading() as session:
-            _load_task(session, task_id)
+        eng, session = engine(), request_session()
+        _load_task(session, task_id)
+        session.close()   # its connection goes back before the command takes one
         instance_id = eng.complete_task(task_id, body["data"], current().username, validate=True)
         with eng.runtime.reading() as session:
             return detail_out(session, queries.instance(session, instance_id), whole=False)

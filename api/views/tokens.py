@@ -8,6 +8,8 @@ Retry-After.
 """
 from __future__ import annotations
 
+import functools
+
 from flask import request
 from flask.views import MethodView
 from flask_limiter import Limiter
@@ -39,6 +41,7 @@ def _guard_logins(state):
         raise RuntimeError(problem)
     cfg = app.config
     limiter = Limiter(get_remote_address, app=app)
+    _only_for_limited_blueprints(app, limiter)
     limiter.limit(cfg["LOGIN_LIMIT_PER_IP"], error_message=BUSY, scope="login_per_ip")(blp)
     lockouts = (("LOGIN_LOCKOUT_PER_ACCOUNT_IP", _username_and_address), ("LOGIN_LOCKOUT_PER_ACCOUNT", _username))
     for name, key in lockouts:
@@ -46,6 +49,28 @@ def _guard_logins(state):
                       deduct_when=_failed_login, scope=name.lower())(blp)
     app.extensions["retire_login_limiter"] = limiter
     prepare_dummy_hash()
+
+
+def _only_for_limited_blueprints(app, limiter) -> None:
+    """flask-limiter hooks every request of the app; only the blueprints that set limits (this one, the applicant's
+    page: ``app.extensions["retire_limited_blueprints"]``) need its work, so its hooks skip the others."""
+    limited = app.extensions["retire_limited_blueprints"] = {blp.name}
+
+    def theirs(fn) -> bool:
+        return getattr(fn, "__self__", None) is limiter or limiter in (getattr(fn, "args", None) or ())
+
+    def scoped(fn, passthrough: bool):
+        @functools.wraps(fn)
+        def hook(*args):
+            if request.blueprint in limited:
+                return fn(*args)
+            return args[0] if passthrough else None
+        return hook
+
+    for funcs, passthrough in ((app.before_request_funcs, False), (app.after_request_funcs, True),
+                               (app.teardown_request_funcs, False)):
+        hooks = funcs.get(None, [])
+        hooks[:] = [scoped(f, passthrough) if theirs(f) else f for f in hooks]
 
 
 def _username() -> str:

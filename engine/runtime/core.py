@@ -270,6 +270,28 @@ class Runtime:
             return None
         return found[2]
 
+    def read_case(self, session, instance_id: str, read, *, row: Instance | None = None):
+        """``read(workflow)`` for a page, which must not change the workflow: on the kept workflow of the stored
+        state, under the cache's lock and left in the cache (a command takes it only under that lock and changes
+        it only once taken, so a read never sees it half changed); else on a restored copy, kept for the next
+        command when no other workflow of the case is kept."""
+        row = row or session.get(Instance, instance_id)
+        if row is None:
+            raise NotFound(f"no instance {instance_id}", field="id")
+        pspec = self.process_spec(session, row)
+        with self._live_lock:
+            found = self._live.get(row.id)
+            if found is not None and found[1] is pspec and found[0] == row.state:
+                return read(found[2])
+        wf = self.serializer.loads(row.state, pspec.spec, pspec.subprocess_specs)
+        out = read(wf)
+        with self._live_lock:
+            if row.id not in self._live:
+                self._live[row.id] = (row.state, pspec, wf)
+                while len(self._live) > LIVE_CASES:
+                    self._live.popitem(last=False)
+        return out
+
     def _keep_live(self, instance_id: str, state: str, pspec, wf) -> None:
         with self._live_lock:
             self._live[instance_id] = (state, pspec, wf)

@@ -185,3 +185,27 @@ def test_the_signed_in_user_carries_the_name_of_their_locality_for_the_pages_hea
     refreshed = client.post("/api/auth/refresh", json={"refresh_token": _token(client, "zy_bank", "clerk123")
                                                        .json["refresh_token"]})
     assert refreshed.json["user"]["locality_name"] == "枞阳县"
+
+
+@pytest.mark.parametrize("method,path", [("get", "/api/tasks?business_key=x"), ("get", "/api/tasks/no-such-task"),
+                                         ("post", "/api/tasks/no-such-task/complete"),
+                                         ("post", "/api/applications"),
+                                         ("get", "/api/applications/no-such-application/progress")])
+def test_a_route_that_checks_the_account_in_its_own_session_refuses_a_disabled_or_changed_account_at_once(
+        eng, client, method, path):
+    hrss = _bearer(_token(client, "zy_hrss", "clerk123").json["token"])
+    body = {"json": {"locality": "340722", "data": {}}} if path == "/api/applications" else \
+        {"json": {"data": {}}} if method == "post" else {}
+    assert getattr(client, method)(path, headers=hrss, **body).status_code in (200, 403, 404, 422)
+    _set(eng, "zy_hrss", active=False)
+    rv = getattr(client, method)(path, headers=hrss, **body)
+    assert rv.status_code == 401 and rv.json["message"].startswith("会话已失效")
+    _set(eng, "zy_hrss", active=True, role="auditor")       # a changed role ends the session as well
+    assert getattr(client, method)(path, headers=hrss, **body).status_code == 401
+
+
+def test_the_login_limiter_counts_logins_and_leaves_every_other_route_alone(client, login):
+    rv = _token(client, "zy_hrss", "clerk123")
+    assert rv.status_code == 200 and rv.headers.get("X-RateLimit-Limit")
+    rv = client.get("/api/tasks", headers=_bearer(rv.json["token"]))
+    assert rv.status_code == 200 and "X-RateLimit-Limit" not in rv.headers
