@@ -23,7 +23,7 @@ from ..definitions import DefinitionStore
 from ..errors import Conflict, NotFound, ProcessFailed
 from ..localities import LocalityInfo, chain as chain_of, merged_settings, path_of
 from ..specs import SpecCache, called_elements, parse_process
-from ..store.db import make_db_engine, make_session_factory
+from ..store.db import make_db_engine, make_reading_session_factory, make_session_factory
 from .service_tasks import Step, run_ready_service_tasks, started_service_tasks
 from ..store.models import Definition, HistoryEvent, Instance, Locality
 from .mirror import Mirror, mirror_instance
@@ -46,6 +46,7 @@ class Runtime:
         clock_mod.install_clock_hook()
         self.db = db_engine or make_db_engine(database_url)
         self.Session = make_session_factory(self.db)
+        self.ReadingSession = make_reading_session_factory(self.db)  # autocommit on PostgreSQL (see reading())
         self.processes_dir = Path(processes_dir)
         self.forms_dir = Path(forms_dir)
         self.clock = clock or clock_mod.SystemClock()
@@ -85,14 +86,17 @@ class Runtime:
 
     @contextmanager
     def reading(self):
+        """A session that only reads: on PostgreSQL in autocommit (its statements only, no BEGIN / ROLLBACK; each
+        sees the rows committed when it starts, as at READ COMMITTED); a write raises ``WriteWhileReading``
+        (engine/store/db.py ``make_reading_session_factory``)."""
         with clock_mod.using(self.clock):
-            with self.Session() as session:
+            with self.ReadingSession() as session:
                 yield session
 
     # ---- localities ---------------------------------------------------------------------
     def localities(self) -> dict[str, LocalityInfo]:
         if self._localities is None:
-            with self.Session() as session:
+            with self.ReadingSession() as session:
                 rows = session.scalars(sa.select(Locality)).all()
             self._localities = {r.code: LocalityInfo(r.code, r.name, r.parent, r.settings or {}) for r in rows}
         return self._localities

@@ -55,3 +55,37 @@ def closed_by_the_server(dbapi_conn) -> bool:
 
 def make_session_factory(eng: sa.Engine) -> so.sessionmaker:
     return so.sessionmaker(eng, expire_on_commit=False)
+
+
+class WriteWhileReading(RuntimeError):
+    """A session of ``Runtime.reading()`` was asked to write: writes belong in ``Runtime.transaction()``."""
+
+
+def make_reading_session_factory(eng: sa.Engine) -> so.sessionmaker:
+    """Sessions that only read (``Runtime.reading()``).
+
+    On PostgreSQL they run in autocommit: a read is its statements only, with no BEGIN before them and no ROLLBACK
+    after (after which psycopg also sends DEALLOCATE ALL, dropping the connection's prepared statements). At READ
+    COMMITTED the statements of a transaction do not share a snapshot anyway, so each statement sees what it saw
+    before: the rows committed when it starts. The connections are the same pool's (``execution_options``), set to
+    autocommit at checkout and back at return without a round trip. On SQLite the sessions are as before (a read
+    transaction, rolled back at the end; no round trips there).
+
+    A write is refused on both, before it reaches the database: in autocommit it would persist at once (a flush,
+    an ORM ``session.execute`` of an INSERT, UPDATE or DELETE raise ``WriteWhileReading``; the session's objects are
+    only read). Write in ``Runtime.transaction()``."""
+    bind = eng if eng.dialect.name == "sqlite" else eng.execution_options(isolation_level="AUTOCOMMIT")
+    factory = so.sessionmaker(bind, expire_on_commit=False)
+    event.listen(factory, "before_flush", _refuse_flush)
+    event.listen(factory, "do_orm_execute", _refuse_dml)
+    return factory
+
+
+def _refuse_flush(session, _flush_context, _instances) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise WriteWhileReading("a reading session does not write: use Runtime.transaction()")
+
+
+def _refuse_dml(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteWhileReading("a reading session does not write: use Runtime.transaction()")
