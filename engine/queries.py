@@ -308,11 +308,27 @@ def _case_tasks(session, scope_like: str, leaf, groups, business_key: str, size:
             "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
+# the same four reads as Core rows (the tables' columns, read by attribute as the ORM objects are): the detail
+# after every completion and the public progress page only read them, so no ORM instance, identity map entry
+# or loading step is made for each row (the history grows with the case)
+_tasks_t, _jobs_t, _subs_t, _history_t = (HumanTask.__table__, Job.__table__, Subscription.__table__,
+                                         HistoryEvent.__table__)
+_DETAIL = {
+    "tasks": sa.select(_tasks_t).where(_tasks_t.c.instance_id == sa.bindparam("instance_id"),
+                                       _tasks_t.c.status == "open"),
+    "jobs": sa.select(_jobs_t).where(_jobs_t.c.instance_id == sa.bindparam("instance_id"),
+                                     _jobs_t.c.status.in_(("ready", "running", "incident"))),
+    "subscriptions": sa.select(_subs_t).where(_subs_t.c.instance_id == sa.bindparam("instance_id")),
+    "history": sa.select(_history_t).where(_history_t.c.instance_id == sa.bindparam("instance_id"))
+                 .order_by(_history_t.c.id)}
+
+
 def instance_detail(session, row: Instance) -> dict:
-    """The case's open tasks, active jobs, message subscriptions and history."""
-    return {"instance": row, "tasks": open_tasks(session, row.id), "jobs": active_jobs(session, row.id),
-            "subscriptions": subscriptions(session, row.id),
-            "history": session.scalars(_HISTORY, {"instance_id": row.id}).all()}
+    """The case's open tasks, active jobs, message subscriptions and history: read-only rows (attribute access,
+    ``row._mapping`` for a dict view), one prebuilt Core statement each."""
+    connection, params = session.connection(), {"instance_id": row.id}
+    return {"instance": row, **{part: connection.execute(statement, params).all()
+                                for part, statement in _DETAIL.items()}}
 
 
 # {database engine: {definition id: version}}: a deployed definition is never changed nor deleted (a newer one
