@@ -289,7 +289,7 @@ def _case_tasks_statement(leaf: bool, grouped: bool) -> sa.Select:
         scope = (sa.and_(HumanTask.locality_path == sa.bindparam("leaf_path"),
                          HumanTask.locality == sa.bindparam("leaf")) if leaf
                  else HumanTask.locality_path.like(sa.bindparam("scope_like")))
-        q = sa.select(HumanTask).where(scope, HumanTask.status == "open")
+        q = sa.select(HumanTask.__table__).where(scope, HumanTask.status == "open")   # rows, not ORM objects
         if grouped:
             q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id,
                                           HumanTaskGroup.group.in_(sa.bindparam("groups", expanding=True))))
@@ -306,7 +306,8 @@ def _case_tasks(session, scope_like: str, leaf, groups, business_key: str, size:
     params.update({"leaf_path": leaf_path, "leaf": leaf} if leaf_path else {"scope_like": scope_like})
     if groups is not None:
         params["groups"] = list(groups)
-    rows = session.scalars(_case_tasks_statement(leaf_path is not None, groups is not None), params).all()
+    statement = _case_tasks_statement(leaf_path is not None, groups is not None)
+    rows = session.connection().execute(statement, params).all()
     more_rows = len(rows) > size
     rows = rows[:size]
     total, capped = _total_from_page(rows, more_rows, size, page_no, None), False
