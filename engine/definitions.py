@@ -61,9 +61,15 @@ class DefinitionStore:
         self._chain_of = chain_of
         self._resolved: dict[tuple, int | None] = {}
 
-    @staticmethod
-    def latest_seq(session: so.Session) -> int:
-        return session.scalar(sa.select(sa.func.max(Deployment.id))) or 0
+    # prebuilt (compiled once) and run on the session's connection: every start, every validated completion and
+    # every page that shows a form reads it
+    _LATEST_SEQ = sa.select(sa.func.max(Deployment.__table__.c.id))
+
+    @classmethod
+    def latest_seq(cls, session: so.Session) -> int:
+        if session.autoflush and session.new:   # a deployment added in this session counts, as with the ORM
+            session.flush()
+        return session.connection().execute(cls._LATEST_SEQ).scalar() or 0
 
     def resolve(self, session: so.Session, kind: str, key: str, locality: str, seq: int) -> Definition | None:
         cache_key = (kind, key, locality, seq)

@@ -246,27 +246,36 @@ def task_page(session, scope_like: str, *, size: int, page_no: int = 1, after: s
             "next": TASK_ORDER.encode(rows[-1]) if more_rows and rows else None}
 
 
-# a case's wait states and history: prebuilt (compiled once), as the pages after every command read them
-_OPEN_TASKS = sa.select(HumanTask).where(HumanTask.instance_id == sa.bindparam("instance_id"),
-                                         HumanTask.status == "open")
-_ACTIVE_JOBS = sa.select(Job).where(Job.instance_id == sa.bindparam("instance_id"),
-                                    Job.status.in_(("ready", "running", "incident")))
-_SUBSCRIPTIONS = sa.select(Subscription).where(Subscription.instance_id == sa.bindparam("instance_id"))
-_HISTORY = sa.select(HistoryEvent).where(HistoryEvent.instance_id == sa.bindparam("instance_id")) \
-    .order_by(HistoryEvent.id)
+# a case's wait states, items and history, read after every command (the detail a completion answers with, the
+# progress pages): prebuilt Core statements (compiled once) returning read-only rows — the tables' columns, read by
+# attribute as ORM objects are — so no ORM instance, identity-map entry or loading step is made per row
+_tasks_t, _jobs_t, _subs_t, _items_t, _history_t = (HumanTask.__table__, Job.__table__, Subscription.__table__,
+                                                    Item.__table__, HistoryEvent.__table__)
+_OPEN_TASKS = sa.select(_tasks_t).where(_tasks_t.c.instance_id == sa.bindparam("instance_id"),
+                                        _tasks_t.c.status == "open")
+_ACTIVE_JOBS = sa.select(_jobs_t).where(_jobs_t.c.instance_id == sa.bindparam("instance_id"),
+                                        _jobs_t.c.status.in_(("ready", "running", "incident")))
+_SUBSCRIPTIONS = sa.select(_subs_t).where(_subs_t.c.instance_id == sa.bindparam("instance_id"))
+_ITEMS = sa.select(_items_t).where(_items_t.c.instance_id == sa.bindparam("instance_id"))
+_HISTORY = sa.select(_history_t).where(_history_t.c.instance_id == sa.bindparam("instance_id")) \
+    .order_by(_history_t.c.id)
 _DEFINITION_VERSION = sa.select(Definition.version).where(Definition.id == sa.bindparam("definition_id"))
 
 
-def open_tasks(session, instance_id: str) -> list[HumanTask]:
-    return session.scalars(_OPEN_TASKS, {"instance_id": instance_id}).all()
+def _rows(session, statement, instance_id: str) -> list:
+    return session.connection().execute(statement, {"instance_id": instance_id}).all()
 
 
-def active_jobs(session, instance_id: str) -> list[Job]:
-    return session.scalars(_ACTIVE_JOBS, {"instance_id": instance_id}).all()
+def open_tasks(session, instance_id: str) -> list:
+    return _rows(session, _OPEN_TASKS, instance_id)
 
 
-def subscriptions(session, instance_id: str) -> list[Subscription]:
-    return session.scalars(_SUBSCRIPTIONS, {"instance_id": instance_id}).all()
+def active_jobs(session, instance_id: str) -> list:
+    return _rows(session, _ACTIVE_JOBS, instance_id)
+
+
+def subscriptions(session, instance_id: str) -> list:
+    return _rows(session, _SUBSCRIPTIONS, instance_id)
 
 
 # the tasks of one case (GET /api/tasks?business_key=…, the lookup after every step), one prebuilt statement per
@@ -280,7 +289,7 @@ def _case_tasks_statement(leaf: bool, grouped: bool) -> sa.Select:
         scope = (sa.and_(HumanTask.locality_path == sa.bindparam("leaf_path"),
                          HumanTask.locality == sa.bindparam("leaf")) if leaf
                  else HumanTask.locality_path.like(sa.bindparam("scope_like")))
-        q = sa.select(HumanTask).where(scope, HumanTask.status == "open")
+        q = sa.select(HumanTask.__table__).where(scope, HumanTask.status == "open")   # rows, not ORM objects
         if grouped:
             q = q.where(sa.exists().where(HumanTaskGroup.task_id == HumanTask.id,
                                           HumanTaskGroup.group.in_(sa.bindparam("groups", expanding=True))))
@@ -297,7 +306,8 @@ def _case_tasks(session, scope_like: str, leaf, groups, business_key: str, size:
     params.update({"leaf_path": leaf_path, "leaf": leaf} if leaf_path else {"scope_like": scope_like})
     if groups is not None:
         params["groups"] = list(groups)
-    rows = session.scalars(_case_tasks_statement(leaf_path is not None, groups is not None), params).all()
+    statement = _case_tasks_statement(leaf_path is not None, groups is not None)
+    rows = session.connection().execute(statement, params).all()
     more_rows = len(rows) > size
     rows = rows[:size]
     total, capped = _total_from_page(rows, more_rows, size, page_no, None), False
@@ -309,10 +319,9 @@ def _case_tasks(session, scope_like: str, leaf, groups, business_key: str, size:
 
 
 def instance_detail(session, row: Instance) -> dict:
-    """The case's open tasks, active jobs, message subscriptions and history."""
+    """The case's open tasks, active jobs, message subscriptions and history (read-only rows)."""
     return {"instance": row, "tasks": open_tasks(session, row.id), "jobs": active_jobs(session, row.id),
-            "subscriptions": subscriptions(session, row.id),
-            "history": session.scalars(_HISTORY, {"instance_id": row.id}).all()}
+            "subscriptions": subscriptions(session, row.id), "history": _rows(session, _HISTORY, row.id)}
 
 
 # {database engine: {definition id: version}}: a deployed definition is never changed nor deleted (a newer one
@@ -396,7 +405,7 @@ def application_progress(engine, session, app: Application) -> dict:
         raise NotFound(f"the application {app.id} has no case")
     settings = engine.settings(app.locality)
     catalog, notices = settings.get("items") or [], settings.get("item_notices") or {}
-    stored = {i.item: i for i in session.scalars(sa.select(Item).where(Item.instance_id == row.id))}
+    stored = {i.item: i for i in _rows(session, _ITEMS, row.id)}
     items = []
     for entry in catalog:
         i = stored.get(entry["code"])
@@ -480,8 +489,12 @@ def instance_by_id_or_key(session, ident: str) -> Instance | None:
                                                           .order_by(Instance.started_at.desc()).limit(1))
 
 
-def task(session, task_id) -> HumanTask | None:
-    return session.get(HumanTask, task_id)
+_TASK = sa.select(_tasks_t).where(_tasks_t.c.id == sa.bindparam("task_id"))
+
+
+def task(session, task_id):
+    """One task as a read-only row (its columns by attribute), or None."""
+    return session.connection().execute(_TASK, {"task_id": str(task_id)}).first()
 
 
 def job(session, job_id) -> Job | None:

@@ -33,9 +33,9 @@ def detail_out(session, row: Instance, *, whole: bool) -> dict:
                                                     "business_key", "locality", "candidate_groups", "form_ref",
                                                     "due_at", "assignee", "status", "item", "created_at")}}
                     for t in parts["tasks"]]
-    out["jobs"] = parts["jobs"]
+    out["jobs"] = [j._mapping for j in parts["jobs"]]   # mappings: the schema reads them by key
     out["messages"] = [s.message_name for s in parts["subscriptions"]]
-    out["history"] = parts["history"]
+    out["history"] = [h._mapping for h in parts["history"]]
     variables = queries.variables_of(eng.runtime, session, row)
     out["variables"] = variables if whole else masked_case(variables)
     return out

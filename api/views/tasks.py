@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from engine import queries
-from engine.store.models import HumanTask
 from handlers.personal import masked
 
 from ..auth import READING, TRANSACTION, current, request_session, require
@@ -19,7 +18,7 @@ from .scope import found_in_scope, leaf_locality, locality_allowed, path_prefix
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks")
 
 
-def task_out(t: HumanTask, summary: dict | None = None) -> dict:
+def task_out(t, summary: dict | None = None) -> dict:
     out = {c: getattr(t, c) for c in ("id", "instance_id", "process_key", "activity_id", "name", "business_key",
                                       "locality", "candidate_groups", "form_ref", "due_at", "due_provisional", "assignee", "status",
                                       "item", "created_at")}
@@ -32,14 +31,15 @@ def task_out(t: HumanTask, summary: dict | None = None) -> dict:
     return out
 
 
-def _visible(t: HumanTask) -> bool:
+def _visible(t) -> bool:
     p = current()
     if p.role == "clerk" and not set(p.groups) & set(t.candidate_groups or []):
         return False
     return True
 
 
-def _load_task(session, task_id) -> HumanTask:
+def _load_task(session, task_id):
+    """The task's row (read-only, its columns by attribute) when the caller may see it; 404 / 403 otherwise."""
     t = queries.task(session, task_id)
     found_in_scope(t, t.locality if t else None, "task", task_id)  # another subtree's task: 404, as unknown
     if not _visible(t):
@@ -98,7 +98,8 @@ class TaskById(MethodView):
             out["data"] = masked(data)
         else:  # the department's clerk works the task with its data whole: an audited read
             out["data"] = data
-            audit(session, current().username, "read", "task", task_id)
+            audit(session, current().username, "read", "task", task_id, locality=t.locality,
+                  instance_id=t.instance_id)   # what audit would read back for the task
         return out
 
 

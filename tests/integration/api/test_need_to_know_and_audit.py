@@ -182,3 +182,12 @@ def test_an_audit_row_written_elsewhere_lands_in_the_subtree_of_the_record_it_co
     rows = _audit(w, w.login("zy_auditor", "auditor123"), actor="wanshitong")["items"]
     assert rows and rows[0]["instance_id"] == w.zy["instance_id"] and rows[0]["locality"] == "340722"
     assert not _audit(w, w.login("jl_auditor", "auditor123"), actor="wanshitong")["items"]
+
+
+def test_a_clerks_read_of_a_task_is_audited_with_the_tasks_case_and_locality(world):
+    w = world
+    rv = w.client.get(f"/api/tasks/{w.zy['task_id']}", headers=w.login("admin"))
+    assert rv.status_code == 200, rv.json
+    rows = _audit(w, w.login("zy_auditor", "auditor123"), actor="admin", instance_id=w.zy["instance_id"])["items"]
+    read = [r for r in rows if r["action"] == "read" and r["resource"] == "task"]
+    assert read and read[0]["resource_id"] == w.zy["task_id"] and read[0]["locality"] == "340722"
