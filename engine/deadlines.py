@@ -26,12 +26,12 @@ def calendar_functions(engine, session, locality: str, seq: int) -> dict:
 
     def cal():
         if "c" not in cal_cache:
-            cal_cache["c"] = engine.calendar(locality)
+            cal_cache["c"] = engine.localities.calendar(locality)
         return cal_cache["c"]
 
     def roll_policy(kind: str) -> str:
         """The locality's deadline_roll table is the only source of the policy (no table in force: the error)."""
-        out = engine.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
+        out = engine.decisions.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
         if not out or not out.get("roll_policy"):
             raise LookupError(f"决策表 deadline_roll 没有期限类型 {kind} 的顺延规则; "
                               f"the deadline_roll table gives no roll_policy for {kind!r}")

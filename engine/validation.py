@@ -170,7 +170,7 @@ def _check_sms_templates(engine, locality, file, uses) -> list[dict]:
     {placeholders} is one the senders fill (sms.placeholders): a typo or an unknown field is refused here,
     not sent as an empty or literal "{month}" to the person."""
     try:
-        sms = (engine.settings(locality) or {}).get("sms") or {}
+        sms = (engine.localities.settings(locality) or {}).get("sms") or {}
     except KeyError:   # a locality not loaded yet has no templates to check against
         return []
     templates, known = sms.get("templates") or {}, set(sms.get("placeholders") or ())

@@ -299,7 +299,7 @@ def _human_task(engine, row, t, task_id: str, script_engine, now) -> dict:
             raise ProcessFailed(f"the process failed at '{activity_label(t)}': the due date {ext['dueDate']!r}: "
                                 f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
         provisional = bool(getattr(value, "provisional", False)) or (
-            due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
+            due is not None and engine.localities.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
     return {
         "id": task_id, "instance_id": row.id, "process_key": row.process_key, "activity_id": t.task_spec.bpmn_id,
         "name": activity_label(t), "business_key": row.business_key, "locality": row.locality,
@@ -464,7 +464,7 @@ def _observe(observed: dict, props: dict, t) -> None:
 def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now):
     """Write the items whose observed state changed since ``stored`` ({code: state}): a new item gets its row; a
     final state is never moved back to in_progress (a later task of the same item is still running)."""
-    catalog = engine.item_catalog(row.locality)
+    catalog = engine.localities.item_catalog(row.locality)
     rows = []
     for code, (state, t) in observed.items():
         if stored.get(code) == state:
