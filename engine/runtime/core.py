@@ -25,7 +25,7 @@ from ..specs import SpecCache, called_elements, parse_process
 from ..store.db import make_db_engine, make_session_factory
 from .service_tasks import Step, run_ready_service_tasks, started_service_tasks
 from ..store.models import Definition, HistoryEvent, Instance
-from .mirror import Mirror, mirror_instance
+from .mirror import HISTORY_INSERT, Mirror, mirror_instance
 
 _HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
 
@@ -241,11 +241,9 @@ class Runtime:
         self._keep_live(row.id, row.state, pspec, wf)
         if history is None:
             if rows:
-                session.connection().execute(_HISTORY_INSERT, rows)
+                session.connection().execute(HISTORY_INSERT, rows)
             _write_case(session, row)
 
-
-_HISTORY_INSERT = HistoryEvent.__table__.insert()
 
 
 def _taken_history(session, instance_id: str) -> list[HistoryEvent]:
@@ -277,7 +275,7 @@ def _write_case(session, row: Instance) -> None:
                if key in values and values[key] != before}
     if changed:
         version = row.version
-        result = session.connection().execute(_case_update(tuple(sorted(changed))),
+        result = session.connection().execute(case_update(tuple(sorted(changed))),
                                               {**changed, "b_id": row.id, "b_version": version})
         if result.rowcount != 1:
             raise StaleDataError(f"UPDATE statement on table 'instances' expected to update 1 row(s); "
@@ -287,7 +285,9 @@ def _write_case(session, row: Instance) -> None:
 
 
 @functools.cache
-def _case_update(columns: tuple[str, ...]):
+def case_update(columns: tuple[str, ...]):
+    """UPDATE of a case's ``columns`` (parameters named as the columns), compare-and-set on its version
+    (``b_id``, ``b_version``), which it moves on."""
     t = Instance.__table__
     return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.version == sa.bindparam("b_version"))
             .values(**{c: sa.bindparam(c) for c in columns}, version=t.c.version + 1))

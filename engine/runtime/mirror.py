@@ -26,7 +26,7 @@ from .service_tasks import apply_failure, incident_event
 from ..store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
-_HISTORY_INSERT = HistoryEvent.__table__.insert()
+HISTORY_INSERT = HistoryEvent.__table__.insert()  # the case's history rows, as one executemany
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
                   "requested_retirement_month", "period", "quarter", "declaration_due", "declaration_late")
 # what an officer records on the paper 信息采集表 (materials received, joint items asked for): kept on the completed
@@ -234,7 +234,7 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
         done = {"instance_id": row.id, "at": now, "kind": "completed", "activity_id": None, "activity_name": None,
                 "actor": actor, "details": {}}
         if history is None:
-            session.connection().execute(_HISTORY_INSERT, [done])
+            session.connection().execute(HISTORY_INSERT, [done])
         else:
             history.append(done)
 
@@ -355,7 +355,7 @@ def _mirror_jobs(session, row, wanted: dict, stored: frozenset | None, now, fail
         for r in failed:  # an incident's history names the job: one row at a time, with its id
             job_id = _upsert_jobs(conn, [r], returning=True)
             if r["status"] == "incident":
-                conn.execute(_HISTORY_INSERT, [incident_event(r, job_id, failures[r["task_id"]], now)])
+                conn.execute(HISTORY_INSERT, [incident_event(r, job_id, failures[r["task_id"]], now)])
     gone = [key for key in stored_keys if key not in wanted]
     if gone:
         conn.execute(_jobs_cancel(), [{"b_instance_id": row.id, "b_task_id": task_id, "b_kind": kind,
@@ -387,7 +387,7 @@ def _upsert_jobs(conn, rows: list[dict], returning: bool = False):
 @functools.cache
 def _job_upsert(dialect: str):
     """Built once per dialect (building an upsert costs more than running it on SQLite)."""
-    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Job.__table__)
+    insert = _insert_of(dialect, Job.__table__)
     closed = sa.not_(_one_of(Job.status, OPEN_JOB_STATES))
     return insert.on_conflict_do_update(
         index_elements=["instance_id", "task_id", "kind"],
@@ -397,6 +397,11 @@ def _job_upsert(dialect: str):
               "updated_at": insert.excluded.updated_at,
               "lease_owner": sa.case((closed, None), else_=Job.lease_owner),
               "lease_until": sa.case((closed, None), else_=Job.lease_until)})
+
+
+def _insert_of(dialect: str, table: sa.Table):
+    """The dialect's INSERT, which offers ON CONFLICT (the upserts)."""
+    return (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(table)
 
 
 def _constant(text: str):
@@ -486,7 +491,7 @@ def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now
 
 @functools.cache
 def _item_upsert(dialect: str):
-    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Item.__table__)
+    insert = _insert_of(dialect, Item.__table__)
     new = insert.excluded
     keep_final = sa.and_(_one_of(Item.state, FINAL_ITEM_STATES), new.state == _constant("in_progress"))
     final = _one_of(new.state, FINAL_ITEM_STATES)
