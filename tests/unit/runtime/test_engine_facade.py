@@ -13,7 +13,7 @@ from engine.runtime.core import Runtime
 from engine.deploy import Deployments
 from engine.runtime.cases import Cases
 from engine.runtime.jobs import Jobs
-from engine.runtime.timer_starts import TimerStarts
+from engine.timer_starts import TimerStarts
 
 COLLABORATORS = (Cases, Jobs, TimerStarts, Deployments, CaseMigrations)
 

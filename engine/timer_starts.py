@@ -14,10 +14,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..bpmn.expressions import add_period, parse_duration, unwrap
-from ..clock import SHANGHAI
-from ..parsed import parsed
-from ..store.models import Definition, TimerStart
+from .bpmn.expressions import add_period, parse_duration, unwrap
+from .clock import SHANGHAI
+from .parsed import parsed
+from .store.models import Definition, TimerStart
 
 log = logging.getLogger("retire.timers")
 
