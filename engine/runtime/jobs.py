@@ -35,7 +35,7 @@ from ..jsonable import jsonable
 from ..store.models import HistoryEvent, Instance, Job
 from .service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
 from .core import case_update
-from .mirror import HISTORY_INSERT, mirror_of
+from .mirror import HISTORY_INSERT, history_row, mirror_of
 
 log = logging.getLogger("retire.jobs")
 
@@ -125,13 +125,11 @@ class Jobs:
             if not r.instance_id:
                 continue
             details = {"job_id": r.id, "attempt": r.attempts, "max_attempts": r.max_attempts, "error": r.last_error}
-            history.append({"instance_id": r.instance_id, "at": now, "kind": "lease_expired",
-                            "activity_id": r.activity_id, "activity_name": r.activity_name,
-                            "actor": f"worker:{self._rt.worker_id}", "details": details})
+            history.append(history_row(r.instance_id, now, "lease_expired", r.activity_id, r.activity_name,
+                                       f"worker:{self._rt.worker_id}", details))
             if r.status == "incident":
-                history.append({"instance_id": r.instance_id, "at": now, "kind": "incident",
-                                "activity_id": r.activity_id, "activity_name": r.activity_name, "actor": None,
-                                "details": {"job_id": r.id, "error": r.last_error}})
+                history.append(history_row(r.instance_id, now, "incident", r.activity_id, r.activity_name, None,
+                                           {"job_id": r.id, "error": r.last_error}))
         if history:
             conn.execute(HISTORY_INSERT, history)
 
@@ -227,9 +225,7 @@ class Jobs:
                     row, wf, pspec, se = self._rt.load(session, row.id, row=row)
                     stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
                     step = self._rt.step(session, row, wf, se, actor)
-                    history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
-                                    "activity_id": job.activity_id, "activity_name": job.activity_name,
-                                    "actor": actor, "details": {}})
+                    history.append(history_row(row.id, now, "timer_fired", job.activity_id, job.activity_name, actor))
                     self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
                     saved.append(row)
                 if history:
@@ -312,10 +308,9 @@ class Jobs:
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
                     now = self._rt.now()
                     actor = f"worker:{self._rt.worker_id}"
-                    history = [{"instance_id": row.id, "at": now,
-                                "kind": "timer_fired" if job.kind == "timer" else "job_completed",
-                                "activity_id": job.activity_id, "activity_name": job.activity_name, "actor": actor,
-                                "details": {"topic": job.topic} if job.topic else {}}]
+                    history = [history_row(row.id, now, "timer_fired" if job.kind == "timer" else "job_completed",
+                                           job.activity_id, job.activity_name, actor,
+                                           {"topic": job.topic} if job.topic else {})]
                     session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
                     self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
                     session.execute(HISTORY_INSERT, history)  # the job's row first, then the step's

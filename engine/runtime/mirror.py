@@ -27,6 +27,13 @@ from ..store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, S
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
 HISTORY_INSERT = HistoryEvent.__table__.insert()  # the case's history rows, as one executemany
+
+
+def history_row(instance_id: str, at, kind: str, activity_id=None, activity_name=None, actor=None,
+                details: dict | None = None) -> dict:
+    """One history row's parameters for HISTORY_INSERT."""
+    return {"instance_id": instance_id, "at": at, "kind": kind, "activity_id": activity_id,
+            "activity_name": activity_name, "actor": actor, "details": details if details is not None else {}}
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
                   "requested_retirement_month", "period", "quarter", "declaration_due", "declaration_late")
 # what an officer records on the paper 信息采集表 (materials received, joint items asked for): kept on the completed
@@ -231,8 +238,7 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     if found.is_completed(wf) and row.status == "running":
         row.status = "completed"
         row.ended_at = now
-        done = {"instance_id": row.id, "at": now, "kind": "completed", "activity_id": None, "activity_name": None,
-                "actor": actor, "details": {}}
+        done = history_row(row.id, now, "completed", actor=actor)
         if history is None:
             session.connection().execute(HISTORY_INSERT, [done])
         else:

@@ -52,10 +52,10 @@ def call_handler(engine, session, row, task, script_engine, topic: str):
               for name, text in (ext.get("inputs") or {}).items()}
     ctx = HandlerContext(
         topic=topic, instance_id=row.id, task_id=str(task.id), business_key=row.business_key,
-        locality=row.locality, variables=jsonable(task.data), settings=engine.localities.settings(row.locality, read_only=True),
-        now=engine.now(), ports=engine.ports,
+        locality=row.locality, variables=jsonable(task.data),
+        settings=engine.localities.settings(row.locality, read_only=True), now=engine.now(), ports=engine.ports,
         decide=lambda decision_id, values: engine.decisions.decide(decision_id, row.locality, values,
-                                                         seq=row.snapshot_seq, session=session),
+                                                                   seq=row.snapshot_seq, session=session),
         idempotency_key=f"{row.id}:{task.id}", inputs=inputs)
     with _in_the_command(session):
         result = handler(ctx) or {}
