@@ -127,7 +127,7 @@ class Runtime:
         return CaseScriptEngine(
             decide=lambda decision_id, variables: self.decisions.decide(decision_id, locality, variables, seq=seq,
                                                                        session=session),
-            functions=calendar_functions(self, session, locality, seq))
+            functions=calendar_functions(self.localities, self.decisions, session, locality, seq))
 
     # ---- loading and advancing one case -------------------------------------------------
     def load(self, session, instance_id: str, *, row: Instance | None = None):
