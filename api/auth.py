@@ -144,7 +144,7 @@ class Principal:
         self.username, self.role, self.locality, self.groups = username, role, locality, groups
 
     def sees(self, engine, code: str) -> bool:
-        return code in engine.runtime.localities() and engine.runtime.in_scope(self.locality, code)
+        return code in engine.runtime.localities.all() and engine.runtime.localities.in_scope(self.locality, code)
 
     @property
     def scope_like(self) -> str:

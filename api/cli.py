@@ -302,10 +302,10 @@ def deploy(paths, locality, note, check, author):
             groups.setdefault(target, []).extend(
                 DefinitionFile(f.name, f.read_text(encoding="utf-8")) for f in chosen if kind_of(f.name))
         for target in groups:
-            if target not in eng.runtime.localities():
+            if target not in eng.runtime.localities.all():
                 _fail(f"unknown locality {target}: name it with --locality, or load the locality tree first "
                       f"(retire deploy with no path, or retire demo)")
-        order = sorted(groups, key=lambda code: len(eng.runtime.chain(code)))   # parents first
+        order = sorted(groups, key=lambda code: len(eng.runtime.localities.chain(code)))   # parents first
         if check:
             errors = 0
             for target in order:
@@ -362,7 +362,7 @@ def users_create(username, role, locality, groups, password):
         _fail(f"unknown group {bad[0]} (one of {', '.join(DEPARTMENTS)})")
     eng = _engine()
     try:
-        eng.runtime.locality(locality)
+        eng.runtime.localities.require(locality)
     except EngineError as exc:
         _fail(exc.message)
     if not ensure_user(eng, username, role, locality, groups, password=password):
@@ -440,7 +440,7 @@ def decide(decision_id, locality, inputs):
         name, raw = item.split("=", 1)
         values[name.strip()] = _typed(raw)
     try:
-        result, _d = _engine().runtime.decide(decision_id, locality, values, with_rules=True)
+        result, _d = _engine().runtime.decisions.decide(decision_id, locality, values, with_rules=True)
     except (DecisionError, EngineError) as exc:
         _fail(str(getattr(exc, "message", exc)).split("\n")[0])
     click.echo(json.dumps(result.outputs, ensure_ascii=False, default=str))

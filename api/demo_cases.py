@@ -194,7 +194,7 @@ def window_open_person(engine, locality: str = "340722", scan: int = 400) -> dic
     from .views.retirement_facts import window
 
     today = engine.runtime.now().astimezone(SHANGHAI).date()
-    settings = engine.runtime.settings(locality)
+    settings = engine.runtime.localities.settings(locality)
     for i, person in enumerate(engine.runtime.ports.roster.in_locality(locality)):
         if i >= scan:
             return None

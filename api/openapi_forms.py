@@ -17,7 +17,7 @@ def forms_in_force(engine) -> list[tuple[list[str], dict]]:
     found: dict[str, tuple[list[str], dict]] = {}
     with engine.runtime.reading() as session:
         seq = engine.runtime.definitions.latest_seq(session)
-        for code in sorted(engine.runtime.localities()):
+        for code in sorted(engine.runtime.localities.all()):
             if engine.runtime.definitions.resolve(session, "bpmn", "retirement", code, seq) is None:
                 continue
             form = queries.form_for(engine.runtime, session, "application_form", code)
@@ -39,7 +39,7 @@ def document_application_data(api, engine) -> None:
         return
 
     def where(codes):
-        return "、".join(f"{engine.runtime.locality(c).name}({c})" for c in codes)
+        return "、".join(f"{engine.runtime.localities.require(c).name}({c})" for c in codes)
 
     parts = [data_schema(form, title=f"申请表 — {where(codes)}") for codes, form in forms]
     data = parts[0] if len(parts) == 1 else {"anyOf": parts, "example": parts[0]["example"]}

@@ -48,14 +48,14 @@ class Names:
 
     def __init__(self, eng, locality: str):
         self.eng, self.locality = eng, locality
-        settings = eng.runtime.settings(locality)
+        settings = eng.runtime.localities.settings(locality)
         self.departments = settings.get("departments") or {}
         self.reports = settings.get("reports") or {}
         self._catalogs: dict[str, dict] = {}
         self._items: dict[tuple, str] = {}
 
     def locality_name(self, code: str | None) -> str:
-        info = self.eng.runtime.localities().get(code or "")
+        info = self.eng.runtime.localities.all().get(code or "")
         return info.name if info else (code or "")
 
     def department(self, code: str) -> str:
@@ -64,9 +64,9 @@ class Names:
     def item(self, code: str, locality: str | None = None) -> str:
         found = self._items.get((code, locality))
         if found is None:
-            loc = locality if locality in self.eng.runtime.localities() else self.locality
+            loc = locality if locality in self.eng.runtime.localities.all() else self.locality
             if loc not in self._catalogs:
-                self._catalogs[loc] = self.eng.runtime.item_catalog(loc)
+                self._catalogs[loc] = self.eng.runtime.localities.item_catalog(loc)
             found = self._items[(code, locality)] = (self._catalogs[loc].get(code) or {}).get("name", code)
         return found
 
@@ -80,7 +80,7 @@ class Names:
 def item_departments(eng, locality: str) -> list[dict]:
     """The departments of the locality's joint items, with their items: [{code, name, items: [{key, label}]}]."""
     names, out = Names(eng, locality), {}
-    for code, item in eng.runtime.item_catalog(locality).items():
+    for code, item in eng.runtime.localities.item_catalog(locality).items():
         dept = item.get("department") or ""
         entry = out.setdefault(dept, {"code": dept, "name": names.department(dept), "items": []})
         entry["items"].append({"key": code, "label": item.get("name", code)})
@@ -112,7 +112,7 @@ def _submit_by(eng, session, locality: str, group: str, month: str):
     from engine.errors import EngineError
 
     try:
-        day = (eng.runtime.decide("batch_submission", locality, {"batch_group": group}, session=session) or {})["submit_by_day"]
+        day = (eng.runtime.decisions.decide("batch_submission", locality, {"batch_group": group}, session=session) or {})["submit_by_day"]
     except (EngineError, KeyError, TypeError):  # a locality without monthly batches (Jilin), a group it does not list
         return None
     if day is None:

@@ -67,7 +67,7 @@ def _locality_name(user) -> str | None:
 
     code = user.get("locality") if isinstance(user, dict) else getattr(user, "locality", None)
     try:
-        return engine().runtime.locality(code).name if code else None
+        return engine().runtime.localities.require(code).name if code else None
     except NotFound:  # a locality removed since the account was made: the header shows the code
         return None
 

@@ -175,7 +175,7 @@ class _Simulation:
         channels, weights = zip(*ZONGYANG_CHANNELS)
         for p in self.persons:
             birth_month = p["birth_date_id_card"].isoformat()[:7]
-            out = self.eng.runtime.decide("statutory_retirement_age", self.locality,
+            out = self.eng.runtime.decisions.decide("statutory_retirement_age", self.locality,
                                   {"category": p["category"], "birth_month": birth_month})
             retirement = _month_start(out["retirement_month"])
             if retirement <= self.start:
@@ -255,7 +255,7 @@ class _Simulation:
         self.run_jobs()
         if self.jilin:
             self.launches(day)
-        if self.eng.runtime.calendar(self.locality).is_workday(day):
+        if self.eng.runtime.localities.calendar(self.locality).is_workday(day):
             for hour in (14, 16):              # two rounds: tasks the morning's jobs opened are done the same day
                 self.clock.set(_at(day, hour))
                 self.clerks(day)
@@ -495,7 +495,7 @@ def statutory_months(eng, locality: str):
     """The demo roster's ``retirement_month``: the locality's statutory_retirement_age table, once per input."""
     @functools.lru_cache(maxsize=None)
     def month(category: str, birth_month: str) -> str:
-        return eng.runtime.decide("statutory_retirement_age", locality,
+        return eng.runtime.decisions.decide("statutory_retirement_age", locality,
                           {"category": category, "birth_month": birth_month})["retirement_month"]
     return month
 
@@ -531,7 +531,7 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         eng = bootstrap(database_url, processes_dir=Config.PROCESSES_DIR, forms_dir=Config.FORMS_DIR, clock=clock,
                         ports_kind="ledger", worker_id="simulate")
         eng.deploy_folders("simulate")
-        eng.runtime.locality(locality)
+        eng.runtime.localities.require(locality)
         # the demo roster retires in the six quarters after its "today": one quarter back, so that windows
         # open from the first simulated day on
         persons = generate_roster(locality, people, today=_month_start_after(start, -3), seed=seed,
@@ -540,7 +540,7 @@ def run_simulation(*, locality: str = "340722", start: str | date | None = None,
         sim = _Simulation(eng, clock, locality, persons, start, days, random.Random(seed), echo)
         sim.schedule()
         planned = sum(len(v) for v in sim.plan.values())
-        echo(f"simulating {locality} {eng.runtime.locality(locality).name} from {start} for {days} days: "
+        echo(f"simulating {locality} {eng.runtime.localities.require(locality).name} from {start} for {days} days: "
              f"{len(persons)} persons, {planned} will apply in the period")
         for i in range(days):
             day = start + timedelta(days=i)

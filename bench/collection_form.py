@@ -43,7 +43,7 @@ def build(url: str, n: int):
     db.dispose()
     eng = bootstrap(url, processes_dir=ROOT / "processes", forms_dir=ROOT / "forms", worker_id="bench")
     eng.deploy_folders("bench")
-    path = eng.runtime.locality_path("340722")
+    path = eng.runtime.localities.path("340722")
     at = datetime(2027, 5, 20, 2, 0, tzinfo=timezone.utc)
     with eng.runtime.transaction() as s:
         definition = s.scalar(sa.select(Definition.id).where(Definition.key == "retirement",
@@ -106,7 +106,7 @@ def measure(eng, n: int) -> None:
             best = took if best is None else min(best, took)
         return out, best
 
-    like = eng.runtime.locality_path("340722") + "%"
+    like = eng.runtime.localities.path("340722") + "%"
 
     def query():
         with eng.runtime.reading() as s:

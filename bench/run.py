@@ -127,9 +127,9 @@ class PlainRunner:
         self.spec = parser.get_spec("retirement")
         self.subs = parser.get_subprocess_specs("retirement")
         decisions = local_decisions()
+        plain = _PlainCalendars(decisions)  # both the localities' calendars and the decisions
         self.script_engine = CaseScriptEngine(decide=lambda ref, variables: decisions[ref].evaluate(variables).outputs,
-                                              functions=calendar_functions(_PlainCalendars(decisions), None,
-                                                                           LOCALITY, 0))
+                                              functions=calendar_functions(plain, plain, None, LOCALITY, 0))
         self.canned = canned
 
     def run(self, p: dict, clock: FakeClock, t0: datetime) -> dict:

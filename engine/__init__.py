@@ -14,7 +14,7 @@ from .deploy import DeployResult, Deployments
 from .runtime.cases import Cases
 from .runtime.jobs import CLAIM_BATCH, ClaimedJob, Jobs
 from .store.models import Definition
-from .runtime.timer_starts import TimerStarts
+from .timer_starts import TimerStarts
 
 
 class Engine:

@@ -1,7 +1,7 @@
 """Working-day-true dates for diagrams: due dates, monthly 5th / 15th deadlines, N-months-before dates.
 
 The roll policy for a deadline that falls on a rest day is a DMN output (``deadline_roll``) of the
-case's locality; the working days come from the locality's calendar (engine.calendar).
+case's locality; the working days come from the locality's calendar (``Localities.calendar``).
 """
 from __future__ import annotations
 
@@ -21,17 +21,19 @@ def _text(d) -> DateText:
     return out
 
 
-def calendar_functions(engine, session, locality: str, seq: int) -> dict:
+def calendar_functions(localities, decisions, session, locality: str, seq: int) -> dict:
+    """The diagrams' calendar helpers for ``locality``: its working calendar (``localities.calendar``) and its
+    deadline_roll table as of deployment ``seq`` (``decisions.decide``)."""
     cal_cache = {}
 
     def cal():
         if "c" not in cal_cache:
-            cal_cache["c"] = engine.calendar(locality)
+            cal_cache["c"] = localities.calendar(locality)
         return cal_cache["c"]
 
     def roll_policy(kind: str) -> str:
         """The locality's deadline_roll table is the only source of the policy (no table in force: the error)."""
-        out = engine.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
+        out = decisions.decide("deadline_roll", locality, {"deadline_kind": kind}, seq=seq, session=session)
         if not out or not out.get("roll_policy"):
             raise LookupError(f"决策表 deadline_roll 没有期限类型 {kind} 的顺延规则; "
                               f"the deadline_roll table gives no roll_policy for {kind!r}")

@@ -33,7 +33,7 @@ class Deployments:
         self._rt = rt
 
     def validate(self, locality: str, files: list[DefinitionFile]) -> list[dict]:
-        self._rt.locality(locality)
+        self._rt.localities.require(locality)
         with self._rt.reading() as session:
             return validate_files(self._rt, session, locality, files)
 
@@ -43,7 +43,7 @@ class Deployments:
         if session is None:
             with self._rt.transaction() as s:
                 return self.deploy(locality, files, author, note, session=s)
-        self._rt.locality(locality)
+        self._rt.localities.require(locality)
         problems = validate_files(self._rt, session, locality, files)
         errors = [p for p in problems if p.get("severity", "error") == "error"]
         if errors:
@@ -80,7 +80,7 @@ class Deployments:
                 row.name, row.parent, row.settings = info.name, info.parent, info.settings
                 row.level = LEVELS.get(depth, "county")
                 row.path = path_of(folders, info.code)
-        self._rt.forget_localities()
+        self._rt.localities.forget()
         results = []
         for code in sorted(folders, key=lambda c: len(chain(folders, c))):
             files = _folder_files(self._rt.processes_dir / code) + _folder_files(self._rt.forms_dir / code)
@@ -126,7 +126,7 @@ class Deployments:
             source = session.get(Definition, definition_id)
             if source is None:
                 raise NotFound(f"no definition {definition_id}", field="definition_id")
-            if source.locality not in self._rt.chain(locality) or source.locality == locality:
+            if source.locality not in self._rt.localities.chain(locality) or source.locality == locality:
                 raise InvalidDefinition("only a definition inherited from a parent locality can be adapted", [
                     {"file": source.file_name, "element_id": None,
                      "message": f"{source.key} is defined at {source.locality}, not inherited by {locality}"}])

@@ -93,7 +93,7 @@ def task_texts(engine, session, row, tasks, pspec) -> dict:
 
 def next_steps(engine, session, row, tasks, jobs, subscriptions, texts: dict | None = None) -> list[dict]:
     """``texts``: the tasks' ``task_texts`` when the caller has them already."""
-    names = engine.settings(row.locality).get("departments") or {}
+    names = engine.localities.settings(row.locality).get("departments") or {}
     pspec = engine.process_spec(session, row) if tasks or jobs or subscriptions else None
     if texts is None:
         texts = task_texts(engine, session, row, tasks, pspec) if tasks else {}

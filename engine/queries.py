@@ -403,7 +403,7 @@ def application_progress(engine, session, app: Application) -> dict:
     row = session.get(Instance, app.instance_id)
     if row is None:
         raise NotFound(f"the application {app.id} has no case")
-    settings = engine.settings(app.locality)
+    settings = engine.localities.settings(app.locality)
     catalog, notices = settings.get("items") or [], settings.get("item_notices") or {}
     stored = {i.item: i for i in _rows(session, _ITEMS, row.id)}
     items = []

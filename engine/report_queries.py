@@ -149,14 +149,14 @@ def pushed_rows(session, scope_like: str, month: str, department: str) -> list[d
 
 def upcoming_persons(eng, session, prefix: str, months: set[str]) -> list[dict]:
     """Roster persons whose statutory retirement month (per the locality's DMN table) falls in ``months``."""
-    found, cache, known = [], {}, eng.localities()
+    found, cache, known = [], {}, eng.localities.all()
     for person in eng.ports.roster.in_locality(prefix):
         birth = person.get("birth_date_file") or person["birth_date_id_card"]
         code = person["locality"]  # a roster county (220102) decides with the nearest locality the engine knows
         where = next((c for c in (code, code[:4] + "00", code[:2] + "0000") if c in known), "000000")
         key = (where, person["category"], str(birth)[:7])
         if key not in cache:
-            cache[key] = eng.decide("statutory_retirement_age", where,
+            cache[key] = eng.decisions.decide("statutory_retirement_age", where,
                                     {"category": key[1], "birth_month": key[2]}, session=session)
         month = cache[key]["retirement_month"]
         if month in months:

@@ -20,7 +20,7 @@ BATCH = 1000
 
 def retention_days(engine, locality: str) -> int | None:
     """The locality's ``history.retention_days`` (inherited along its chain), None to keep history for ever."""
-    days = (engine.settings(locality).get("history") or {}).get("retention_days")
+    days = (engine.localities.settings(locality).get("history") or {}).get("retention_days")
     return int(days) if days else None
 
 
@@ -33,7 +33,7 @@ def cleanup_history(engine, *, batch: int = BATCH, max_batches: int | None = Non
     """Remove the history of cases finished longer ago than their locality keeps it → history events removed."""
     removed, batches = 0, 0
     now = engine.now()
-    for locality in sorted(engine.localities()):
+    for locality in sorted(engine.localities.all()):
         days = retention_days(engine, locality)
         if not days:
             continue

@@ -170,7 +170,7 @@ def _check_sms_templates(engine, locality, file, uses) -> list[dict]:
     {placeholders} is one the senders fill (sms.placeholders): a typo or an unknown field is refused here,
     not sent as an empty or literal "{month}" to the person."""
     try:
-        sms = (engine.settings(locality) or {}).get("sms") or {}
+        sms = (engine.localities.settings(locality) or {}).get("sms") or {}
     except KeyError:   # a locality not loaded yet has no templates to check against
         return []
     templates, known = sms.get("templates") or {}, set(sms.get("placeholders") or ())
@@ -276,8 +276,8 @@ def _reason(what: str, exc: ExpressionError, text: str) -> str:
 
 
 def _start_timer(file, eid, tag, text) -> list[dict]:
-    """A timer start event is fired by the scheduler (engine.runtime.timer_starts) from an ISO 8601 value."""
-    from .runtime.timer_starts import fire_times, start_timer_value
+    """A timer start event is fired by the scheduler (engine.timer_starts) from an ISO 8601 value."""
+    from .timer_starts import fire_times, start_timer_value
 
     if tag == "timeDuration":
         return [_p(file, eid, "a timer start event fires on a timeCycle (R[n]/<start>/<period> or R[n]/<period>) "

@@ -69,8 +69,8 @@ def retirement_dates(eng, locality: str, variables: dict, person: dict, *, sessi
     in force at deployment ``seq``, read in ``session``; by default the latest, in a session of their own)."""
     born = as_date(person.get("birth_date_file")) or as_date(variables["birth_date_id_card"])
     inputs = {**variables, "birth_month": month_of(born)}
-    statutory = eng.runtime.decide("statutory_retirement_age", locality, inputs, session=session, seq=seq)
-    window = eng.runtime.decide("flexible_retirement_window", locality, {
+    statutory = eng.runtime.decisions.decide("statutory_retirement_age", locality, inputs, session=session, seq=seq)
+    window = eng.runtime.decisions.decide("flexible_retirement_window", locality, {
         **inputs, "retirement_age_months": statutory["retirement_age_months"],
         "contribution_months": None, "minimum_months": None}, session=session, seq=seq)
     return {"born": born, "statutory": month_of(statutory["retirement_month"]),

@@ -101,11 +101,11 @@ def check_flexible_request(eng, locality: str, variables: dict, *, session=None,
     if variables.get("retirement_choice") not in FLEXIBLE_CHOICES:
         return
     at = {"session": session, "seq": seq}
-    statutory = eng.runtime.decide("statutory_retirement_age", locality, variables, **at)
-    window = eng.runtime.decide("flexible_retirement_window", locality, {
+    statutory = eng.runtime.decisions.decide("statutory_retirement_age", locality, variables, **at)
+    window = eng.runtime.decisions.decide("flexible_retirement_window", locality, {
         **variables, "retirement_age_months": statutory["retirement_age_months"],
         "contribution_months": None, "minimum_months": None}, **at)
-    verdict = eng.runtime.decide("flexible_retirement_request", locality, {
+    verdict = eng.runtime.decisions.decide("flexible_retirement_request", locality, {
         **variables, "statutory": statutory, "flex_window": window, "notice_date": None,
         "employer_decision": None, "agreement_date": None}, **at)
     if verdict["outcome"] == "rejected":
@@ -144,7 +144,7 @@ class Applications(MethodView):
         eng = engine()
         locality = body["locality"]
         check_scope(eng, locality, "locality")
-        settings = eng.runtime.settings(locality)
+        settings = eng.runtime.localities.settings(locality)
         rules = settings.get("application") or {}
         channel = checks.resolve_channel(settings, current(), (body["data"] or {}).get("channel"))
         session = request_session()   # the account's: one reading session, one deployment seq for every check
@@ -155,7 +155,7 @@ class Applications(MethodView):
         data = validate_submission(form, {**defaults_of(form), **body["data"], "channel": channel})
         data["id_number"] = normalise_id(data["id_number"])  # one person, one key: a lower-case x is the same X
         variables = application_variables(data)
-        person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.locality(locality).name,
+        person = checks.check_person(eng.runtime.ports.roster, locality, eng.runtime.localities.require(locality).name,
                                      current().locality, data["id_number"])
         check_flexible_request(eng, locality, variables, session=session, seq=seq)
         today = eng.runtime.now().astimezone(SHANGHAI).date()
@@ -174,7 +174,7 @@ class Applications(MethodView):
                 instance_id = eng.start(body["process"], locality, business_key, variables, current().username,
                                         session=session, person_key=data["id_number"])
                 app = Application(id=str(uuid.uuid4()), business_key=business_key, instance_id=instance_id,
-                                  locality=locality, locality_path=eng.runtime.locality_path(locality),
+                                  locality=locality, locality_path=eng.runtime.localities.path(locality),
                                   id_number=data["id_number"], name=data.get("name", ""),
                                   channel=channel, data=data, submitted_by=current().username,
                                   created_at=now)
@@ -228,7 +228,7 @@ class ApplicationForm(MethodView):
             form = queries.form_for(eng.runtime, session, "application_form", locality)
         if form is None:
             abort(404, message=f"该地区尚未部署退休申请表 (no application form is deployed for locality {locality})")
-        return {"locality": locality, "locality_name": eng.runtime.locality(locality).name, "process_key": "retirement",
+        return {"locality": locality, "locality_name": eng.runtime.localities.require(locality).name, "process_key": "retirement",
                 "form": form}
 
 
@@ -251,8 +251,8 @@ def form_document(eng, session, app: Application) -> bytes:
     from ..documents_pdf import application_form_pdf
 
     form = queries.form_for(eng.runtime, session, "application_form", app.locality) or {"components": []}
-    settings = eng.runtime.settings(app.locality)
-    locality_name = eng.runtime.locality(app.locality).name
+    settings = eng.runtime.localities.settings(app.locality)
+    locality_name = eng.runtime.localities.require(app.locality).name
     title = (settings.get("application") or {}).get("form_title") or f"{locality_name}“退休一件事”申请表"
     data = app.data or {}
     components = list(fields_of(form))
@@ -287,7 +287,7 @@ def may_read_application(session, app: Application) -> bool:
     p = current()
     if p.role in ("admin", "auditor"):
         return True
-    if app.channel in checks.channels_of(engine().runtime.settings(app.locality), p):
+    if app.channel in checks.channels_of(engine().runtime.localities.settings(app.locality), p):
         return True
     return p.role == "clerk" and works_on(session, app.instance_id, p.groups)
 

@@ -130,7 +130,7 @@ def _narrowing(eng) -> dict:
     p = current()
     if p.role != "clerk":
         return {}
-    return {"groups": list(p.groups or []), "channels": checks.channels_of(eng.runtime.settings(p.locality), p)}
+    return {"groups": list(p.groups or []), "channels": checks.channels_of(eng.runtime.localities.settings(p.locality), p)}
 
 
 @blp.route("/search")
@@ -150,7 +150,7 @@ class Search(MethodView):
             audit(session, current().username, "search", "instance", "search", kind=kind, q=shown, hits=len(rows))
             items = []
             for inst, app in rows:
-                words = CaseWords(eng.runtime.settings(inst.locality))
+                words = CaseWords(eng.runtime.localities.settings(inst.locality))
                 items.append({"instance_id": inst.id, "business_key": inst.business_key,
                               "process_key": inst.process_key, "locality": inst.locality,
                               "name_masked": mask_name(app.name) if app else None,
@@ -200,7 +200,7 @@ def _retirement(eng, row, variables: dict, born, form) -> dict:
 
 def summary(session, row: Instance, *, whole: bool) -> dict:
     eng = engine()
-    settings = eng.runtime.settings(row.locality)
+    settings = eng.runtime.localities.settings(row.locality)
     words = CaseWords(settings)
     app = case_queries.application_of(session, row.id)
     try:
@@ -218,7 +218,7 @@ def summary(session, row: Instance, *, whole: bool) -> dict:
               "candidate_groups": list(t.candidate_groups or []), "assignee": t.assignee, "due_at": t.due_at}
              for t in case_queries.open_tasks_of(session, row.id)]
     return {"instance_id": row.id, "business_key": row.business_key, "locality": row.locality,
-            "locality_name": eng.runtime.locality(row.locality).name, "process_key": row.process_key,
+            "locality_name": eng.runtime.localities.require(row.locality).name, "process_key": row.process_key,
             "state": row.status, "state_label": words.case_state(row.status), "whole": whole, "person": person,
             "retirement": _retirement(eng, row, variables, born_on(roster_row, id_number), form),
             "channel": channel, "channel_label": words.channel(channel) if channel else None,

@@ -27,7 +27,7 @@ def audit(session, username: str, action: str, resource: str, resource_id: str, 
     principal = getattr(g, "principal", None)
     locality = locality or (principal.locality if principal else None)
     eng = engine()
-    path = eng.runtime.locality_path(locality) if locality in eng.runtime.localities() else "/"
+    path = eng.runtime.localities.path(locality) if locality in eng.runtime.localities.all() else "/"
     session.connection().execute(_AUDIT, {"at": eng.runtime.now(), "username": username, "action": action,
                                           "resource": resource, "resource_id": str(resource_id), "details": details,
                                           "locality_path": path, "instance_id": instance_id})

@@ -23,7 +23,7 @@ class ConsoleDashboard(MethodView):
         """Running cases per locality and process, overdue tasks per department, open incidents, the job queue and
         each worker's last heartbeat, in your locality's subtree"""
         eng = engine()
-        names = console_queries.department_names(eng.runtime.settings(current().locality))
+        names = console_queries.department_names(eng.runtime.localities.settings(current().locality))
         with eng.runtime.reading() as session:
             return console_queries.dashboard(session, path_prefix(), eng.runtime.now(), names)
 

@@ -31,7 +31,7 @@ class Evaluate(MethodView):
         locality = body.get("locality") or current().locality
         locality_allowed(locality)
         try:
-            result, definition = eng.runtime.decide(decision_id, locality, body["inputs"], with_rules=True)
+            result, definition = eng.runtime.decisions.decide(decision_id, locality, body["inputs"], with_rules=True)
         except DecisionError as exc:
             abort(422, message=str(exc), errors={"json": {"inputs": [str(exc)]}})
         return {"decision": decision_id, "locality": locality, "definition_id": definition.id,

@@ -67,7 +67,7 @@ class Definitions(MethodView):
                         if (not args.get("kind") or d.kind == args["kind"]) and (not args.get("key") or d.key == args["key"])]
                 return {"items": rows, "total": len(rows)}
             # at the root every locality is visible: no filter needed
-            q = queries.definition_query(visible if len(visible) < len(eng.runtime.localities()) else None,
+            q = queries.definition_query(visible if len(visible) < len(eng.runtime.localities.all()) else None,
                                          locality=args.get("locality") and locality, key=args.get("key"),
                                          kind=args.get("kind"))
             rows, total = queries.page(session, q, args["page"], args["page_size"])

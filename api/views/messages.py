@@ -47,8 +47,8 @@ class Messages(MethodView):
         name = body["name"]
         for case_locality in case_localities(eng, body["business_key"], locality):
             found_in_scope(case_locality, case_locality, "等待该消息的案件", body["business_key"])
-            if not may_send(eng.runtime.settings(case_locality), current(), name):
-                abort(403, message=f"消息“{name}”只能由{_senders_text(eng.runtime.settings(case_locality), name)}发送，"
+            if not may_send(eng.runtime.localities.settings(case_locality), current(), name):
+                abort(403, message=f"消息“{name}”只能由{_senders_text(eng.runtime.localities.settings(case_locality), name)}发送，"
                                    f"本账户不能发送; the message {name} is not accepted from this account "
                                    f"(role {current().role}, groups {', '.join(current().groups) or '-'})")
         ids = eng.deliver_message(name, body["business_key"], body["payload"], locality=locality,

@@ -44,7 +44,7 @@ class Notifications(MethodView):
         """SMS written to the outbox for the cases of your locality's subtree, newest first (phones and the
         personal data in each text masked)"""
         eng = engine()
-        at_root = eng.runtime.locality(current().locality).parent is None
+        at_root = eng.runtime.localities.require(current().locality).parent is None
         with eng.runtime.reading() as session:
             rows, total = queries.outbox(session, path_prefix(), whole_tree=at_root,
                                          business_key=args.get("business_key"), page_no=args["page"],

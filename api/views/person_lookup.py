@@ -73,13 +73,13 @@ class LookupOut(Ordered):
 
 def case_locality(eng, county: str | None) -> str | None:
     """The deepest locality of the tree that holds the person's county (the national root excepted)."""
-    found = [c for c in eng.runtime.localities() if c != "000000" and county and contains(c, county)]
-    return max(found, key=lambda c: len(eng.runtime.chain(c)), default=None)
+    found = [c for c in eng.runtime.localities.all() if c != "000000" and county and contains(c, county)]
+    return max(found, key=lambda c: len(eng.runtime.localities.chain(c)), default=None)
 
 
 def intake_only(eng) -> None:
     p = current()
-    if p.role != "admin" and not checks.channels_of(eng.runtime.settings(p.locality), p):
+    if p.role != "admin" and not checks.channels_of(eng.runtime.localities.settings(p.locality), p):
         abort(403, message="只有受理退休申请的经办人员可以查询参保人 (only accounts that take applications — community, "
                            "township, agency, employer, the platforms — may look a person up)")
 
@@ -126,7 +126,7 @@ class Lookup(MethodView):
         if person is None or locality is None or not checks.within(p.locality, person.get("locality")) \
                 or not p.sees(eng, locality):
             abort(404, message=NOT_ON_ROSTER)
-        settings = eng.runtime.settings(locality)
+        settings = eng.runtime.localities.settings(locality)
         born = born_on(person, id_number)
         category = person.get("category") or ("male" if sex_from_id(id_number) == "male" else None)
         today = eng.runtime.now().astimezone(SHANGHAI).date()
@@ -139,7 +139,7 @@ class Lookup(MethodView):
             audit(session, p.username, "read_whole", "person", mask_id(id_number), locality=locality,
                   view="lookup", fields=["name"])
         channels = checks.channels_of(settings, p) if p.role != "admin" else ["online"]
-        return {"locality": locality, "locality_name": eng.runtime.locality(locality).name,
+        return {"locality": locality, "locality_name": eng.runtime.localities.require(locality).name,
                 "person": {"name": person.get("name"), "id_number_masked": mask_id(id_number),
                            "birth_date": born.isoformat(), "gender": person.get("sex"), "category": category,
                            "phone_masked": mask_phone(person.get("phone")) if person.get("phone") else None,

@@ -21,7 +21,7 @@ def check_importer(eng) -> None:
     p = current()
     if p.role == "admin":
         return
-    allowed = set((eng.runtime.settings(p.locality).get("roster") or {}).get("importers") or [])
+    allowed = set((eng.runtime.localities.settings(p.locality).get("roster") or {}).get("importers") or [])
     if not allowed & set(p.groups or []):
         abort(403, message=f"参保人员名单只能由{'、'.join(sorted(allowed)) or '系统管理员'}导入; "
                            f"only clerks of {', '.join(sorted(allowed)) or 'the operators'} may import the roster")

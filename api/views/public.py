@@ -142,13 +142,13 @@ def _by_token(session, eng, token: str):
 
 def _max_days(eng, token: str) -> int:
     """The longest validity of any locality (the token's own locality is checked once it is read)."""
-    return max(_token_days(eng, c) for c in eng.runtime.localities())
+    return max(_token_days(eng, c) for c in eng.runtime.localities.all())
 
 
 def _token_days(eng, locality: str) -> int:
     """How long the locality's progress links stay valid: settings public.progress_token_days (the national
     settings give every locality one)."""
-    return int(eng.runtime.settings(locality)["public"]["progress_token_days"])
+    return int(eng.runtime.localities.settings(locality)["public"]["progress_token_days"])
 
 
 def _by_tail(session, business_key: str, tail: str):
@@ -197,7 +197,7 @@ def progress_view(session, eng, app, token_for_links: str) -> dict:
     row = queries.instance(session, app.instance_id)
     if row is None:
         abort(404, message=NOT_FOUND)
-    settings = eng.runtime.settings(row.locality)
+    settings = eng.runtime.localities.settings(row.locality)
     words = CaseWords(settings)
     running = row.status == "running"
     tasks = case_queries.open_tasks_of(session, row.id)
@@ -232,7 +232,7 @@ def progress_view(session, eng, app, token_for_links: str) -> dict:
         approval = {}
     if approval.get("approval_no"):
         certificate = f"/api/public/certificate.pdf?token={token_for_links}"
-    return {"business_key": app.business_key, "locality_name": eng.runtime.locality(row.locality).name,
+    return {"business_key": app.business_key, "locality_name": eng.runtime.localities.require(row.locality).name,
             "state": row.status, "state_label": words.case_state(row.status), "items": items, "next": steps,
             "rights_notice": {"title": notice.get("title", ""), "text": notice.get("text", "")} if notice else None,
             "only_child": only_child, "certificate_url": certificate, "updated_at": row.updated_at}
@@ -282,7 +282,7 @@ class PublicCertificate(MethodView):
             row = queries.instance(session, app.instance_id)
             variables = queries.variables_of(eng.runtime, session, row)
             case = {**{k: variables.get(k) for k in CASE_FIELDS}, "business_key": row.business_key,
-                    "locality_name": eng.runtime.locality(row.locality).name}
+                    "locality_name": eng.runtime.localities.require(row.locality).name}
             if not (case["approval"] or {}).get("approval_no"):
                 abort(409, message=NOT_APPROVED)
             audit(session, "applicant", "read", "retirement_certificate", row.id, locality=row.locality,

@@ -48,7 +48,7 @@ class QuarterArgs(LocalityArgs):
 
 
 def _settings(locality: str) -> dict:
-    return engine().runtime.settings(locality)
+    return engine().runtime.localities.settings(locality)
 
 
 def _whole_groups(settings) -> set[str]:

@@ -55,7 +55,7 @@ class Completions(MethodView):
         with eng.runtime.reading() as session:
             rows = queries.completions(session, path_prefix(locality), _day_start(start), _day_start(end + timedelta(days=1)))
         by_dept: dict[str, dict] = {}
-        catalog = eng.runtime.item_catalog(locality)
+        catalog = eng.runtime.localities.item_catalog(locality)
         names = Names(eng, locality)
         rows = [{**r, "department_name": names.department(r["department"]), "item_name": names.item(r["item"], r["locality"]),
                  "locality_name": names.locality_name(r["locality"])} for r in rows]

@@ -27,7 +27,7 @@ def _age(months: int, language: str) -> str:
 
 def statutory(eng, locality: str, category: str, born: date, form: dict | None = None) -> dict:
     """{retirement_month, retirement_date, age_months, delay_months, derivation} from statutory_retirement_age."""
-    out = eng.runtime.decide("statutory_retirement_age", locality, {"category": category, "birth_month": month_of(born)})
+    out = eng.runtime.decisions.decide("statutory_retirement_age", locality, {"category": category, "birth_month": month_of(born)})
     month, age, delay = month_of(out["retirement_month"]), out["retirement_age_months"], out.get("delay_months") or 0
     language = lang()
     if language == "en":

@@ -22,9 +22,9 @@ def path_prefix(code: str | None = None) -> str:
     """The LIKE pattern of a locality's subtree (the caller's by default): its path followed by ``%``."""
     eng = engine()
     code = code or current().locality
-    if code not in eng.runtime.localities():
+    if code not in eng.runtime.localities.all():
         abort(403, message="未知的地区：the locality is unknown, so nothing is in your scope")
-    return eng.runtime.locality_path(code) + "%"
+    return eng.runtime.localities.path(code) + "%"
 
 
 def leaf_locality(code: str | None = None) -> str | None:
@@ -32,7 +32,7 @@ def leaf_locality(code: str | None = None) -> str | None:
     lists then filter on the locality itself, whose indexes keep their order (a path prefix cannot)."""
     eng = engine()
     code = code or current().locality
-    return None if any(info.parent == code for info in eng.runtime.localities().values()) else code
+    return None if any(info.parent == code for info in eng.runtime.localities.all().values()) else code
 
 
 def in_subtree(code: str | None) -> bool:
@@ -42,14 +42,14 @@ def in_subtree(code: str | None) -> bool:
 
 def on_chain(code: str | None) -> bool:
     """Whether a locality is an ancestor of the caller's locality (whose definitions the caller inherits)."""
-    return bool(code) and code in engine().runtime.chain(current().locality)
+    return bool(code) and code in engine().runtime.localities.chain(current().locality)
 
 
 def visible_localities() -> set[str]:
     """The caller's ancestors (inherited, read-only) and the caller's whole subtree."""
     eng = engine()
     mine = current().locality
-    return {c for c in eng.runtime.localities() if eng.runtime.in_scope(mine, c)} | set(eng.runtime.chain(mine))
+    return {c for c in eng.runtime.localities.all() if eng.runtime.localities.in_scope(mine, c)} | set(eng.runtime.localities.chain(mine))
 
 
 def found_in_scope(row, locality: str | None, what: str, ident):
@@ -62,7 +62,7 @@ def found_in_scope(row, locality: str | None, what: str, ident):
 def locality_allowed(code: str, what: str = "locality") -> None:
     """403 when the caller names a locality outside their subtree (404 when it does not exist at all)."""
     eng = engine()
-    if code not in eng.runtime.localities():
+    if code not in eng.runtime.localities.all():
         abort(404, message="未知的地区：no such locality")
     if not in_subtree(code):
         abort(403, message=f"无权操作该地区：the {what} you named is outside your locality {current().locality}")

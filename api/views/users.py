@@ -29,7 +29,7 @@ def _check_password(password: str, username: str) -> None:
 
 def _account(session, eng, username: str) -> User:
     user = queries.user(session, username)
-    if user is None or not eng.runtime.in_scope(current().locality, user.locality):
+    if user is None or not eng.runtime.localities.in_scope(current().locality, user.locality):
         abort(404, message=f"没有这个用户 (no user {username} in your locality)")
     return user
 
@@ -43,7 +43,7 @@ class Users(MethodView):
         eng = engine()
         with eng.runtime.reading() as session:
             return [u for u in queries.users(session)
-                    if eng.runtime.in_scope(current().locality, u.locality)]
+                    if eng.runtime.localities.in_scope(current().locality, u.locality)]
 
     @require("admin")
     @blp.arguments(UserIn)
@@ -51,7 +51,7 @@ class Users(MethodView):
     def post(self, body):
         """Create a user (the password needs 12 characters of three kinds, or a 16-character passphrase)"""
         eng = engine()
-        eng.runtime.locality(body["locality"])
+        eng.runtime.localities.require(body["locality"])
         check_scope(eng, body["locality"], "locality")
         _check_password(body["password"], body["username"])
         with eng.runtime.transaction() as session:
@@ -83,7 +83,7 @@ class OneUser(MethodView):
         """Change a user; a new password, role, locality, groups or active=false ends their sessions at once"""
         eng = engine()
         if "locality" in body:
-            eng.runtime.locality(body["locality"])
+            eng.runtime.localities.require(body["locality"])
             check_scope(eng, body["locality"], "locality")
         if "password" in body:
             _check_password(body["password"], username)

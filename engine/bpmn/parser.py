@@ -96,7 +96,7 @@ class ServiceParser(_ExtensionsMixin, CamundaTaskParser):
 
 
 class StartParser(_ExtensionsMixin, CamundaStartEventParser):
-    """Timer start events are fired by the engine's scheduler (engine.runtime.timer_starts), once per time and
+    """Timer start events are fired by the engine's scheduler (engine.timer_starts), once per time and
     locality; inside the case the start event is a plain one, so a started case never waits on it.
     ``camunda:formRef`` names the start form: its fields' default values fill the variables a start omits."""
 

@@ -69,14 +69,14 @@ class Cases:
             with self._rt.transaction() as s:
                 return self.start(process_key, locality, business_key, variables, actor, session=s,
                                   person_key=person_key, without_start_form=without_start_form)
-        self._rt.locality(locality)
+        self._rt.localities.require(locality)
         seq = self._rt.definitions.latest_seq(session)
         definition_id = self._rt.definitions.require_id(session, "bpmn", process_key, locality, seq)
         key, version = self._key_and_version(session, definition_id)
         now = self._rt.now()
         row = Instance(id=str(uuid.uuid4()), process_key=key, definition_id=definition_id,
                        subprocess_definitions=self._rt.resolve_called(session, definition_id, locality, seq),
-                       snapshot_seq=seq, locality=locality, locality_path=self._rt.locality_path(locality),
+                       snapshot_seq=seq, locality=locality, locality_path=self._rt.localities.path(locality),
                        business_key=business_key, status="running", state="", waiting_in=[], started_at=now,
                        updated_at=now, started_by=actor, person_key=person_key)
         if not self._rt.writes_lock_database:

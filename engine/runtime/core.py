@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import pickle
 import logging
 import threading
 from collections import OrderedDict
@@ -13,20 +12,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 
-from handlers.context import read_only as read_only_view
-
 from .. import clock as clock_mod
 from ..bpmn.engine_steps import do_engine_steps, ready_tasks, skip_idle_waits
 from ..bpmn.script_engine import CaseScriptEngine
 from ..bpmn.serializer import StateSerializer
+from ..deadlines import calendar_functions
+from ..decisions import Decisions
 from ..definitions import DefinitionStore
 from ..errors import Conflict, NotFound, ProcessFailed
-from ..localities import LocalityInfo, chain as chain_of, merged_settings, path_of
+from ..localities import Localities
 from ..specs import SpecCache, called_elements, parse_process
 from ..store.db import make_db_engine, make_reading_session_factory, make_session_factory
 from .service_tasks import Step, run_ready_service_tasks, started_service_tasks
-from ..store.models import Definition, HistoryEvent, Instance, Locality
-from .mirror import Mirror, mirror_instance
+from ..store.models import Definition, HistoryEvent, Instance
+from .mirror import HISTORY_INSERT, Mirror, mirror_instance
 
 _HISTORY_COLUMNS = ("instance_id", "at", "kind", "activity_id", "activity_name", "actor", "details")
 
@@ -36,8 +35,9 @@ LIVE_CASES = 256  # workflows kept restored between commands (see Runtime._take_
 
 
 class Runtime:
-    """What every command shares: the database and its sessions, the clock, the localities and their settings,
-    the parsed specs and decisions, and the one path of a case — load, step, save — inside one transaction."""
+    """What every command shares: the database and its sessions, the clock, the parsed specs, ``localities``
+    (the tree, merged settings, calendars) and ``decisions`` (the DMN tables in force), and the one path of a
+    case — load, step, save — inside one transaction."""
 
     def __init__(self, database_url: str | None = None, *, db_engine: sa.Engine | None = None,
                  processes_dir: str | Path = "processes", forms_dir: str | Path = "forms", clock=None,
@@ -55,15 +55,11 @@ class Runtime:
         self.worker_id = worker_id
         # service tasks whose handlers are ready run in the transaction that reached them (runtime.service_tasks)
         self.inline_service_tasks = inline_service_tasks
-        self.definitions = DefinitionStore(self.chain)
+        self.localities = Localities(self.ReadingSession, self.processes_dir)
+        self.definitions = DefinitionStore(self.localities.chain)
+        self.decisions = Decisions(self.definitions, lambda: self.reading())
         self.specs = SpecCache()
         self.serializer = StateSerializer()
-        self._localities: dict[str, LocalityInfo] | None = None
-        self._decision_cache: dict[int, dict] = {}
-        self._calendars: dict[str, object] = {}
-        self._settings: dict[str, dict] = {}
-        self._settings_pickled: dict[str, bytes] = {}
-        self._settings_read_only: dict[str, dict] = {}
         self._called: dict[tuple, dict[str, int]] = {}
         # {instance id: (state text, process spec, workflow)}: the workflow a save serialised, kept so the next
         # load of the same stored text need not restore it again (restoring is most of a load's cost)
@@ -92,61 +88,6 @@ class Runtime:
         with clock_mod.using(self.clock):
             with self.ReadingSession() as session:
                 yield session
-
-    # ---- localities ---------------------------------------------------------------------
-    def localities(self) -> dict[str, LocalityInfo]:
-        if self._localities is None:
-            with self.ReadingSession() as session:
-                rows = session.scalars(sa.select(Locality)).all()
-            self._localities = {r.code: LocalityInfo(r.code, r.name, r.parent, r.settings or {}) for r in rows}
-        return self._localities
-
-    def forget_localities(self):
-        self._localities = None
-        self._calendars.clear()
-        self._settings.clear()
-        self._settings_pickled.clear()
-        self._settings_read_only.clear()
-
-    def locality(self, code: str) -> LocalityInfo:
-        found = self.localities().get(str(code))
-        if found is None:
-            raise NotFound(f"unknown locality {code}", field="locality")
-        return found
-
-    def chain(self, code: str) -> list[str]:
-        return chain_of(self.localities(), code)
-
-    def locality_path(self, code: str) -> str:
-        return path_of(self.localities(), code)
-
-    def settings(self, code: str, *, read_only: bool = False) -> dict:
-        """The locality's parameters merged along its chain: a fresh copy the caller may change, or with
-        ``read_only`` one shared view that refuses every change (a handler's ``ctx.settings``, at no cost)."""
-        if read_only:
-            view = self._settings_read_only.get(code)
-            if view is None:
-                view = self._settings_read_only[code] = read_only_view(self._merged_settings(code))
-            return view
-        # unpickling the cached bytes is several times cheaper than deepcopy
-        blob = self._settings_pickled.get(code)
-        if blob is None:
-            blob = self._settings_pickled[code] = pickle.dumps(self._merged_settings(code), pickle.HIGHEST_PROTOCOL)
-        return pickle.loads(blob)
-
-    def _merged_settings(self, code: str) -> dict:
-        # merging deep-copies every level of the chain (about 0.5 ms); the result only changes on a deploy,
-        # which calls forget_localities(). Read-only for the engine's own use.
-        found = self._settings.get(code)
-        if found is None:
-            found = self._settings[code] = merged_settings(self.localities(), code)
-        return found
-
-    def item_catalog(self, code: str) -> dict:
-        return {i["code"]: dict(i) for i in (self._merged_settings(code).get("items") or [])}
-
-    def in_scope(self, scope_locality: str, code: str) -> bool:
-        return scope_locality in self.chain(code)
 
     # ---- specs, decisions and scripts ---------------------------------------------------
     def process_spec(self, session, row: Instance):
@@ -185,69 +126,12 @@ class Runtime:
             pending.extend(called_elements(d.content))
         return found
 
-    def decision(self, session, decision_id: str, locality: str, seq: int):
-        d = self.definitions.require(session, "dmn", decision_id, locality, seq)
-        return d, self._parsed_decision(session, d.id, decision_id)
-
-    def _parsed_decision(self, session, definition_id: int, decision_id: str):
-        from ..parsed import decisions, parsed as parsed_form
-
-        parsed = self._decision_cache.get(definition_id)
-        if parsed is None:
-            d = session.get(Definition, definition_id)
-            parsed = decisions(parsed_form("dmn", d.content, d.content_hash), d.file_name)
-            self._decision_cache[definition_id] = parsed
-        return parsed[decision_id]
-
-    def decide(self, decision_id: str, locality: str, variables: dict, *, seq: int | None = None,
-               session=None, with_rules: bool = False):
-        """Evaluate a DMN decision in force for ``locality`` (as of deployment ``seq``; default latest)."""
-        def run(s):
-            at = seq if seq is not None else self.definitions.latest_seq(s)
-            if with_rules:
-                definition, dec = self.decision(s, decision_id, locality, at)
-                return dec.evaluate(variables), definition
-            # a case's decisions: the parsed table is cached by definition id, so the row is not loaded
-            dec = self._parsed_decision(s, self.definitions.require_id(s, "dmn", decision_id, locality, at),
-                                        decision_id)
-            return dec.evaluate(variables).outputs
-
-        if session is not None:
-            return run(session)
-        with self.reading() as s:
-            return run(s)
-
-    def calendar(self, locality: str):
-        cal = self._calendars.get(locality)
-        if cal is None:
-            from ..calendar import WorkingCalendar
-
-            files = []
-            for code in reversed(self.chain(locality)):
-                files.extend(sorted((self.processes_dir / code / "holidays").glob("*.yaml")))
-            fallback = (self._merged_settings(locality).get("calendar") or {}).get("fallback", "error")
-            cal = WorkingCalendar(files, fallback=fallback)
-            self._calendars[locality] = cal
-        return cal
-
-    def date_is_provisional(self, locality: str, day) -> bool:
-        """True when the locality's calendar has no official data for that day's year (fallback dates)."""
-        try:
-            return bool(self.calendar(locality).day(day).provisional)
-        except Exception:  # a year with no data and no fallback: the expression itself would have failed
-            return False
-
     def script_engine(self, session, row: Instance) -> CaseScriptEngine:
         locality, seq = row.locality, row.snapshot_seq
         return CaseScriptEngine(
-            decide=lambda decision_id, variables: self.decide(decision_id, locality, variables, seq=seq,
-                                                             session=session),
-            functions=self.expression_functions(session, locality, seq))
-
-    def expression_functions(self, session, locality: str, seq: int) -> dict:
-        from ..deadlines import calendar_functions
-
-        return calendar_functions(self, session, locality, seq)
+            decide=lambda decision_id, variables: self.decisions.decide(decision_id, locality, variables, seq=seq,
+                                                                       session=session),
+            functions=calendar_functions(self.localities, self.decisions, session, locality, seq))
 
     # ---- loading and advancing one case -------------------------------------------------
     def load(self, session, instance_id: str, *, row: Instance | None = None):
@@ -361,11 +245,9 @@ class Runtime:
         self._keep_live(row.id, row.state, pspec, wf)
         if history is None:
             if rows:
-                session.connection().execute(_HISTORY_INSERT, rows)
+                session.connection().execute(HISTORY_INSERT, rows)
             _write_case(session, row)
 
-
-_HISTORY_INSERT = HistoryEvent.__table__.insert()
 
 
 def _taken_history(session, instance_id: str) -> list[HistoryEvent]:
@@ -397,7 +279,7 @@ def _write_case(session, row: Instance) -> None:
                if key in values and values[key] != before}
     if changed:
         version = row.version
-        result = session.connection().execute(_case_update(tuple(sorted(changed))),
+        result = session.connection().execute(case_update(tuple(sorted(changed))),
                                               {**changed, "b_id": row.id, "b_version": version})
         if result.rowcount != 1:
             raise StaleDataError(f"UPDATE statement on table 'instances' expected to update 1 row(s); "
@@ -407,7 +289,9 @@ def _write_case(session, row: Instance) -> None:
 
 
 @functools.cache
-def _case_update(columns: tuple[str, ...]):
+def case_update(columns: tuple[str, ...]):
+    """UPDATE of a case's ``columns`` (parameters named as the columns), compare-and-set on its version
+    (``b_id``, ``b_version``), which it moves on."""
     t = Instance.__table__
     return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.version == sa.bindparam("b_version"))
             .values(**{c: sa.bindparam(c) for c in columns}, version=t.c.version + 1))

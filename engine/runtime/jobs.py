@@ -34,7 +34,8 @@ from ..errors import Conflict, EngineError, NotFound
 from ..jsonable import jsonable
 from ..store.models import HistoryEvent, Instance, Job
 from .service_tasks import BACKOFF_SECONDS, call_handler, message_jobs
-from .mirror import mirror_of
+from .core import case_update
+from .mirror import HISTORY_INSERT, history_row, mirror_of
 
 log = logging.getLogger("retire.jobs")
 
@@ -124,15 +125,13 @@ class Jobs:
             if not r.instance_id:
                 continue
             details = {"job_id": r.id, "attempt": r.attempts, "max_attempts": r.max_attempts, "error": r.last_error}
-            history.append({"instance_id": r.instance_id, "at": now, "kind": "lease_expired",
-                            "activity_id": r.activity_id, "activity_name": r.activity_name,
-                            "actor": f"worker:{self._rt.worker_id}", "details": details})
+            history.append(history_row(r.instance_id, now, "lease_expired", r.activity_id, r.activity_name,
+                                       f"worker:{self._rt.worker_id}", details))
             if r.status == "incident":
-                history.append({"instance_id": r.instance_id, "at": now, "kind": "incident",
-                                "activity_id": r.activity_id, "activity_name": r.activity_name, "actor": None,
-                                "details": {"job_id": r.id, "error": r.last_error}})
+                history.append(history_row(r.instance_id, now, "incident", r.activity_id, r.activity_name, None,
+                                           {"job_id": r.id, "error": r.last_error}))
         if history:
-            conn.execute(HistoryEvent.__table__.insert(), history)
+            conn.execute(HISTORY_INSERT, history)
 
     def _claim(self, conn, limit: int, now: datetime | None = None) -> list[ClaimedJob]:
         """Lease up to ``limit`` due jobs on ``conn`` (a connection; a session flushes first, so the jobs its
@@ -226,13 +225,11 @@ class Jobs:
                     row, wf, pspec, se = self._rt.load(session, row.id, row=row)
                     stored = mirror_of(wf, pspec).without_job(job.task_id, job.kind)
                     step = self._rt.step(session, row, wf, se, actor)
-                    history.append({"instance_id": row.id, "at": now, "kind": "timer_fired",
-                                    "activity_id": job.activity_id, "activity_name": job.activity_name,
-                                    "actor": actor, "details": {}})
+                    history.append(history_row(row.id, now, "timer_fired", job.activity_id, job.activity_name, actor))
                     self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
                     saved.append(row)
                 if history:
-                    session.execute(HistoryEvent.__table__.insert(), history)
+                    session.execute(HISTORY_INSERT, history)
                 _write_cases(session, saved)
                 session.flush()  # rows the steps added through the session (outgoing message jobs)
                 return True, (self._claim_next(session, claim_next) if claim_next else None)
@@ -311,13 +308,12 @@ class Jobs:
                         raise _LeaseLost()  # on SQLite the check-and-set comes after the handlers: undo the step
                     now = self._rt.now()
                     actor = f"worker:{self._rt.worker_id}"
-                    history = [{"instance_id": row.id, "at": now,
-                                "kind": "timer_fired" if job.kind == "timer" else "job_completed",
-                                "activity_id": job.activity_id, "activity_name": job.activity_name, "actor": actor,
-                                "details": {"topic": job.topic} if job.topic else {}}]
+                    history = [history_row(row.id, now, "timer_fired" if job.kind == "timer" else "job_completed",
+                                           job.activity_id, job.activity_name, actor,
+                                           {"topic": job.topic} if job.topic else {})]
                     session.add_all(message_jobs(self._rt, row, messages, job.activity_id, job.activity_name, now))
                     self._rt.save(session, row, wf, pspec, se, actor, stored=stored, step=step, history=history)
-                    session.execute(HistoryEvent.__table__.insert(), history)  # the job's row first, then the step's
+                    session.execute(HISTORY_INSERT, history)  # the job's row first, then the step's
                     return self._claim_next(session, claim_next) if claim_next else None
             except _LeaseLost:
                 return None
@@ -405,17 +401,24 @@ def _claim_statement(postgresql: bool):
     j = Job.__table__.c
     now = sa.bindparam("now", type_=j.due_at.type)
     due = sa.and_(j.status == "ready", j.due_at < now)
-    candidates = sa.select(j.id).where(due).order_by(j.due_at, j.id).limit(sa.bindparam("batch"))
-    if postgresql:
-        candidates = candidates.with_for_update(skip_locked=True)
-    picked = candidates.cte("picked")
-    if postgresql:
-        picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+    picked = _picked(sa.select(j.id).where(due).order_by(j.due_at, j.id).limit(sa.bindparam("batch")), "picked",
+                     postgresql)
     return (Job.__table__.update().where(j.id.in_(sa.select(picked.c.id)), due)
             .values(status="running", lease_owner=sa.bindparam("owner"), lease_until=sa.bindparam("until"),
                     updated_at=now)
             .returning(j.id, j.instance_id, j.task_id, j.kind, j.topic, j.activity_id, j.activity_name, j.payload,
                        j.due_at))
+
+
+def _picked(candidates, name: str, postgresql: bool):
+    """The ids ``candidates`` selects, as a CTE the UPDATE takes them from; on PostgreSQL locked in their order,
+    skipping rows another worker holds (no deadlock, no waiting), and materialized so the lock is taken once."""
+    if postgresql:
+        candidates = candidates.with_for_update(skip_locked=True)
+    picked = candidates.cte(name)
+    if postgresql:
+        picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+    return picked
 
 
 @functools.cache
@@ -456,12 +459,7 @@ def _expire_statement(postgresql: bool):
     j = Job.__table__.c
     now = sa.bindparam("now", type_=j.due_at.type)
     expired = sa.and_(j.status == "running", j.lease_until < now)
-    candidates = sa.select(j.id).where(expired).order_by(j.id)
-    if postgresql:  # in id order, skipping rows another worker is handing back: no deadlock, no waiting
-        candidates = candidates.with_for_update(skip_locked=True)
-    picked = candidates.cte("expired")
-    if postgresql:
-        picked = picked.prefix_with("MATERIALIZED", dialect="postgresql")
+    picked = _picked(sa.select(j.id).where(expired).order_by(j.id), "expired", postgresql)
     message = sa.literal("租约到期，作业未完成：执行它的工作进程已停止或超时 (lease of worker ") \
         + sa.func.coalesce(j.lease_owner, "?") + sa.literal(" expired before the job finished)")
     return (Job.__table__.update().where(j.id.in_(sa.select(picked.c.id)), expired)
@@ -475,13 +473,6 @@ def _expire_statement(postgresql: bool):
 _CASE_COLUMNS = ("state", "waiting_in", "status", "ended_at", "updated_at", "person_key")
 
 
-@functools.cache
-def _write_cases_statement():
-    t = Instance.__table__
-    return (t.update().where(t.c.id == sa.bindparam("b_id"), t.c.version == sa.bindparam("b_version"))
-            .values(**{c: sa.bindparam(c) for c in _CASE_COLUMNS}, version=t.c.version + 1))
-
-
 def _write_cases(session, rows: list[Instance]) -> None:
     """The cases of a batch in one executemany, each compare-and-set on its version (as the ORM's own UPDATE);
     the rows leave the session, so it writes them no second time. A case changed meanwhile: Conflict."""
@@ -490,7 +481,7 @@ def _write_cases(session, rows: list[Instance]) -> None:
     values = [{"b_id": r.id, "b_version": r.version, **{c: getattr(r, c) for c in _CASE_COLUMNS}} for r in rows]
     for r in rows:
         session.expunge(r)
-    if session.execute(_write_cases_statement(), values).rowcount != len(values):
+    if session.execute(case_update(_CASE_COLUMNS), values).rowcount != len(values):
         raise Conflict("a case of the batch was changed by someone else at the same time")
 
 

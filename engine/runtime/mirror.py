@@ -26,7 +26,14 @@ from .service_tasks import apply_failure, incident_event
 from ..store.models import HistoryEvent, HumanTask, HumanTaskGroup, Item, Job, Subscription
 
 OPEN_JOB_STATES = ("ready", "running", "incident")
-_HISTORY_INSERT = HistoryEvent.__table__.insert()
+HISTORY_INSERT = HistoryEvent.__table__.insert()  # the case's history rows, as one executemany
+
+
+def history_row(instance_id: str, at, kind: str, activity_id=None, activity_name=None, actor=None,
+                details: dict | None = None) -> dict:
+    """One history row's parameters for HISTORY_INSERT."""
+    return {"instance_id": instance_id, "at": at, "kind": kind, "activity_id": activity_id,
+            "activity_name": activity_name, "actor": actor, "details": details if details is not None else {}}
 SUMMARY_FIELDS = ("name", "id_number", "channel", "retirement_date", "retirement_type", "retirement_choice",
                   "requested_retirement_month", "period", "quarter", "declaration_due", "declaration_late")
 # what an officer records on the paper 信息采集表 (materials received, joint items asked for): kept on the completed
@@ -231,10 +238,9 @@ def mirror_instance(engine, session, row, wf, pspec, script_engine, now, actor=N
     if found.is_completed(wf) and row.status == "running":
         row.status = "completed"
         row.ended_at = now
-        done = {"instance_id": row.id, "at": now, "kind": "completed", "activity_id": None, "activity_name": None,
-                "actor": actor, "details": {}}
+        done = history_row(row.id, now, "completed", actor=actor)
         if history is None:
-            session.connection().execute(_HISTORY_INSERT, [done])
+            session.connection().execute(HISTORY_INSERT, [done])
         else:
             history.append(done)
 
@@ -299,7 +305,7 @@ def _human_task(engine, row, t, task_id: str, script_engine, now) -> dict:
             raise ProcessFailed(f"the process failed at '{activity_label(t)}': the due date {ext['dueDate']!r}: "
                                 f"{type(exc).__name__}: {exc}", activity_id=t.task_spec.bpmn_id) from exc
         provisional = bool(getattr(value, "provisional", False)) or (
-            due is not None and engine.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
+            due is not None and engine.localities.date_is_provisional(row.locality, due.astimezone(SHANGHAI).date()))
     return {
         "id": task_id, "instance_id": row.id, "process_key": row.process_key, "activity_id": t.task_spec.bpmn_id,
         "name": activity_label(t), "business_key": row.business_key, "locality": row.locality,
@@ -355,7 +361,7 @@ def _mirror_jobs(session, row, wanted: dict, stored: frozenset | None, now, fail
         for r in failed:  # an incident's history names the job: one row at a time, with its id
             job_id = _upsert_jobs(conn, [r], returning=True)
             if r["status"] == "incident":
-                conn.execute(_HISTORY_INSERT, [incident_event(r, job_id, failures[r["task_id"]], now)])
+                conn.execute(HISTORY_INSERT, [incident_event(r, job_id, failures[r["task_id"]], now)])
     gone = [key for key in stored_keys if key not in wanted]
     if gone:
         conn.execute(_jobs_cancel(), [{"b_instance_id": row.id, "b_task_id": task_id, "b_kind": kind,
@@ -387,7 +393,7 @@ def _upsert_jobs(conn, rows: list[dict], returning: bool = False):
 @functools.cache
 def _job_upsert(dialect: str):
     """Built once per dialect (building an upsert costs more than running it on SQLite)."""
-    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Job.__table__)
+    insert = _insert_of(dialect, Job.__table__)
     closed = sa.not_(_one_of(Job.status, OPEN_JOB_STATES))
     return insert.on_conflict_do_update(
         index_elements=["instance_id", "task_id", "kind"],
@@ -397,6 +403,11 @@ def _job_upsert(dialect: str):
               "updated_at": insert.excluded.updated_at,
               "lease_owner": sa.case((closed, None), else_=Job.lease_owner),
               "lease_until": sa.case((closed, None), else_=Job.lease_until)})
+
+
+def _insert_of(dialect: str, table: sa.Table):
+    """The dialect's INSERT, which offers ON CONFLICT (the upserts)."""
+    return (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(table)
 
 
 def _constant(text: str):
@@ -464,7 +475,7 @@ def _observe(observed: dict, props: dict, t) -> None:
 def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now):
     """Write the items whose observed state changed since ``stored`` ({code: state}): a new item gets its row; a
     final state is never moved back to in_progress (a later task of the same item is still running)."""
-    catalog = engine.item_catalog(row.locality)
+    catalog = engine.localities.item_catalog(row.locality)
     rows = []
     for code, (state, t) in observed.items():
         if stored.get(code) == state:
@@ -486,7 +497,7 @@ def _mirror_items(engine, session, row, pspec, observed: dict, stored: dict, now
 
 @functools.cache
 def _item_upsert(dialect: str):
-    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(Item.__table__)
+    insert = _insert_of(dialect, Item.__table__)
     new = insert.excluded
     keep_final = sa.and_(_one_of(Item.state, FINAL_ITEM_STATES), new.state == _constant("in_progress"))
     final = _one_of(new.state, FINAL_ITEM_STATES)

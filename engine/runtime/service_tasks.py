@@ -52,10 +52,10 @@ def call_handler(engine, session, row, task, script_engine, topic: str):
               for name, text in (ext.get("inputs") or {}).items()}
     ctx = HandlerContext(
         topic=topic, instance_id=row.id, task_id=str(task.id), business_key=row.business_key,
-        locality=row.locality, variables=jsonable(task.data), settings=engine.settings(row.locality, read_only=True),
-        now=engine.now(), ports=engine.ports,
-        decide=lambda decision_id, values: engine.decide(decision_id, row.locality, values,
-                                                         seq=row.snapshot_seq, session=session),
+        locality=row.locality, variables=jsonable(task.data),
+        settings=engine.localities.settings(row.locality, read_only=True), now=engine.now(), ports=engine.ports,
+        decide=lambda decision_id, values: engine.decisions.decide(decision_id, row.locality, values,
+                                                                   seq=row.snapshot_seq, session=session),
         idempotency_key=f"{row.id}:{task.id}", inputs=inputs)
     with _in_the_command(session):
         result = handler(ctx) or {}
@@ -143,7 +143,7 @@ def message_jobs(engine, row, messages, activity_id, activity_name, now) -> list
         locality = m.get("locality") or row.locality
         out.append(Job(instance_id=None, task_id=str(uuid.uuid4()), kind="message", topic=m["name"],
                         activity_id=activity_id, activity_name=activity_name, locality=locality,
-                        locality_path=engine.locality_path(locality), due_at=now - timedelta(microseconds=1),
+                        locality_path=engine.localities.path(locality), due_at=now - timedelta(microseconds=1),
                         status="ready", max_attempts=5, payload=m, created_at=now, updated_at=now))
     return out
 

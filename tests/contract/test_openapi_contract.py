@@ -128,7 +128,7 @@ def served(tmp_path_factory):
     with eng.runtime.transaction() as s:  # a message that could not be delivered after its last attempt: an incident
         now = eng.runtime.now()
         s.add(Job(instance_id=None, task_id="contract-incident", kind="message", topic="probe", activity_id="probe",
-                  activity_name="probe", locality="340722", locality_path=eng.runtime.locality_path("340722"), due_at=now,
+                  activity_name="probe", locality="340722", locality_path=eng.runtime.localities.path("340722"), due_at=now,
                   status="incident", attempts=3, max_attempts=3, last_error="ConnectionError: probe",
                   payload={"name": "probe", "business_key": "BK-none"}, created_at=now, updated_at=now))
     eng.deploy("000000", [DefinitionFile("probe_withdrawal.bpmn", PROBE_BPMN)], "test", "contract")

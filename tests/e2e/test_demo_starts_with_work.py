@@ -45,7 +45,7 @@ def _groups_with_user_tasks(eng, locality: str) -> set[str]:
     with eng.runtime.reading() as s:
         seq = eng.runtime.definitions.latest_seq(s)
         found = set()
-        for code in eng.runtime.chain(locality):
+        for code in eng.runtime.localities.chain(locality):
             for d in eng.runtime.definitions.current_at(s, code, seq):
                 if d.kind == "bpmn":
                     for groups in re.findall(r'<bpmn:userTask[^>]*candidateGroups="([^"]*)"', d.content):

@@ -123,7 +123,7 @@ def build_world(tmp_path_factory) -> World:
     with eng.runtime.transaction() as s:
         job = Job(instance_id=w.jl["instance_id"], task_id="incident-task", kind="service", topic="hrss.fail",
                   activity_id="Task_failing", activity_name="失败的任务", locality="220000",
-                  locality_path=eng.runtime.locality_path("220000"), due_at=clock.now(), status="incident", attempts=3,
+                  locality_path=eng.runtime.localities.path("220000"), due_at=clock.now(), status="incident", attempts=3,
                   max_attempts=3, last_error="department system down", payload={}, created_at=clock.now(),
                   updated_at=clock.now())
         s.add(job)
@@ -166,7 +166,7 @@ def build_world(tmp_path_factory) -> World:
                                "locality": loc}, f"test-accept-{out['business_key']}")
     with eng.runtime.transaction() as s:
         s.add(Item(instance_id=w.jl["instance_id"], item="retiree_medical_jl", department="medical_insurance",
-                   locality="220000", locality_path=eng.runtime.locality_path("220000"), state="done", result={},
+                   locality="220000", locality_path=eng.runtime.localities.path("220000"), state="done", result={},
                    started_at=clock.now(), completed_at=clock.now()))
 
     # a whole-record read in Jilin, audited there

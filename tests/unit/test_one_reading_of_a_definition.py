@@ -10,7 +10,7 @@ from engine.diff import diff_definitions
 from engine.errors import InvalidDefinition
 from engine.parsed import MAX_BYTES, decisions, parsed
 from engine.specs import called_elements, parse_process
-from engine.runtime.timer_starts import start_timers
+from engine.timer_starts import start_timers
 from tests.conftest import ROOT
 
 HEADER = ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '

@@ -107,7 +107,7 @@ def _done_items_in_db(eng) -> Counter:
 
     with eng.runtime.reading() as s:
         rows = s.execute(sa.select(Item.department, Item.item).where(
-            Item.state == "done", Item.locality_path.like(eng.runtime.locality_path("340722") + "%"))).all()
+            Item.state == "done", Item.locality_path.like(eng.runtime.localities.path("340722") + "%"))).all()
     return Counter((d, i) for d, i in rows)
 
 

@@ -48,7 +48,7 @@ def test_every_template_of_both_localities_uses_only_placeholders_the_senders_fi
     import string
 
     for code in ("340722", "220000"):
-        sms = eng.runtime.settings(code)["sms"]
+        sms = eng.runtime.localities.settings(code)["sms"]
         for name, text in sms["templates"].items():
             fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
             assert fields <= set(sms["placeholders"]), (code, name, fields - set(sms["placeholders"]))

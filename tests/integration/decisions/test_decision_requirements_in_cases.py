@@ -60,9 +60,9 @@ def test_a_business_rule_task_whose_table_matched_nothing_names_the_table_and_th
 
 def test_the_engine_decides_a_decision_that_requires_another(eng):
     _deploy(eng)
-    assert eng.runtime.decide("approver_group", "340722", {"amount": 80, "claim_category": "travel"}) == [
+    assert eng.runtime.decisions.decide("approver_group", "340722", {"amount": 80, "claim_category": "travel"}) == [
         {"approver_group": "finance"}, {"approver_group": "bureau_head"}]
-    assert eng.runtime.decide("claim_class", "340722", {"amount": 5000, "claim_category": "office"}) == {
+    assert eng.runtime.decisions.decide("claim_class", "340722", {"amount": 5000, "claim_category": "office"}) == {
         "claim_class": "exceptional"}
 
 

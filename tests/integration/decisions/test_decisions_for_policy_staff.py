@@ -94,5 +94,5 @@ def test_running_cases_keep_the_table_they_started_with(eng, client, login, rost
     with eng.runtime.reading() as s:
         from engine.store.models import Instance
         row = s.get(Instance, old_case)
-        assert eng.runtime.decide("statutory_retirement_age", "340722", {"category": "male", "birth_month": "1966-02"},
+        assert eng.runtime.decisions.decide("statutory_retirement_age", "340722", {"category": "male", "birth_month": "1966-02"},
                           seq=row.snapshot_seq, session=s)["retirement_age_months"] == 724

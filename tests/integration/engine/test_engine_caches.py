@@ -5,25 +5,25 @@ from tests.conftest import ROOT
 
 
 def test_locality_settings_are_a_fresh_copy_for_each_caller(eng):
-    first = eng.runtime.settings("340722")
+    first = eng.runtime.localities.settings("340722")
     first["sms"] = {"templates": {}}
     first.setdefault("items", []).clear()
-    again = eng.runtime.settings("340722")
+    again = eng.runtime.localities.settings("340722")
     assert again != first
     assert again["items"], "the cached settings were changed through a caller's copy"
-    assert eng.runtime.item_catalog("340722")
+    assert eng.runtime.localities.item_catalog("340722")
 
 
 def test_locality_settings_follow_a_change_of_the_localities_table(eng):
     from engine.store.models import Locality
 
-    assert "probe_parameter" not in eng.runtime.settings("340722")
+    assert "probe_parameter" not in eng.runtime.localities.settings("340722")
     with eng.runtime.transaction() as session:
         row = session.get(Locality, "340722")
         row.settings = {**row.settings, "probe_parameter": {"value": 1}}
-    eng.runtime.forget_localities()  # what a deploy does after writing the table
-    assert eng.runtime.settings("340722")["probe_parameter"] == {"value": 1}
-    assert eng.runtime.settings("340700").get("probe_parameter") is None
+    eng.runtime.localities.forget()  # what a deploy does after writing the table
+    assert eng.runtime.localities.settings("340722")["probe_parameter"] == {"value": 1}
+    assert eng.runtime.localities.settings("340700").get("probe_parameter") is None
 
 
 def test_a_decision_follows_a_deploy_and_an_older_deployment_number_keeps_its_table(eng):
@@ -35,17 +35,17 @@ def test_a_decision_follows_a_deploy_and_an_older_deployment_number_keeps_its_ta
     with eng.runtime.reading() as s:
         before = eng.runtime.definitions.latest_seq(s)
     inputs = {"deadline_kind": "monthly_submission"}
-    assert eng.runtime.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
+    assert eng.runtime.decisions.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
     county = original.replace('<text>"next_workday"</text>\n        </outputEntry>\n        <outputEntry id="rule_001_inclusive">',
                               '<text>"previous_workday"</text>\n        </outputEntry>\n        <outputEntry id="rule_001_inclusive">', 1)
     assert county != original
     eng.deploy("340722", [DefinitionFile("deadline_roll.dmn", county)], "test", "county roll")
-    assert eng.runtime.decide("deadline_roll", "340722", inputs)["roll_policy"] == "previous_workday"
-    assert eng.runtime.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
-    assert eng.runtime.decide("deadline_roll", "340700", inputs)["roll_policy"] == "next_workday"
+    assert eng.runtime.decisions.decide("deadline_roll", "340722", inputs)["roll_policy"] == "previous_workday"
+    assert eng.runtime.decisions.decide("deadline_roll", "340722", inputs, seq=before)["roll_policy"] == "next_workday"
+    assert eng.runtime.decisions.decide("deadline_roll", "340700", inputs)["roll_policy"] == "next_workday"
     for _ in range(2):  # a miss is remembered too, and still raises
         with pytest.raises(LookupError):
-            eng.runtime.decide("no_such_decision", "340722", {})
+            eng.runtime.decisions.decide("no_such_decision", "340722", {})
 
 
 START_FORM_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>

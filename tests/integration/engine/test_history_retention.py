@@ -37,7 +37,7 @@ def test_the_national_setting_keeps_history_ten_years_unless_a_locality_says_oth
 
 
 def test_only_the_history_of_cases_finished_before_the_retention_period_is_removed_in_batches(eng, monkeypatch):
-    monkeypatch.setattr(type(eng.runtime), "settings", lambda self, code: {"history": {"retention_days": 365}})
+    monkeypatch.setattr(eng.runtime.localities, "settings", lambda code: {"history": {"retention_days": 365}})
     _case(eng, "old-done", status="completed", ended_days_ago=400, events=25)
     _case(eng, "old-cancelled", status="cancelled", ended_days_ago=366, events=3)
     _case(eng, "recent-done", status="completed", ended_days_ago=300, events=4)
@@ -58,6 +58,6 @@ def test_only_the_history_of_cases_finished_before_the_retention_period_is_remov
 
 
 def test_a_locality_without_a_retention_period_keeps_all_history(eng, monkeypatch):
-    monkeypatch.setattr(type(eng.runtime), "settings", lambda self, code: {})
+    monkeypatch.setattr(eng.runtime.localities, "settings", lambda code: {})
     _case(eng, "ancient", status="completed", ended_days_ago=9000, events=2)
     assert cleanup_history(eng.runtime) == 0 and _history(eng, "ancient") == 2

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine.clock import SHANGHAI
-from engine.runtime.timer_starts import fire_times, start_timer_value
+from engine.timer_starts import fire_times, start_timer_value
 
 DEPLOYED = datetime(2027, 1, 31, 10, 0, tzinfo=SHANGHAI)
 UNTIL = datetime(2027, 12, 31, tzinfo=SHANGHAI)

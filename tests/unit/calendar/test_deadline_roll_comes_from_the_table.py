@@ -9,7 +9,7 @@ from tests.support.decisions import decide_in, edited
 
 
 class _Engine:
-    """What calendar_functions asks of the engine: the locality's calendar and its decisions."""
+    """What calendar_functions asks of the engine: the locality's calendar (its localities) and its decisions."""
 
     def __init__(self, decide):
         self._decide = decide
@@ -22,19 +22,22 @@ class _Engine:
 
 
 def test_a_monthly_deadline_on_a_sunday_moves_as_the_table_says(tmp_path):
-    shipped = calendar_functions(_Engine(decide_in("340722")), None, "340722", 1)
+    shipped_engine = _Engine(decide_in("340722"))
+    shipped = calendar_functions(shipped_engine, shipped_engine, None, "340722", 1)
     assert shipped["deadline"]("2025-01", 5) == "2025-01-06"            # Sunday the 5th → Monday
     # a county that wants the offices to submit before the weekend instead
     processes = edited(tmp_path, "000000/deadline_roll.dmn",
                        '<outputEntry id="rule_001_roll_policy">\n          <text>"next_workday"',
                        '<outputEntry id="rule_001_roll_policy">\n          <text>"previous_workday"', into="340722")
-    changed = calendar_functions(_Engine(decide_in("340722", processes)), None, "340722", 1)
+    changed_engine = _Engine(decide_in("340722", processes))
+    changed = calendar_functions(changed_engine, changed_engine, None, "340722", 1)
     assert changed["deadline"]("2025-01", 5) == "2025-01-03"
 
 
 def test_without_a_deadline_roll_table_no_builtin_policy_is_assumed():
     def nothing_deployed(decision_id, inputs):
         raise LookupError(decision_id)
-    functions = calendar_functions(_Engine(nothing_deployed), None, "340722", 1)
+    empty = _Engine(nothing_deployed)
+    functions = calendar_functions(empty, empty, None, "340722", 1)
     with pytest.raises(LookupError, match="deadline_roll"):
         functions["deadline"]("2025-01", 5)

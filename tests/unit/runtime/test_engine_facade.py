@@ -7,11 +7,13 @@ from pathlib import Path
 
 from engine import Engine
 from engine.case_migration import CaseMigrations
+from engine.decisions import Decisions
+from engine.localities import Localities
 from engine.runtime.core import Runtime
 from engine.deploy import Deployments
 from engine.runtime.cases import Cases
 from engine.runtime.jobs import Jobs
-from engine.runtime.timer_starts import TimerStarts
+from engine.timer_starts import TimerStarts
 
 COLLABORATORS = (Cases, Jobs, TimerStarts, Deployments, CaseMigrations)
 
@@ -65,5 +67,21 @@ def test_the_collaborators_share_one_runtime_and_the_jobs_deliver_messages_throu
         assert sorted(type(p).__name__ for p in parts) == sorted(c.__name__ for c in COLLABORATORS)
         assert all(p._rt is eng.runtime for p in parts)
         assert eng._jobs._cases is eng._cases and eng._timer_starts._cases is eng._cases
+    finally:
+        eng.runtime.db.dispose()
+
+
+# the path of a case and the context it needs; the locality tree, settings and calendars are ``localities``,
+# the DMN tables in force are ``decisions`` (engine/localities.py, engine/decisions.py)
+RUNTIME_METHODS = {"now", "transaction", "reading", "process_spec", "resolve_called", "script_engine", "load",
+                   "read_case", "advance", "writes_lock_database", "step", "save"}
+
+
+def test_the_runtime_offers_only_the_path_of_a_case_and_holds_the_localities_and_decisions_apart(tmp_path):
+    assert {n for n in dir(Runtime) if not n.startswith("_")} == RUNTIME_METHODS
+    eng = _engine(tmp_path)
+    try:
+        assert isinstance(eng.runtime.localities, Localities) and isinstance(eng.runtime.decisions, Decisions)
+        assert eng.runtime.definitions._chain_of == eng.runtime.localities.chain
     finally:
         eng.runtime.db.dispose()

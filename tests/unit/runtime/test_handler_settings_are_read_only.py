@@ -76,7 +76,7 @@ def test_a_handler_cannot_change_the_settings_the_next_call_reads():
     iid = eng.start("settings_probe", "000000", "bk-1", {}, "test")
     assert len(refused) == 1 and "read-only" in refused[0]
     assert seen == [SETTINGS] and isinstance(seen[0], ReadOnlyDict) and isinstance(seen[0]["items"], ReadOnlyList)
-    assert eng.runtime.settings("000000") == SETTINGS
+    assert eng.runtime.localities.settings("000000") == SETTINGS
     iid2 = eng.start("settings_probe", "000000", "bk-2", {}, "test")
     assert seen[1] is seen[0], "one view for every call: nothing is copied per call"
     with eng.runtime.reading() as s:

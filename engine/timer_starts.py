@@ -14,10 +14,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..bpmn.expressions import add_period, parse_duration, unwrap
-from ..clock import SHANGHAI
-from ..parsed import parsed
-from ..store.models import Definition, TimerStart
+from .bpmn.expressions import add_period, parse_duration, unwrap
+from .clock import SHANGHAI
+from .parsed import parsed
+from .store.models import Definition, TimerStart
 
 log = logging.getLogger("retire.timers")
 
@@ -95,7 +95,7 @@ class TimerStarts:
         """(definition, locality, timers) for every process with a timer start event in force somewhere."""
         seq = self._rt.definitions.latest_seq(session)
         out = []
-        for code in self._rt.localities():
+        for code in self._rt.localities.all():
             for d in self._rt.definitions.current_at(session, code, seq):
                 if d.kind != "bpmn":
                     continue
@@ -107,13 +107,13 @@ class TimerStarts:
         return out
 
     def _inheriting(self, session, d: Definition, seq: int) -> list[str]:
-        return [code for code in self._rt.localities()
-                if d.locality in self._rt.chain(code)
+        return [code for code in self._rt.localities.all()
+                if d.locality in self._rt.localities.chain(code)
                 and (found := self._rt.definitions.resolve(session, "bpmn", d.key, code, seq)) is not None
                 and found.id == d.id]
 
     def _targets(self, session) -> list[_Target]:
-        seq, localities = self._rt.definitions.latest_seq(session), self._rt.localities()
+        seq, localities = self._rt.definitions.latest_seq(session), self._rt.localities.all()
         known = self._known
         if known is None or known[0] != seq or known[1] is not localities:
             targets = [_Target(d.key, d.id, d.deployed_at, locality, tuple(timers))
